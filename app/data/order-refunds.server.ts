@@ -1,0 +1,33 @@
+import type { Prisma } from "@prisma/client";
+import { refundInShopMoney } from "~/lib/refunds";
+
+/**
+ * Sets each order's refundedMinor to the sum of its stored refunds (in shop money). Orders that do not
+ * exist yet are skipped: their refunds wait in the Refund table and are applied when the order arrives.
+ * Returns the customers whose orders changed.
+ */
+export async function recomputeOrderRefunds(tx: Prisma.TransactionClient, shop: string, orderIds: string[]): Promise<string[]> {
+  if (orderIds.length === 0) return [];
+  const [orders, refunds] = await Promise.all([
+    tx.order.findMany({
+      where: { shop, id: { in: orderIds } },
+      select: { id: true, customerId: true, currencyCode: true, totalMinor: true, presentmentCurrency: true, presentmentTotalMinor: true, refundedMinor: true },
+    }),
+    tx.refund.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, amountMinor: true, currencyCode: true } }),
+  ]);
+  const byOrder = new Map<string, typeof refunds>();
+  for (const r of refunds) {
+    const list = byOrder.get(r.orderId);
+    if (list) list.push(r);
+    else byOrder.set(r.orderId, [r]);
+  }
+  const customers = new Set<string>();
+  for (const order of orders) {
+    let refunded = 0n;
+    for (const r of byOrder.get(order.id) ?? []) refunded += refundInShopMoney(r.amountMinor, r.currencyCode, order);
+    if (refunded === order.refundedMinor) continue;
+    await tx.order.update({ where: { shop_id: { shop, id: order.id } }, data: { refundedMinor: refunded } });
+    if (order.customerId) customers.add(order.customerId);
+  }
+  return [...customers];
+}

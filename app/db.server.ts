@@ -1,0 +1,54 @@
+// The Prisma client of this process. It holds connections, not application state: every process
+// (web or worker) opens its own and they share the one database.
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { config } from "./config.server";
+import { createPostgresClient } from "./db-postgres.server";
+
+export type Db = PrismaClient;
+export type DbProvider = "sqlite" | "postgresql";
+
+export function databaseProvider(url = config.databaseUrl): DbProvider {
+  return /^postgres(ql)?:/.test(url) ? "postgresql" : "sqlite";
+}
+
+function createClient(url: string): { client: PrismaClient; ready: Promise<void> } {
+  if (databaseProvider(url) === "postgresql") return { client: createPostgresClient(url), ready: Promise.resolve() };
+  // busy timeout: several processes write to one SQLite file; a writer waits for the lock instead of failing.
+  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 15_000 }) });
+  // WAL lets readers (the admin pages) run while a worker writes.
+  const ready = (async () => {
+    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  })();
+  return { client, ready };
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __clvDb: { client: PrismaClient; ready: Promise<void> } | undefined;
+}
+
+function instance() {
+  // Vite's dev server reloads modules: keep the client on globalThis so reloads do not leak connections.
+  globalThis.__clvDb ??= createClient(config.databaseUrl);
+  return globalThis.__clvDb;
+}
+
+/** The client, usable at once (for Shopify's session storage, which wants it synchronously). */
+export function prismaClient(): PrismaClient {
+  return instance().client;
+}
+
+/** The client once its connection settings are applied. */
+export async function db(): Promise<PrismaClient> {
+  const { client, ready } = instance();
+  await ready;
+  return client;
+}
+
+export async function disconnectDb(): Promise<void> {
+  const current = globalThis.__clvDb;
+  globalThis.__clvDb = undefined;
+  if (current) await current.client.$disconnect();
+}

@@ -1,0 +1,26 @@
+// What the analytics worker does: per-shop refits (after a backfill, nightly, on demand) and backfill steps.
+import type { Job } from "bullmq";
+import { db } from "~/db.server";
+import { refitShop } from "~/data/refit.server";
+import { enqueueRefit, JOB, queues, type RefitShopJob } from "./queues.server";
+
+export async function processAnalyticsJob(job: Job): Promise<unknown> {
+  switch (job.name) {
+    case JOB.refitShop: {
+      const { shop } = job.data as RefitShopJob;
+      return refitShop(await db(), shop);
+    }
+    case JOB.nightlyRefit: {
+      const shops = await (await db()).shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
+      for (const { shop } of shops) await enqueueRefit({ shop, reason: "nightly" });
+      return { shops: shops.length };
+    }
+    default:
+      throw new Error(`unknown analytics job ${job.name}`);
+  }
+}
+
+/** One repeatable job for all shops, at 03:00 UTC; upserting the scheduler is idempotent across workers. */
+export async function scheduleNightlyRefit(): Promise<void> {
+  await queues().analytics.upsertJobScheduler("nightly-refit", { pattern: "0 3 * * *", tz: "UTC" }, { name: JOB.nightlyRefit, data: {} });
+}

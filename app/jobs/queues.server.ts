@@ -1,0 +1,101 @@
+// Queue names, job names and default job options: the whole job wiring in one place.
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { config } from "~/config.server";
+import type { WebhookJob } from "~/webhooks/events";
+import { producerConnection } from "./connection.server";
+
+/** Ingest: webhook deliveries and backfill pages become database rows. High volume, short jobs. */
+export const INGEST_QUEUE = "ingest";
+/** Analytics: per-shop work that takes seconds (model refits, backfills; loyalty and offers write-backs later). */
+export const ANALYTICS_QUEUE = "analytics";
+
+export const JOB = {
+  webhook: "webhook",
+  refitShop: "refit-shop",
+  nightlyRefit: "nightly-refit",
+  backfillShop: "backfill-shop",
+} as const;
+
+export interface BackfillStepJob {
+  shop: string;
+  runId: string;
+}
+
+export interface RefitShopJob {
+  shop: string;
+  reason: "backfill" | "nightly" | "on_demand";
+}
+
+export const ingestJobOptions: JobsOptions = {
+  attempts: 12,
+  backoff: { type: "exponential", delay: 1_000 },
+  // Completed jobs stay a while so a redelivery with the same job id is refused by BullMQ itself;
+  // beyond that window the WebhookDelivery table still makes a redelivery a no-op.
+  removeOnComplete: { age: 24 * 3600, count: 20_000 },
+  removeOnFail: { age: 14 * 24 * 3600 }, // failed jobs stay visible (and retryable) on the sync page
+};
+
+export const analyticsJobOptions: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 5_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/** BullMQ job ids may not contain ':' (its key separator); Shopify ids and domains never need it. */
+export function webhookJobId(job: Pick<WebhookJob, "shop" | "topic" | "deliveryKey">): string {
+  return `${job.shop}|${job.topic}|${job.deliveryKey}`.replaceAll(":", "_");
+}
+
+interface Queues {
+  ingest: Queue;
+  analytics: Queue;
+  connection: Redis;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __clvQueues: Queues | undefined;
+}
+
+/** The producer side of the queues for this process (a connection, not state). */
+export function queues(): Queues {
+  if (!globalThis.__clvQueues) {
+    const connection = producerConnection();
+    // Errors surface on each add(); without a listener ioredis would also print them as unhandled.
+    connection.on("error", () => {});
+    const prefix = config.queuePrefix;
+    globalThis.__clvQueues = {
+      connection,
+      ingest: new Queue(INGEST_QUEUE, { connection, prefix, defaultJobOptions: ingestJobOptions }),
+      analytics: new Queue(ANALYTICS_QUEUE, { connection, prefix, defaultJobOptions: analyticsJobOptions }),
+    };
+  }
+  return globalThis.__clvQueues;
+}
+
+export async function enqueueWebhook(job: WebhookJob): Promise<void> {
+  await queues().ingest.add(JOB.webhook, job, { jobId: webhookJobId(job) });
+}
+
+/** Refits are deduplicated per shop: while one is waiting, asking again adds nothing. */
+export async function enqueueRefit(job: RefitShopJob, delayMs = 0): Promise<void> {
+  await queues().analytics.add(JOB.refitShop, job, {
+    deduplication: { id: `refit|${job.shop}` },
+    delay: delayMs,
+  });
+}
+
+/** Advances a backfill run (poll the bulk operation, or import its file); one waiting step per run. */
+export async function enqueueBackfillStep(job: BackfillStepJob, delayMs = 0): Promise<void> {
+  await queues().analytics.add(JOB.backfillShop, job, { deduplication: { id: `backfill|${job.runId}` }, delay: delayMs });
+}
+
+export async function closeQueues(): Promise<void> {
+  const q = globalThis.__clvQueues;
+  globalThis.__clvQueues = undefined;
+  if (!q) return;
+  await Promise.allSettled([q.ingest.close(), q.analytics.close()]);
+  q.connection.disconnect();
+}

@@ -1,0 +1,72 @@
+// The events a webhook becomes once verified and validated: what travels on the queue.
+// Plain JSON (ids as strings, money as integer minor units, times as ISO strings).
+
+export interface CustomerProfile {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  tags: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface NormalizedLineItem {
+  id: string;
+  productId: string | null;
+  variantId: string | null;
+  title: string | null;
+  quantity: number;
+  priceMinor: number;
+}
+
+export interface NormalizedRefund {
+  id: string;
+  orderId: string;
+  amountMinor: number;
+  currencyCode: string;
+  createdAt: string;
+}
+
+export interface NormalizedOrder {
+  id: string;
+  customer: CustomerProfile | null;
+  name: string | null;
+  email: string | null;
+  currencyCode: string;
+  totalMinor: number;
+  presentmentCurrency: string | null;
+  presentmentTotalMinor: number | null;
+  financialStatus: string | null;
+  sourceName: string | null;
+  test: boolean;
+  createdAt: string;
+  processedAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  closedAt: string | null;
+  lineItems: NormalizedLineItem[];
+  refunds: NormalizedRefund[];
+}
+
+export type WebhookEvent =
+  | { kind: "order"; order: NormalizedOrder }
+  | { kind: "refund"; refund: NormalizedRefund }
+  | { kind: "customer"; customer: CustomerProfile }
+  | { kind: "customer_delete"; customerId: string }
+  | { kind: "customer_redact"; customerId: string; orderIds: string[] }
+  | { kind: "customer_data_request"; requestId: string; customerId: string; orderIds: string[] }
+  | { kind: "shop_redact" }
+  | { kind: "app_uninstalled" }
+  | { kind: "scopes_update"; scopes: string[] }
+  | { kind: "bulk_operation_finish"; bulkOperationId: string; status: string; errorCode: string | null };
+
+/** A delivery as queued: which shop, which topic, its dedupe key, and the event. */
+export interface WebhookJob {
+  shop: string;
+  topic: string;
+  deliveryKey: string;
+  receivedAt: string;
+  event: WebhookEvent;
+}

@@ -1,0 +1,223 @@
+// Webhook payload schemas (zod) and their normalisation into the compact events the worker applies.
+// Only the fields the app uses are required; everything else Shopify sends is ignored.
+import { z } from "zod";
+import { toMinorUnits } from "~/lib/money";
+import { shopifyIdOf } from "~/lib/json-ids";
+import type {
+  CustomerProfile,
+  NormalizedLineItem,
+  NormalizedOrder,
+  NormalizedRefund,
+  WebhookEvent,
+} from "./events";
+
+const id = z.union([z.string().regex(/^\d+$/, "must be a numeric id"), z.number().int().nonnegative()]);
+const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time");
+const amount = z.union([z.string(), z.number()]);
+const moneySet = z
+  .object({ shop_money: z.object({ amount, currency_code: z.string() }), presentment_money: z.object({ amount, currency_code: z.string() }).nullish() })
+  .nullish();
+
+const customerSchema = z.object({
+  id,
+  email: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  phone: z.string().nullish(),
+  tags: z.string().nullish(),
+  created_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+});
+
+const transactionSchema = z.object({
+  kind: z.string(),
+  status: z.string().nullish(),
+  amount,
+  currency: z.string().nullish(),
+});
+
+const refundSchema = z.object({
+  id,
+  order_id: id,
+  created_at: timestamp,
+  processed_at: timestamp.nullish(),
+  transactions: z.array(transactionSchema).default([]),
+});
+
+const lineItemSchema = z.object({
+  id,
+  product_id: id.nullish(),
+  variant_id: id.nullish(),
+  title: z.string().nullish(),
+  quantity: z.number().int(),
+  price: amount,
+  price_set: moneySet,
+});
+
+const orderSchema = z.object({
+  id,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  currency: z.string().length(3),
+  presentment_currency: z.string().nullish(),
+  total_price: amount,
+  total_price_set: moneySet,
+  financial_status: z.string().nullish(),
+  source_name: z.string().nullish(),
+  test: z.boolean().default(false),
+  created_at: timestamp,
+  processed_at: timestamp.nullish(),
+  updated_at: timestamp,
+  cancelled_at: timestamp.nullish(),
+  closed_at: timestamp.nullish(),
+  customer: customerSchema.nullish(),
+  line_items: z.array(lineItemSchema).default([]),
+  refunds: z.array(refundSchema).default([]),
+});
+
+const customerRedactSchema = z.object({
+  customer: z.object({ id }),
+  orders_to_redact: z.array(id).default([]),
+});
+const dataRequestSchema = z.object({
+  customer: z.object({ id }),
+  orders_requested: z.array(id).default([]),
+  data_request: z.object({ id }),
+});
+const customerDeleteSchema = z.object({ id });
+const scopesUpdateSchema = z.object({ current: z.array(z.string()).default([]), previous: z.array(z.string()).default([]) });
+const bulkFinishSchema = z.object({
+  admin_graphql_api_id: z.string(),
+  status: z.string(),
+  error_code: z.string().nullish(),
+  type: z.string().nullish(),
+});
+
+const iso = (value: string) => new Date(value).toISOString();
+
+function normalizeCustomer(c: z.infer<typeof customerSchema>): CustomerProfile {
+  return {
+    id: shopifyIdOf(c.id),
+    email: c.email ?? null,
+    firstName: c.first_name ?? null,
+    lastName: c.last_name ?? null,
+    phone: c.phone ?? null,
+    tags: c.tags ?? null,
+    createdAt: c.created_at ? iso(c.created_at) : null,
+    updatedAt: c.updated_at ? iso(c.updated_at) : null,
+  };
+}
+
+/** A refund's money is what its successful refund transactions returned, in their currency. */
+function normalizeRefund(r: z.infer<typeof refundSchema>, fallbackCurrency: string): NormalizedRefund {
+  const refunds = r.transactions.filter((t) => t.kind === "refund" && (t.status == null || t.status === "success"));
+  const currencyCode = refunds[0]?.currency ?? fallbackCurrency;
+  let amountMinor = 0;
+  for (const t of refunds) {
+    if ((t.currency ?? currencyCode) !== currencyCode) throw new Error(`refund ${r.id} mixes currencies`);
+    amountMinor += toMinorUnits(t.amount, currencyCode);
+  }
+  return {
+    id: shopifyIdOf(r.id),
+    orderId: shopifyIdOf(r.order_id),
+    amountMinor,
+    currencyCode,
+    createdAt: iso(r.processed_at ?? r.created_at),
+  };
+}
+
+function normalizeOrder(o: z.infer<typeof orderSchema>): NormalizedOrder {
+  const currencyCode = o.total_price_set?.shop_money.currency_code ?? o.currency;
+  const totalMinor = toMinorUnits(o.total_price_set?.shop_money.amount ?? o.total_price, currencyCode);
+  const presentment = o.total_price_set?.presentment_money;
+  const lineItems: NormalizedLineItem[] = o.line_items.map((li) => ({
+    id: shopifyIdOf(li.id),
+    productId: li.product_id == null ? null : shopifyIdOf(li.product_id),
+    variantId: li.variant_id == null ? null : shopifyIdOf(li.variant_id),
+    title: li.title ?? null,
+    quantity: li.quantity,
+    priceMinor: toMinorUnits(li.price_set?.shop_money.amount ?? li.price, currencyCode),
+  }));
+  return {
+    id: shopifyIdOf(o.id),
+    customer: o.customer ? normalizeCustomer(o.customer) : null,
+    name: o.name ?? null,
+    email: o.email ?? null,
+    currencyCode,
+    totalMinor,
+    presentmentCurrency: presentment?.currency_code ?? o.presentment_currency ?? null,
+    presentmentTotalMinor: presentment ? toMinorUnits(presentment.amount, presentment.currency_code) : null,
+    financialStatus: o.financial_status ?? null,
+    sourceName: o.source_name ?? null,
+    test: o.test,
+    createdAt: iso(o.created_at),
+    processedAt: iso(o.processed_at ?? o.created_at),
+    updatedAt: iso(o.updated_at),
+    cancelledAt: o.cancelled_at ? iso(o.cancelled_at) : null,
+    closedAt: o.closed_at ? iso(o.closed_at) : null,
+    lineItems,
+    refunds: o.refunds.map((r) => normalizeRefund(r, presentment?.currency_code ?? currencyCode)),
+  };
+}
+
+/** Topics the app subscribes to, with the parser of each. Anything else is refused with 404. */
+const parsers: Record<string, (body: unknown) => WebhookEvent> = {
+  "orders/create": (b) => ({ kind: "order", order: normalizeOrder(orderSchema.parse(b)) }),
+  "orders/updated": (b) => ({ kind: "order", order: normalizeOrder(orderSchema.parse(b)) }),
+  "orders/cancelled": (b) => ({ kind: "order", order: normalizeOrder(orderSchema.parse(b)) }),
+  "refunds/create": (b) => {
+    const refund = refundSchema.parse(b);
+    return { kind: "refund", refund: normalizeRefund(refund, refund.transactions[0]?.currency ?? "USD") };
+  },
+  "customers/create": (b) => ({ kind: "customer", customer: normalizeCustomer(customerSchema.parse(b)) }),
+  "customers/update": (b) => ({ kind: "customer", customer: normalizeCustomer(customerSchema.parse(b)) }),
+  "customers/delete": (b) => ({ kind: "customer_delete", customerId: shopifyIdOf(customerDeleteSchema.parse(b).id) }),
+  "customers/redact": (b) => {
+    const p = customerRedactSchema.parse(b);
+    return { kind: "customer_redact", customerId: shopifyIdOf(p.customer.id), orderIds: p.orders_to_redact.map(shopifyIdOf) };
+  },
+  "customers/data_request": (b) => {
+    const p = dataRequestSchema.parse(b);
+    return {
+      kind: "customer_data_request",
+      requestId: shopifyIdOf(p.data_request.id),
+      customerId: shopifyIdOf(p.customer.id),
+      orderIds: p.orders_requested.map(shopifyIdOf),
+    };
+  },
+  "shop/redact": () => ({ kind: "shop_redact" }),
+  "app/uninstalled": () => ({ kind: "app_uninstalled" }),
+  "app/scopes_update": (b) => ({ kind: "scopes_update", scopes: scopesUpdateSchema.parse(b).current }),
+  "bulk_operations/finish": (b) => {
+    const p = bulkFinishSchema.parse(b);
+    return { kind: "bulk_operation_finish", bulkOperationId: p.admin_graphql_api_id, status: p.status, errorCode: p.error_code ?? null };
+  },
+};
+
+export const SUPPORTED_TOPICS = Object.keys(parsers);
+
+export class PayloadError extends Error {}
+
+/** Shopify's X-Shopify-Topic is "orders/create"; compare case-insensitively. */
+export function normalizeTopic(topic: string): string {
+  return topic.trim().toLowerCase();
+}
+
+export function isSupportedTopic(topic: string): boolean {
+  return topic in parsers;
+}
+
+/** Validates a parsed body for its topic and returns the event; throws PayloadError with a readable reason. */
+export function parseWebhookPayload(topic: string, body: unknown): WebhookEvent {
+  const parse = parsers[topic];
+  if (!parse) throw new PayloadError(`unsupported topic ${topic}`);
+  try {
+    return parse(body);
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      const reasons = error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+      throw new PayloadError(`invalid ${topic} payload: ${reasons.join("; ")}`);
+    }
+    throw new PayloadError(`invalid ${topic} payload: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,55 @@
+// Verifies a webhook the way Shopify signs it: base64 HMAC-SHA256 of the raw body with the app secret.
+// Done here rather than through authenticate.webhook, which loads the shop's session from the database on
+// every delivery (~0.6 ms of CPU each, measured); the acknowledging route must touch no database.
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export interface WebhookHeaders {
+  hmac: string;
+  topic: string;
+  shop: string;
+  webhookId: string;
+  apiVersion: string;
+  eventId: string | null;
+  triggeredAt: string | null;
+}
+
+const REQUIRED = {
+  hmac: "x-shopify-hmac-sha256",
+  topic: "x-shopify-topic",
+  shop: "x-shopify-shop-domain",
+  webhookId: "x-shopify-webhook-id",
+  apiVersion: "x-shopify-api-version",
+} as const;
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+
+/** Reads Shopify's headers; returns the name of the first missing or invalid one instead when there is one. */
+export function readWebhookHeaders(headers: Headers): WebhookHeaders | { missing: string } {
+  const values: Partial<Record<keyof typeof REQUIRED, string>> = {};
+  for (const [key, name] of Object.entries(REQUIRED) as [keyof typeof REQUIRED, string][]) {
+    const value = headers.get(name);
+    if (!value) return { missing: name };
+    values[key] = value;
+  }
+  const shop = values.shop!.toLowerCase();
+  if (!SHOP_DOMAIN.test(shop)) return { missing: `${REQUIRED.shop} (not a *.myshopify.com domain)` };
+  return {
+    hmac: values.hmac!,
+    topic: values.topic!,
+    shop,
+    webhookId: values.webhookId!,
+    apiVersion: values.apiVersion!,
+    eventId: headers.get("x-shopify-event-id"),
+    triggeredAt: headers.get("x-shopify-triggered-at"),
+  };
+}
+
+export function signWebhookBody(body: Buffer | string, secret: string): string {
+  return createHmac("sha256", secret).update(body).digest("base64");
+}
+
+export function isValidWebhookHmac(body: Buffer, hmacHeader: string, secret: string): boolean {
+  const expected = createHmac("sha256", secret).update(body).digest();
+  const given = Buffer.from(hmacHeader, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

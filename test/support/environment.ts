@@ -1,0 +1,31 @@
+// Per test file: a fresh SQLite database (copy of the migrated template), its own Redis key prefix,
+// and the test app credentials. Call before the app's modules open connections.
+import { copyFileSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+
+export const TEST_API_KEY = "test-api-key";
+export const TEST_API_SECRET = "test-api-secret-for-hmac";
+
+export function isolatedEnvironment(overrides: Record<string, string> = {}) {
+  const id = randomUUID().slice(0, 8);
+  const dbFile = path.resolve(".tmp", `test-${id}.sqlite`);
+  copyFileSync(path.resolve(".tmp", "template.sqlite"), dbFile);
+  Object.assign(process.env, {
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${dbFile}`,
+    QUEUE_PREFIX: `test-${id}`,
+    SHOPIFY_API_KEY: TEST_API_KEY,
+    SHOPIFY_API_SECRET: TEST_API_SECRET,
+    SHOPIFY_APP_URL: "https://clv-app.example.com",
+    ...overrides,
+  });
+  return {
+    id,
+    dbFile,
+    prefix: `test-${id}`,
+    cleanup: () => {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+    },
+  };
+}
