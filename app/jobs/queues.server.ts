@@ -75,8 +75,22 @@ export function queues(): Queues {
   return globalThis.__clvQueues;
 }
 
+/** How long a webhook may wait for Redis before the route gives up and answers 503 (Shopify allows 5 s). */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
 export async function enqueueWebhook(job: WebhookJob): Promise<void> {
-  await queues().ingest.add(JOB.webhook, job, { jobId: webhookJobId(job) });
+  // BullMQ waits for a connection indefinitely; a delivery must not. Should the add still complete after
+  // the timeout, Shopify's retry carries the same event id and is refused as a duplicate job.
+  await withTimeout(queues().ingest.add(JOB.webhook, job, { jobId: webhookJobId(job) }), ENQUEUE_TIMEOUT_MS, "Redis did not accept the job");
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  promise.catch(() => {}); // a late failure after the timeout is already answered
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Refits are deduplicated per shop: while one is waiting, asking again adds nothing. */
@@ -96,6 +110,7 @@ export async function closeQueues(): Promise<void> {
   const q = globalThis.__clvQueues;
   globalThis.__clvQueues = undefined;
   if (!q) return;
-  await Promise.allSettled([q.ingest.close(), q.analytics.close()]);
+  // close() waits for Redis; when Redis is gone, do not wait for ever.
+  await withTimeout(Promise.allSettled([q.ingest.close(), q.analytics.close()]), 3_000, "queues did not close").catch(() => {});
   q.connection.disconnect();
 }

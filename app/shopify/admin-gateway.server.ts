@@ -1,0 +1,116 @@
+// The app's one door to the Shopify Admin GraphQL API, for workers (offline token) and pages alike.
+// Pacing follows Shopify's cost-based leaky bucket: every answer carries extensions.cost.throttleStatus;
+// a THROTTLED error (HTTP 200) or an HTTP 429 waits for the bucket to refill and retries, HTTP 5xx and
+// network errors back off exponentially. Nothing is kept between calls: each retry waits by what the
+// last answer said, so many processes can call for one shop without sharing state.
+import { API_VERSION, config } from "~/config.server";
+
+export interface AdminTarget {
+  shop: string;
+  accessToken: string;
+}
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+export interface GraphqlCost {
+  requestedQueryCost?: number;
+  actualQueryCost?: number;
+  throttleStatus?: ThrottleStatus;
+}
+
+export interface GraphqlResult<T> {
+  data: T;
+  cost: GraphqlCost | null;
+  attempts: number;
+}
+
+export class AdminApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  maxAttempts?: number;
+  /** Injected for tests; defaults to setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function adminGraphqlUrl(shop: string): string {
+  const origin = config.adminApiOrigin ?? `https://${shop}`;
+  return `${origin}/admin/api/${API_VERSION}/graphql.json`;
+}
+
+/** How long until the bucket holds `needed` points again. */
+export function waitForPoints(status: ThrottleStatus | undefined, needed: number): number {
+  if (!status || status.restoreRate <= 0) return 1_000;
+  const missing = Math.max(0, Math.min(needed, status.maximumAvailable) - status.currentlyAvailable);
+  return Math.ceil((missing / status.restoreRate) * 1_000) + 50;
+}
+
+export async function adminGraphql<T>(
+  target: AdminTarget,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<GraphqlResult<T>> {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const sleep = options.sleep ?? defaultSleep;
+  let lastError: AdminApiError | null = null;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let response: Response;
+    try {
+      response = await fetch(adminGraphqlUrl(target.shop), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": target.accessToken },
+        body: JSON.stringify({ query, variables }),
+      });
+    } catch (error) {
+      lastError = new AdminApiError(`network error: ${(error as Error).message}`, 0, "NETWORK");
+      await sleep(backoff(attempt));
+      continue;
+    }
+    if (response.status === 429 || response.status >= 500) {
+      const retryAfter = Number(response.headers.get("Retry-After"));
+      lastError = new AdminApiError(`HTTP ${response.status}`, response.status, response.status === 429 ? "THROTTLED" : "SERVER_ERROR");
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1_000 : backoff(attempt));
+      continue;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new AdminApiError(`HTTP ${response.status}: access token rejected for ${target.shop}`, response.status, "UNAUTHORIZED");
+    }
+    if (!response.ok) throw new AdminApiError(`HTTP ${response.status}: ${await response.text()}`, response.status, null);
+
+    const body = (await response.json()) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string } }[];
+      extensions?: { cost?: GraphqlCost };
+    };
+    const cost = body.extensions?.cost ?? null;
+    const throttled = body.errors?.find((e) => e.extensions?.code === "THROTTLED");
+    if (throttled) {
+      lastError = new AdminApiError(throttled.message, 200, "THROTTLED");
+      await sleep(waitForPoints(cost?.throttleStatus, cost?.requestedQueryCost ?? 50));
+      continue;
+    }
+    if (body.errors?.length) {
+      throw new AdminApiError(body.errors.map((e) => e.message).join("; "), 200, body.errors[0]?.extensions?.code ?? null);
+    }
+    return { data: body.data as T, cost, attempts: attempt };
+  }
+  throw lastError ?? new AdminApiError("no attempt made", 0, null);
+}
+
+function backoff(attempt: number): number {
+  return Math.min(30_000, 500 * 2 ** (attempt - 1));
+}
