@@ -1,5 +1,11 @@
 import type { Prisma } from "@prisma/client";
-import { historicValue } from "~/lib/historic-value";
+import { databaseProvider } from "~/db.server";
+import { historicValue, type OrderAggregates } from "~/lib/historic-value";
+import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+
+const VALUE_COLUMNS = [
+  "shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor", "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt",
+];
 
 /** The orders that count toward a customer's value: not cancelled, not test orders. */
 export const countedOrders = (shop: string) => ({ shop, cancelledAt: null, test: false }) satisfies Prisma.OrderWhereInput;
@@ -13,29 +19,42 @@ export async function recomputeCustomerValues(tx: Prisma.TransactionClient, shop
   const now = new Date();
   for (let i = 0; i < customerIds.length; i += 500) {
     const chunk = customerIds.slice(i, i + 500);
-    const groups = await tx.order.groupBy({
-      by: ["customerId"],
-      where: { ...countedOrders(shop), customerId: { in: chunk } },
-      _count: { _all: true },
-      _sum: { totalMinor: true, refundedMinor: true },
-      _min: { processedAt: true },
-      _max: { processedAt: true },
+    const byCustomer = await aggregateOrders(tx, shop, chunk);
+    const rows = chunk.map((customerId) => {
+      const v = historicValue(byCustomer.get(customerId) ?? { orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null });
+      return [shop, customerId, v.orderCount, v.grossMinor, v.refundedMinor, v.netRevenueMinor, v.aovMinor, v.firstOrderAt, v.lastOrderAt, v.tenureDays, now];
     });
-    const byCustomer = new Map(groups.map((g) => [g.customerId, g]));
-    for (const customerId of chunk) {
-      const g = byCustomer.get(customerId);
-      const value = historicValue({
-        orderCount: g?._count._all ?? 0,
-        grossMinor: g?._sum.totalMinor ?? 0n,
-        refundedMinor: g?._sum.refundedMinor ?? 0n,
-        firstOrderAt: g?._min.processedAt ?? null,
-        lastOrderAt: g?._max.processedAt ?? null,
-      });
-      await tx.customerValue.upsert({
-        where: { shop_customerId: { shop, customerId } },
-        create: { shop, customerId, ...value, computedAt: now },
-        update: { ...value, computedAt: now },
-      });
-    }
+    await bulkUpsert(tx, { table: "CustomerValue", columns: VALUE_COLUMNS, rows, conflict: ["shop", "customerId"], set: takeIncoming(VALUE_COLUMNS.slice(2)) });
   }
+}
+
+/**
+ * Per-customer aggregates of counted orders, in one portable statement (Prisma's groupBy costs several
+ * times more at batch sizes). SQLite returns times as ISO text and sums as numbers; PostgreSQL as Date
+ * and bigint: normalise both.
+ */
+async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, customerIds: string[]): Promise<Map<string, OrderAggregates>> {
+  const pg = databaseProvider() === "postgresql";
+  const placeholders = customerIds.map((_, i) => (pg ? `$${i + 2}` : "?")).join(", ");
+  const rows = (await tx.$queryRawUnsafe(
+    `SELECT "customerId" AS id, COUNT(*) AS n, SUM("totalMinor") AS gross, SUM("refundedMinor") AS refunded,
+            MIN("processedAt") AS first, MAX("processedAt") AS last
+       FROM "Order"
+      WHERE "shop" = ${pg ? "$1" : "?"} AND "cancelledAt" IS NULL AND "test" = false AND "customerId" IN (${placeholders})
+      GROUP BY "customerId"`,
+    shop,
+    ...customerIds,
+  )) as { id: string; n: number | bigint; gross: number | bigint | string; refunded: number | bigint | string; first: string | Date; last: string | Date }[];
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        orderCount: Number(r.n),
+        grossMinor: BigInt(r.gross),
+        refundedMinor: BigInt(r.refunded),
+        firstOrderAt: new Date(r.first),
+        lastOrderAt: new Date(r.last),
+      },
+    ]),
+  );
 }

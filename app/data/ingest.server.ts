@@ -5,6 +5,7 @@
 import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/webhooks/events";
+import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
 import { recomputeOrderRefunds } from "./order-refunds.server";
 
@@ -47,12 +48,10 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[]): Pr
   const provider = databaseProvider();
   return db.$transaction(
     async (tx) => {
-      // First statement is a write: SQLite takes its single write lock now, before anything is read,
+      // The first statement is a write: SQLite takes its single write lock now, before anything is read,
       // so the reads below cannot be invalidated by another process (no SQLITE_BUSY_SNAPSHOT).
-      await tx.$executeRaw`UPDATE "Shop" SET "name" = "name" WHERE "shop" = ${shop}`;
-      await tx.shop.upsert({ where: { shop }, create: { shop }, update: {} });
-
-      const fresh = await dropDuplicateDeliveries(tx, shop, items);
+      await bulkUpsert(tx, { table: "Shop", columns: ["shop", "createdAt", "updatedAt"], rows: [[shop, new Date(), new Date()]], conflict: ["shop"] });
+      const fresh = await recordDeliveries(tx, shop, items);
       const duplicates = items.length - fresh.length;
       const orders = newestById(fresh.flatMap((i) => i.orders ?? []), (o) => ms(o.updatedAt));
       const refunds = newestById(
@@ -82,145 +81,135 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[]): Pr
       }
       await recomputeCustomerValues(tx, shop, [...customersChanged]);
 
-      const deliveries = fresh.flatMap((i) => (i.delivery ? [i.delivery] : []));
-      if (deliveries.length > 0) {
-        await tx.webhookDelivery.createMany({
-          data: deliveries.map((d) => ({ shop, topic: d.topic, deliveryKey: d.deliveryKey, receivedAt: new Date(d.receivedAt) })),
-        });
-      }
       return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length };
     },
     { maxWait: 60_000, timeout: 120_000 },
   );
 }
 
-/** Removes deliveries already applied (recorded earlier) or repeated within the batch. */
-async function dropDuplicateDeliveries(tx: Tx, shop: string, items: IngestItem[]): Promise<IngestItem[]> {
-  const keys = [...new Set(items.flatMap((i) => (i.delivery ? [i.delivery.deliveryKey] : [])))];
-  if (keys.length === 0) return items;
-  const seen = new Set(
-    (
-      await tx.webhookDelivery.findMany({ where: { shop, deliveryKey: { in: keys } }, select: { topic: true, deliveryKey: true } })
-    ).map((d) => `${d.topic}|${d.deliveryKey}`),
-  );
+/**
+ * Records this batch's deliveries and returns the items that were not applied before: a delivery whose
+ * (shop, topic, key) is already stored, or repeated within the batch, is a duplicate and is dropped.
+ * Recorded in the same transaction as its effects, so a failed batch records nothing.
+ */
+async function recordDeliveries(tx: Tx, shop: string, items: IngestItem[]): Promise<IngestItem[]> {
+  const deliveries = new Map<string, IngestDelivery>();
+  for (const i of items) if (i.delivery) deliveries.set(`${i.delivery.topic}|${i.delivery.deliveryKey}`, i.delivery);
+  if (deliveries.size === 0) return items;
+  const now = new Date();
+  const inserted = await bulkUpsert<{ topic: string; deliveryKey: string }>(tx, {
+    table: "WebhookDelivery",
+    columns: ["shop", "topic", "deliveryKey", "receivedAt", "processedAt"],
+    rows: [...deliveries.values()].map((d) => [shop, d.topic, d.deliveryKey, new Date(d.receivedAt), now]),
+    conflict: ["shop", "topic", "deliveryKey"],
+    returning: ["topic", "deliveryKey"],
+  });
+  const firstTime = new Set(inserted.map((d) => `${d.topic}|${d.deliveryKey}`));
   return items.filter((i) => {
     if (!i.delivery) return true;
     const key = `${i.delivery.topic}|${i.delivery.deliveryKey}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    return firstTime.delete(key); // true once per new delivery, false for repeats
   });
 }
 
-/** Customer rows exist for every customer with an order; on PostgreSQL they are locked in id order. */
+/**
+ * PostgreSQL only: customer value rows exist and are locked in id order, so concurrent batches that touch
+ * one customer run one after the other and each recompute sees the other's orders. (SQLite has a single
+ * writer: the transaction's first write already serialises batches.)
+ */
 async function lockCustomerValues(tx: Tx, provider: string, shop: string, customerIds: Set<string>): Promise<void> {
-  if (customerIds.size === 0) return;
+  if (customerIds.size === 0 || provider !== "postgresql") return;
   const ids = [...customerIds].sort();
-  // Portable upsert-if-absent (SQLite and PostgreSQL both speak ON CONFLICT DO NOTHING).
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const values = chunk.map((id) => `(${quote(shop)}, ${quote(id)})`).join(", ");
-    await tx.$executeRawUnsafe(`INSERT INTO "CustomerValue" ("shop", "customerId") VALUES ${values} ON CONFLICT DO NOTHING`);
-  }
-  if (provider === "postgresql") {
-    // Serialises concurrent batches touching the same customer, so each recompute sees the other's orders.
-    await tx.$queryRaw`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}) ORDER BY "customerId" FOR UPDATE`;
-  }
+  await bulkUpsert(tx, { table: "CustomerValue", columns: ["shop", "customerId"], rows: ids.map((id) => [shop, id]), conflict: ["shop", "customerId"] });
+  await tx.$queryRaw`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}) ORDER BY "customerId" FOR UPDATE`;
 }
 
-/** Ids and shop domains are validated ([0-9] ids, *.myshopify.com); quoting still escapes defensively. */
-function quote(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+const PERSONAL = ["email", "firstName", "lastName", "phone"];
 
+/** Newer profiles replace older ones; a redacted customer keeps no personal fields, whatever later payloads carry. */
 async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerProfile[]): Promise<void> {
-  if (profiles.length === 0) return;
-  const existing = new Map(
-    (
-      await tx.customer.findMany({
-        where: { shop, id: { in: profiles.map((p) => p.id) } },
-        select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
-      })
-    ).map((c) => [c.id, c]),
-  );
-  const toCreate: Prisma.CustomerCreateManyInput[] = [];
-  for (const p of profiles) {
-    const row = {
-      email: p.email,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      phone: p.phone,
-      tags: p.tags,
-      shopifyCreatedAt: p.createdAt ? new Date(p.createdAt) : null,
-      shopifyUpdatedAt: p.updatedAt ? new Date(p.updatedAt) : null,
-    };
-    const current = existing.get(p.id);
-    if (!current) {
-      toCreate.push({ shop, id: p.id, ...row });
-      continue;
-    }
-    const incoming = p.updatedAt ? ms(p.updatedAt) : 0;
-    if (current.shopifyUpdatedAt && current.shopifyUpdatedAt.getTime() >= incoming) continue;
-    // A redacted customer keeps no personal fields, whatever later payloads carry.
-    const data = current.redactedAt ? { tags: row.tags, shopifyCreatedAt: row.shopifyCreatedAt, shopifyUpdatedAt: row.shopifyUpdatedAt } : row;
-    await tx.customer.update({ where: { shop_id: { shop, id: p.id } }, data });
-  }
-  if (toCreate.length > 0) await tx.customer.createMany({ data: toCreate });
+  const now = new Date();
+  await bulkUpsert(tx, {
+    table: "Customer",
+    columns: ["shop", "id", ...PERSONAL, "tags", "shopifyCreatedAt", "shopifyUpdatedAt", "createdAt"],
+    rows: profiles.map((p) => [
+      shop,
+      p.id,
+      p.email,
+      p.firstName,
+      p.lastName,
+      p.phone,
+      p.tags,
+      p.createdAt ? new Date(p.createdAt) : null,
+      p.updatedAt ? new Date(p.updatedAt) : null,
+      now,
+    ]),
+    conflict: ["shop", "id"],
+    set: [
+      ...PERSONAL.map((c) => `"${c}" = CASE WHEN "Customer"."redactedAt" IS NULL THEN excluded."${c}" ELSE NULL END`),
+      ...takeIncoming(["tags", "shopifyCreatedAt", "shopifyUpdatedAt"]),
+    ],
+    where: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" > "Customer"."shopifyUpdatedAt"`,
+  });
 }
 
-function orderRow(shop: string, o: NormalizedOrder) {
-  return {
+const ORDER_COLUMNS = [
+  "shop", "id", "customerId", "name", "email", "currencyCode", "totalMinor", "presentmentCurrency", "presentmentTotalMinor",
+  "financialStatus", "sourceName", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "cancelledAt", "closedAt", "syncedAt",
+];
+
+function orderValues(shop: string, o: NormalizedOrder, now: Date) {
+  return [
     shop,
-    id: o.id,
-    customerId: o.customer?.id ?? null,
-    name: o.name,
-    email: o.email,
-    currencyCode: o.currencyCode,
-    totalMinor: BigInt(o.totalMinor),
-    presentmentCurrency: o.presentmentCurrency,
-    presentmentTotalMinor: o.presentmentTotalMinor == null ? null : BigInt(o.presentmentTotalMinor),
-    financialStatus: o.financialStatus,
-    sourceName: o.sourceName,
-    test: o.test,
-    shopifyCreatedAt: new Date(o.createdAt),
-    processedAt: new Date(o.processedAt),
-    shopifyUpdatedAt: new Date(o.updatedAt),
-    cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : null,
-    closedAt: o.closedAt ? new Date(o.closedAt) : null,
-    syncedAt: new Date(),
-  };
+    o.id,
+    o.customer?.id ?? null,
+    o.name,
+    o.email,
+    o.currencyCode,
+    BigInt(o.totalMinor),
+    o.presentmentCurrency,
+    o.presentmentTotalMinor == null ? null : BigInt(o.presentmentTotalMinor),
+    o.financialStatus,
+    o.sourceName,
+    o.test,
+    new Date(o.createdAt),
+    new Date(o.processedAt),
+    new Date(o.updatedAt),
+    o.cancelledAt ? new Date(o.cancelledAt) : null,
+    o.closedAt ? new Date(o.closedAt) : null,
+    now,
+  ];
 }
 
-/** Writes each order unless the stored version is as new or newer; replaces its line items with the new version's. */
+/**
+ * Writes each order unless the stored version is as new or newer (the check is in the statement itself,
+ * so it also holds against a concurrent writer), and replaces the written orders' line items.
+ */
 async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
   const result = { orderIds: [] as string[], previousCustomers: [] as string[] };
   if (orders.length === 0) return result;
-  const existing = new Map(
-    (
-      await tx.order.findMany({
-        where: { shop, id: { in: orders.map((o) => o.id) } },
-        select: { id: true, shopifyUpdatedAt: true, customerId: true, email: true },
-      })
-    ).map((o) => [o.id, o]),
+  const before = new Map(
+    (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: { id: true, customerId: true } })).map((o) => [o.id, o.customerId]),
   );
-  const created: NormalizedOrder[] = [];
-  const updated: NormalizedOrder[] = [];
-  for (const o of orders) {
-    const current = existing.get(o.id);
-    if (!current) created.push(o);
-    else if (current.shopifyUpdatedAt.getTime() < ms(o.updatedAt)) {
-      updated.push(o);
-      if (current.customerId && current.customerId !== (o.customer?.id ?? null)) result.previousCustomers.push(current.customerId);
-    }
+  const now = new Date();
+  const written = await bulkUpsert<{ id: string }>(tx, {
+    table: "Order",
+    columns: ORDER_COLUMNS,
+    rows: orders.map((o) => orderValues(shop, o, now)),
+    conflict: ["shop", "id"],
+    set: takeIncoming(ORDER_COLUMNS.slice(2)),
+    where: `excluded."shopifyUpdatedAt" > "Order"."shopifyUpdatedAt"`,
+    returning: ["id"],
+  });
+  const writtenIds = new Set(written.map((w) => w.id));
+  const writtenOrders = orders.filter((o) => writtenIds.has(o.id));
+  const replaced = writtenOrders.filter((o) => before.has(o.id));
+  for (const o of replaced) {
+    const previous = before.get(o.id);
+    if (previous && previous !== (o.customer?.id ?? null)) result.previousCustomers.push(previous);
   }
-  if (created.length > 0) await tx.order.createMany({ data: created.map((o) => orderRow(shop, o)) });
-  for (const o of updated) {
-    const { shop: _s, id: _i, ...data } = orderRow(shop, o);
-    // The version check is repeated in the write itself, so it also holds against a concurrent writer.
-    await tx.order.updateMany({ where: { shop, id: o.id, shopifyUpdatedAt: { lt: data.shopifyUpdatedAt } }, data });
-  }
-  if (updated.length > 0) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: updated.map((o) => o.id) } } });
-  const items = [...created, ...updated].flatMap((o) =>
+  if (replaced.length > 0) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replaced.map((o) => o.id) } } });
+  const items = writtenOrders.flatMap((o) =>
     o.lineItems.map((li) => ({
       shop,
       id: li.id,
@@ -232,28 +221,25 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
       priceMinor: BigInt(li.priceMinor),
     })),
   );
-  if (items.length > 0) await tx.lineItem.createMany({ data: items });
-  result.orderIds = [...created, ...updated].map((o) => o.id);
+  await bulkUpsert(tx, {
+    table: "LineItem",
+    columns: ["shop", "id", "orderId", "productId", "variantId", "title", "quantity", "priceMinor"],
+    rows: items.map((li) => [li.shop, li.id, li.orderId, li.productId, li.variantId, li.title, li.quantity, li.priceMinor]),
+    conflict: ["shop", "id"],
+    set: takeIncoming(["orderId", "productId", "variantId", "title", "quantity", "priceMinor"]),
+  });
+  result.orderIds = writtenOrders.map((o) => o.id);
   return result;
 }
 
 /** Refunds are immutable in Shopify: insert the ones not stored yet; returns the orders they belong to. */
 async function insertRefunds(tx: Tx, shop: string, refunds: NormalizedRefund[]): Promise<string[]> {
-  if (refunds.length === 0) return [];
-  const known = new Set(
-    (await tx.refund.findMany({ where: { shop, id: { in: refunds.map((r) => r.id) } }, select: { id: true } })).map((r) => r.id),
-  );
-  const fresh = refunds.filter((r) => !known.has(r.id));
-  if (fresh.length === 0) return [];
-  await tx.refund.createMany({
-    data: fresh.map((r) => ({
-      shop,
-      id: r.id,
-      orderId: r.orderId,
-      amountMinor: BigInt(r.amountMinor),
-      currencyCode: r.currencyCode,
-      createdAt: new Date(r.createdAt),
-    })),
+  const inserted = await bulkUpsert<{ orderId: string }>(tx, {
+    table: "Refund",
+    columns: ["shop", "id", "orderId", "amountMinor", "currencyCode", "createdAt"],
+    rows: refunds.map((r) => [shop, r.id, r.orderId, BigInt(r.amountMinor), r.currencyCode, new Date(r.createdAt)]),
+    conflict: ["shop", "id"],
+    returning: ["orderId"],
   });
-  return [...new Set(fresh.map((r) => r.orderId))];
+  return [...new Set(inserted.map((r) => r.orderId))];
 }

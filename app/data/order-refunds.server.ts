@@ -8,13 +8,14 @@ import { refundInShopMoney } from "~/lib/refunds";
  */
 export async function recomputeOrderRefunds(tx: Prisma.TransactionClient, shop: string, orderIds: string[]): Promise<string[]> {
   if (orderIds.length === 0) return [];
-  const [orders, refunds] = await Promise.all([
-    tx.order.findMany({
-      where: { shop, id: { in: orderIds } },
-      select: { id: true, customerId: true, currencyCode: true, totalMinor: true, presentmentCurrency: true, presentmentTotalMinor: true, refundedMinor: true },
-    }),
-    tx.refund.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, amountMinor: true, currencyCode: true } }),
-  ]);
+  // Refunds are never deleted, so an order without refunds keeps refundedMinor = 0: only orders that
+  // have refunds need looking at (most batches have none).
+  const refunds = await tx.refund.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, amountMinor: true, currencyCode: true } });
+  if (refunds.length === 0) return [];
+  const orders = await tx.order.findMany({
+    where: { shop, id: { in: [...new Set(refunds.map((r) => r.orderId))] } },
+    select: { id: true, customerId: true, currencyCode: true, totalMinor: true, presentmentCurrency: true, presentmentTotalMinor: true, refundedMinor: true },
+  });
   const byOrder = new Map<string, typeof refunds>();
   for (const r of refunds) {
     const list = byOrder.get(r.orderId);
