@@ -18,6 +18,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           pool: "forks",
+          execArgv: ["--expose-gc"], // the backfill memory test measures live heap after full GCs
           maxWorkers: 2,
         },
       },

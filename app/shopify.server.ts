@@ -5,6 +5,7 @@ import { API_VERSION, config } from "./config.server";
 import { prismaClient } from "./db.server";
 import { markShopInstalled } from "./data/lifecycle.server";
 import { db } from "./db.server";
+import { enqueueBackfillStep } from "./jobs/queues.server";
 
 const shopify = shopifyApp({
   apiKey: config.apiKey,
@@ -21,7 +22,10 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => {
       // Webhooks are declared in shopify.app.toml (app-specific subscriptions); nothing to register here.
-      await markShopInstalled(await db(), session.shop, { scopes: session.scope ?? null });
+      const client = await db();
+      await markShopInstalled(client, session.shop, { scopes: session.scope ?? null });
+      // First install: import the order history (the job finds the run under way if there is one).
+      if ((await client.backfillRun.count({ where: { shop: session.shop } })) === 0) await enqueueBackfillStep({ shop: session.shop });
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),

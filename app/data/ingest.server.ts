@@ -204,13 +204,14 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
   const writtenIds = new Set(written.map((w) => w.id));
   const writtenOrders = orders.filter((o) => writtenIds.has(o.id));
   const replaced = writtenOrders.filter((o) => before.has(o.id));
+  const itemsReplaced = replaced.filter((o) => o.lineItems !== null);
   for (const o of replaced) {
     const previous = before.get(o.id);
     if (previous && previous !== (o.customer?.id ?? null)) result.previousCustomers.push(previous);
   }
-  if (replaced.length > 0) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: replaced.map((o) => o.id) } } });
+  if (itemsReplaced.length > 0) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: itemsReplaced.map((o) => o.id) } } });
   const items = writtenOrders.flatMap((o) =>
-    o.lineItems.map((li) => ({
+    (o.lineItems ?? []).map((li) => ({
       shop,
       id: li.id,
       orderId: o.id,

@@ -2,7 +2,8 @@
 import type { Job } from "bullmq";
 import { db } from "~/db.server";
 import { refitShop } from "~/data/refit.server";
-import { enqueueRefit, JOB, queues, type RefitShopJob } from "./queues.server";
+import { advanceBackfill } from "~/backfill/backfill-run.server";
+import { enqueueRefit, JOB, queues, type BackfillStepJob, type RefitShopJob } from "./queues.server";
 
 export async function processAnalyticsJob(job: Job): Promise<unknown> {
   switch (job.name) {
@@ -15,6 +16,8 @@ export async function processAnalyticsJob(job: Job): Promise<unknown> {
       for (const { shop } of shops) await enqueueRefit({ shop, reason: "nightly" });
       return { shops: shops.length };
     }
+    case JOB.backfillShop:
+      return advanceBackfill(job.data as BackfillStepJob);
     default:
       throw new Error(`unknown analytics job ${job.name}`);
   }

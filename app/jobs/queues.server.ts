@@ -19,7 +19,8 @@ export const JOB = {
 
 export interface BackfillStepJob {
   shop: string;
-  runId: string;
+  /** Absent: start a new run (unless one is under way). */
+  runId?: string;
 }
 
 export interface RefitShopJob {
@@ -103,7 +104,7 @@ export async function enqueueRefit(job: RefitShopJob, delayMs = 0): Promise<void
 
 /** Advances a backfill run (poll the bulk operation, or import its file); one waiting step per run. */
 export async function enqueueBackfillStep(job: BackfillStepJob, delayMs = 0): Promise<void> {
-  await queues().analytics.add(JOB.backfillShop, job, { deduplication: { id: `backfill|${job.runId}` }, delay: delayMs });
+  await queues().analytics.add(JOB.backfillShop, job, { deduplication: { id: `backfill|${job.shop}|${job.runId ?? "start"}` }, delay: delayMs });
 }
 
 export async function closeQueues(): Promise<void> {

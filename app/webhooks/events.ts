@@ -46,7 +46,8 @@ export interface NormalizedOrder {
   updatedAt: string;
   cancelledAt: string | null;
   closedAt: string | null;
-  lineItems: NormalizedLineItem[];
+  /** null: this version does not carry them (backfill lines); the stored line items stay as they are. */
+  lineItems: NormalizedLineItem[] | null;
   refunds: NormalizedRefund[];
 }
 

@@ -1,0 +1,73 @@
+// Streams a bulk operation's JSONL result into the database through the same idempotent ingest the
+// webhooks use, in batches. Memory stays bounded by the batch size whatever the file's size; progress
+// (the offset just past the last committed line) is reported after every batch so an interrupted
+// import resumes there.
+import type { Db } from "~/db.server";
+import { ingestBatch } from "~/data/ingest.server";
+import { insertLineItemsIfAbsent } from "~/data/line-items.server";
+import type { NormalizedOrder } from "~/webhooks/events";
+import { parseBulkLine, type BulkLineItem } from "./bulk-lines";
+import { streamJsonl } from "./jsonl-stream.server";
+
+export interface ImportProgress {
+  bytesImported: number;
+  linesImported: number;
+  ordersImported: number;
+  lineItemsImported: number;
+  badLines: number;
+  firstBadLine: string | null;
+}
+
+export interface ImportOptions {
+  startOffset?: number;
+  progress?: Partial<ImportProgress>;
+  ordersPerBatch?: number;
+  onProgress?: (progress: ImportProgress) => Promise<void>;
+}
+
+export async function importBulkFile(db: Db, shop: string, url: string, options: ImportOptions = {}): Promise<ImportProgress> {
+  const ordersPerBatch = options.ordersPerBatch ?? 500;
+  const progress: ImportProgress = {
+    bytesImported: options.startOffset ?? 0,
+    linesImported: 0,
+    ordersImported: 0,
+    lineItemsImported: 0,
+    badLines: 0,
+    firstBadLine: null,
+    ...options.progress,
+  };
+  let orders: NormalizedOrder[] = [];
+  let lineItems: BulkLineItem[] = [];
+  let lines = 0;
+  let lastOffset = progress.bytesImported;
+
+  const flush = async () => {
+    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }]);
+    await insertLineItemsIfAbsent(db, shop, lineItems);
+    progress.ordersImported += orders.length;
+    progress.lineItemsImported += lineItems.length;
+    progress.linesImported += lines;
+    progress.bytesImported = lastOffset;
+    orders = [];
+    lineItems = [];
+    lines = 0;
+    await options.onProgress?.(progress);
+  };
+
+  for await (const line of streamJsonl(url, progress.bytesImported)) {
+    lines++;
+    lastOffset = line.endOffset;
+    try {
+      const parsed = parseBulkLine(line.text);
+      if (parsed.kind === "order") orders.push(parsed.order);
+      else if (parsed.kind === "line_item") lineItems.push(parsed.lineItem);
+    } catch (error) {
+      // One unreadable line must not block the whole history: count it, keep the first reason for the UI.
+      progress.badLines++;
+      progress.firstBadLine ??= `line ending at byte ${line.endOffset}: ${(error as Error).message.slice(0, 300)}`;
+    }
+    if (orders.length >= ordersPerBatch || lineItems.length >= ordersPerBatch * 4) await flush();
+  }
+  await flush();
+  return progress;
+}
