@@ -40,6 +40,8 @@ export class AdminApiError extends Error {
 
 export interface CallOptions {
   maxAttempts?: number;
+  /** Per request; a hung connection counts as a failed attempt. */
+  timeoutMs?: number;
   /** Injected for tests; defaults to setTimeout. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -67,6 +69,11 @@ export async function adminGraphql<T>(
   const maxAttempts = options.maxAttempts ?? 8;
   const sleep = options.sleep ?? defaultSleep;
   let lastError: AdminApiError | null = null;
+  // Waits only between attempts: after the last one there is nothing to wait for.
+  const retryAfter = async (attempt: number, error: AdminApiError, ms: number) => {
+    lastError = error;
+    if (attempt < maxAttempts) await sleep(ms);
+  };
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let response: Response;
     try {
@@ -74,33 +81,37 @@ export async function adminGraphql<T>(
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": target.accessToken },
         body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      lastError = new AdminApiError(`network error: ${(error as Error).message}`, 0, "NETWORK");
-      await sleep(backoff(attempt));
+      await retryAfter(attempt, new AdminApiError(`network error: ${(error as Error).message}`, 0, "NETWORK"), backoff(attempt));
       continue;
     }
     if (response.status === 429 || response.status >= 500) {
-      const retryAfter = Number(response.headers.get("Retry-After"));
-      lastError = new AdminApiError(`HTTP ${response.status}`, response.status, response.status === 429 ? "THROTTLED" : "SERVER_ERROR");
-      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1_000 : backoff(attempt));
+      await response.body?.cancel();
+      const seconds = Number(response.headers.get("Retry-After"));
+      const error = new AdminApiError(`HTTP ${response.status}`, response.status, response.status === 429 ? "THROTTLED" : "SERVER_ERROR");
+      await retryAfter(attempt, error, Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : backoff(attempt));
       continue;
     }
     if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
       throw new AdminApiError(`HTTP ${response.status}: access token rejected for ${target.shop}`, response.status, "UNAUTHORIZED");
     }
     if (!response.ok) throw new AdminApiError(`HTTP ${response.status}: ${await response.text()}`, response.status, null);
 
-    const body = (await response.json()) as {
-      data?: T;
-      errors?: { message: string; extensions?: { code?: string } }[];
-      extensions?: { cost?: GraphqlCost };
-    };
+    let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[]; extensions?: { cost?: GraphqlCost } };
+    try {
+      body = (await response.json()) as typeof body;
+    } catch (error) {
+      throw new AdminApiError(`answer is not JSON: ${(error as Error).message}`, response.status, "BAD_RESPONSE");
+    }
     const cost = body.extensions?.cost ?? null;
     const throttled = body.errors?.find((e) => e.extensions?.code === "THROTTLED");
     if (throttled) {
-      lastError = new AdminApiError(throttled.message, 200, "THROTTLED");
-      await sleep(waitForPoints(cost?.throttleStatus, cost?.requestedQueryCost ?? 50));
+      // Jitter: callers throttled together must not all wake together and collide again.
+      const wait = waitForPoints(cost?.throttleStatus, cost?.requestedQueryCost ?? 50);
+      await retryAfter(attempt, new AdminApiError(throttled.message, 200, "THROTTLED"), wait + Math.floor(Math.random() * wait));
       continue;
     }
     if (body.errors?.length) {
@@ -112,5 +123,6 @@ export async function adminGraphql<T>(
 }
 
 function backoff(attempt: number): number {
-  return Math.min(30_000, 500 * 2 ** (attempt - 1));
+  const base = Math.min(30_000, 500 * 2 ** (attempt - 1));
+  return base + Math.floor(Math.random() * base * 0.25);
 }
