@@ -39,7 +39,10 @@ export class AdminApiError extends Error {
 }
 
 export interface CallOptions {
+  /** Failed attempts (network, HTTP 5xx) before giving up. */
   maxAttempts?: number;
+  /** Total time a call may spend waiting for the rate-limit bucket (THROTTLED, HTTP 429) before giving up. */
+  maxThrottleWaitMs?: number;
   /** Per request; a hung connection counts as a failed attempt. */
   timeoutMs?: number;
   /** Injected for tests; defaults to setTimeout. */
@@ -67,14 +70,23 @@ export async function adminGraphql<T>(
   options: CallOptions = {},
 ): Promise<GraphqlResult<T>> {
   const maxAttempts = options.maxAttempts ?? 8;
+  const maxThrottleWaitMs = options.maxThrottleWaitMs ?? 120_000;
   const sleep = options.sleep ?? defaultSleep;
   let lastError: AdminApiError | null = null;
-  // Waits only between attempts: after the last one there is nothing to wait for.
-  const retryAfter = async (attempt: number, error: AdminApiError, ms: number) => {
+  let failures = 0;
+  let throttledMs = 0;
+  // A failure uses up an attempt; being throttled is pacing, not failure, and has its own time budget.
+  // Either way nothing is waited for once the call is going to give up.
+  const retryAfter = async (error: AdminApiError, ms: number): Promise<boolean> => {
     lastError = error;
-    if (attempt < maxAttempts) await sleep(ms);
+    if (error.code === "THROTTLED") {
+      throttledMs += ms;
+      if (throttledMs > maxThrottleWaitMs) return false;
+    } else if (++failures >= maxAttempts) return false;
+    await sleep(ms);
+    return true;
   };
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
       response = await fetch(adminGraphqlUrl(target.shop), {
@@ -84,15 +96,15 @@ export async function adminGraphql<T>(
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
     } catch (error) {
-      await retryAfter(attempt, new AdminApiError(`network error: ${(error as Error).message}`, 0, "NETWORK"), backoff(attempt));
-      continue;
+      if (await retryAfter(new AdminApiError(`network error: ${(error as Error).message}`, 0, "NETWORK"), backoff(failures + 1))) continue;
+      break;
     }
     if (response.status === 429 || response.status >= 500) {
       await response.body?.cancel();
       const seconds = Number(response.headers.get("Retry-After"));
       const error = new AdminApiError(`HTTP ${response.status}`, response.status, response.status === 429 ? "THROTTLED" : "SERVER_ERROR");
-      await retryAfter(attempt, error, Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : backoff(attempt));
-      continue;
+      if (await retryAfter(error, Number.isFinite(seconds) && seconds > 0 ? seconds * 1_000 : backoff(failures + 1))) continue;
+      break;
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
@@ -111,8 +123,8 @@ export async function adminGraphql<T>(
     if (throttled) {
       // Jitter: callers throttled together must not all wake together and collide again.
       const wait = waitForPoints(cost?.throttleStatus, cost?.requestedQueryCost ?? 50);
-      await retryAfter(attempt, new AdminApiError(throttled.message, 200, "THROTTLED"), wait + Math.floor(Math.random() * wait));
-      continue;
+      if (await retryAfter(new AdminApiError(throttled.message, 200, "THROTTLED"), wait + Math.floor(Math.random() * wait))) continue;
+      break;
     }
     if (body.errors?.length) {
       throw new AdminApiError(body.errors.map((e) => e.message).join("; "), 200, body.errors[0]?.extensions?.code ?? null);
