@@ -5,6 +5,7 @@
 import type { Db } from "~/db.server";
 import { ingestBatch } from "~/data/ingest.server";
 import { insertLineItemsIfAbsent } from "~/data/line-items.server";
+import { recomputeAllCustomerValues } from "~/data/customer-values.server";
 import type { NormalizedOrder } from "~/webhooks/events";
 import { parseBulkLine, type BulkLineItem } from "./bulk-lines";
 import { streamJsonl } from "./jsonl-stream.server";
@@ -42,7 +43,7 @@ export async function importBulkFile(db: Db, shop: string, url: string, options:
   let lastOffset = progress.bytesImported;
 
   const flush = async () => {
-    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }]);
+    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }], { deferCustomerValues: true });
     await insertLineItemsIfAbsent(db, shop, lineItems);
     progress.ordersImported += orders.length;
     progress.lineItemsImported += lineItems.length;
@@ -69,5 +70,8 @@ export async function importBulkFile(db: Db, shop: string, url: string, options:
     if (orders.length >= ordersPerBatch || lineItems.length >= ordersPerBatch * 4) await flush();
   }
   await flush();
+  // Values were left out batch by batch: one pass over the shop's customers now. (Webhooks that came in
+  // meanwhile recomputed theirs from the orders stored at the time; this pass brings all up to date.)
+  await recomputeAllCustomerValues(db, shop);
   return progress;
 }

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { databaseProvider } from "~/db.server";
+import { databaseProvider, type Db } from "~/db.server";
 import { historicValue, type OrderAggregates } from "~/lib/historic-value";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 
@@ -57,4 +57,25 @@ async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, custo
       },
     ]),
   );
+}
+
+/**
+ * Recomputes every customer of the shop that has orders, in transactions of `chunk` customers, walking
+ * the customer ids in order (keyset paging: no offset scans, constant memory).
+ */
+export async function recomputeAllCustomerValues(db: Db, shop: string, chunk = 1_000): Promise<number> {
+  let after = "";
+  let total = 0;
+  for (;;) {
+    // Raw: Prisma may apply `distinct` after fetching every row; the (shop, customerId) index answers this.
+    const rows = await db.$queryRaw<{ customerId: string }[]>`
+      SELECT DISTINCT "customerId" FROM "Order"
+       WHERE "shop" = ${shop} AND "customerId" IS NOT NULL AND "customerId" > ${after}
+       ORDER BY "customerId" LIMIT ${chunk}`;
+    const ids = rows.map((r) => r.customerId);
+    if (ids.length === 0) return total;
+    await db.$transaction(async (tx) => recomputeCustomerValues(tx, shop, ids), { maxWait: 60_000, timeout: 120_000 });
+    total += ids.length;
+    after = ids[ids.length - 1]!;
+  }
 }

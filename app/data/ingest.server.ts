@@ -44,7 +44,15 @@ function newestById<T extends { id: string }>(items: T[], version: (item: T) => 
   return newest;
 }
 
-export async function ingestBatch(db: Db, shop: string, items: IngestItem[]): Promise<IngestResult> {
+export interface IngestOptions {
+  /**
+   * Leave customer values for the caller to recompute once at the end (the backfill: a customer appears
+   * in many batches of an import, and one pass per customer afterwards is much cheaper).
+   */
+  deferCustomerValues?: boolean;
+}
+
+export async function ingestBatch(db: Db, shop: string, items: IngestItem[], options: IngestOptions = {}): Promise<IngestResult> {
   const provider = databaseProvider();
   return db.$transaction(
     async (tx) => {
@@ -79,7 +87,7 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[]): Pr
         await lockCustomerValues(tx, provider, shop, new Set(lateCustomers));
         for (const c of lateCustomers) customersChanged.add(c);
       }
-      await recomputeCustomerValues(tx, shop, [...customersChanged]);
+      if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
 
       return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length };
     },
