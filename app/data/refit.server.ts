@@ -1,4 +1,188 @@
+// The per-shop refit: the shop's counted orders become transactions, app/clv fits BG/NBD + Gamma-Gamma and
+// scores every customer, and the fit and the predictions are stored. Run after a backfill, nightly and on
+// demand (app/jobs); safe to run twice or in parallel: each run writes a complete fit of its own and the
+// customer rows end up pointing at one of them.
+import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
-export async function refitShop(_db: Db, shop: string): Promise<{ shop: string }> {
-  throw new Error(`refit of ${shop}: CLV models not wired yet`);
+import { analyzeShop, type ShopAnalysis } from "~/clv";
+import { currencyDigits, fromMinorUnits } from "~/lib/money";
+import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+
+export interface RefitOptions {
+  asOf?: Date;
+  period?: "day" | "week";
+  horizonMonths?: number;
+  monthlyDiscountRate?: number;
+}
+
+export interface RefitSummary {
+  fitId: string;
+  status: ShopAnalysis["status"] | "failed";
+  reason?: string;
+  customers: number;
+  repeatCustomers: number;
+  durationMs: number;
+}
+
+interface OrderTransactions {
+  customerIndex: Int32Array;
+  customerKeys: string[];
+  timesMs: Float64Array;
+  amounts: Float64Array;
+  currencyCode: string;
+}
+
+/**
+ * Counted orders (not cancelled, not test, with a customer) as transactions in major units of the shop
+ * currency, net of refunds. A fully refunded order (net ≤ 0) is not a purchase and is left out.
+ * Read in keyset pages into typed arrays: a million orders stay a few tens of MB.
+ */
+export async function loadOrderTransactions(db: Db, shop: string, fallbackCurrency: string): Promise<OrderTransactions> {
+  const PAGE = 20_000;
+  let capacity = 65_536;
+  let customerIndex = new Int32Array(capacity);
+  let timesMs = new Float64Array(capacity);
+  let amounts = new Float64Array(capacity);
+  const customerKeys: string[] = [];
+  const indexOf = new Map<string, number>();
+  let n = 0;
+  let after = "";
+  let currencyCode = fallbackCurrency;
+  for (;;) {
+    const page = await db.order.findMany({
+      where: { shop, cancelledAt: null, test: false, customerId: { not: null }, id: { gt: after } },
+      select: { id: true, customerId: true, processedAt: true, totalMinor: true, refundedMinor: true, currencyCode: true },
+      orderBy: { id: "asc" },
+      take: PAGE,
+    });
+    if (page.length === 0) break;
+    for (const o of page) {
+      const net = o.totalMinor - o.refundedMinor;
+      if (net <= 0n) continue;
+      if (n === capacity) {
+        capacity *= 2;
+        customerIndex = grow(customerIndex, new Int32Array(capacity));
+        timesMs = grow(timesMs, new Float64Array(capacity));
+        amounts = grow(amounts, new Float64Array(capacity));
+      }
+      let index = indexOf.get(o.customerId!);
+      if (index === undefined) {
+        index = customerKeys.length;
+        customerKeys.push(o.customerId!);
+        indexOf.set(o.customerId!, index);
+      }
+      currencyCode = o.currencyCode;
+      customerIndex[n] = index;
+      timesMs[n] = o.processedAt.getTime();
+      amounts[n] = fromMinorUnits(net, o.currencyCode);
+      n++;
+    }
+    after = page[page.length - 1]!.id;
+  }
+  return { customerIndex: customerIndex.subarray(0, n), customerKeys, timesMs: timesMs.subarray(0, n), amounts: amounts.subarray(0, n), currencyCode };
+}
+
+function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+const PREDICTION_COLUMNS = [
+  "shop",
+  "customerId",
+  "expectedPurchases",
+  "probabilityAlive",
+  "expectedAovMinor",
+  "predictedClvMinor",
+  "segment",
+  "predictedAt",
+  "modelFitId",
+];
+
+export async function refitShop(db: Db, shop: string, options: RefitOptions = {}): Promise<RefitSummary> {
+  const started = Date.now();
+  const fitId = randomUUID();
+  const shopRow = await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true, currencyCode: true } });
+  const transactions = await loadOrderTransactions(db, shop, shopRow?.currencyCode ?? "USD");
+  const currency = shopRow?.currencyCode ?? transactions.currencyCode;
+  const asOf = options.asOf ?? new Date();
+  const analysis = analyzeShop(transactions, {
+    asOf,
+    timeZone: shopRow?.ianaTimezone ?? "UTC",
+    period: options.period ?? "week",
+    horizonMonths: options.horizonMonths ?? 12,
+    monthlyDiscountRate: options.monthlyDiscountRate ?? 0.01,
+  });
+
+  const scale = 10 ** currencyDigits(currency);
+  const toMinor = (major: number | null) => (major === null ? null : BigInt(Math.round(major * scale)));
+  const now = new Date();
+  const rows: (string | number | bigint | Date | null)[][] = [];
+  for (const c of analysis.customers) {
+    rows.push([
+      shop,
+      c.customerKey,
+      c.expectedPurchases,
+      c.probabilityAlive,
+      toMinor(c.expectedAverageValue),
+      toMinor(c.predictedClv),
+      c.segment,
+      now,
+      fitId,
+    ]);
+  }
+  const { bgnbd, gammaGamma } = analysis;
+  await db.modelFit.create({
+    data: {
+      id: fitId,
+      shop,
+      status: analysis.status,
+      reason: analysis.reason ?? null,
+      asOf,
+      customers: analysis.counts.customers,
+      repeatCustomers: analysis.counts.repeatCustomers,
+      durationMs: 0,
+      params: JSON.stringify({
+        period: analysis.period,
+        timeZone: analysis.timeZone,
+        horizonMonths: analysis.horizonMonths,
+        monthlyDiscountRate: analysis.monthlyDiscountRate,
+        unitsPerMonth: analysis.unitsPerMonth,
+        bgnbd: bgnbd ? { params: bgnbd.params, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged, stdErrors: bgnbd.stdErrors ?? null } : null,
+        gammaGamma: gammaGamma ?? null,
+        expectedAverageValueSource: analysis.expectedAverageValueSource,
+        warnings: analysis.warnings,
+        counts: analysis.counts,
+      }),
+    },
+  });
+  for (let i = 0; i < rows.length; i += 5_000) {
+    await db.$transaction(
+      async (tx) =>
+        bulkUpsert(tx, {
+          table: "CustomerValue",
+          columns: PREDICTION_COLUMNS,
+          rows: rows.slice(i, i + 5_000),
+          conflict: ["shop", "customerId"],
+          set: takeIncoming(PREDICTION_COLUMNS.slice(2)),
+        }),
+      { maxWait: 60_000, timeout: 120_000 },
+    );
+  }
+  // Customers with no counted purchase any more (all cancelled or refunded) lose their old prediction.
+  // Chosen by their data, not by fit id or time, so that a concurrent refit's rows are never cleared.
+  await db.customerValue.updateMany({
+    where: { shop, modelFitId: { not: null }, OR: [{ orderCount: 0 }, { netRevenueMinor: { lte: 0 } }] },
+    data: { expectedPurchases: null, probabilityAlive: null, expectedAovMinor: null, predictedClvMinor: null, segment: null, modelFitId: null },
+  });
+  const durationMs = Date.now() - started;
+  await db.modelFit.update({ where: { id: fitId }, data: { durationMs } });
+  return {
+    fitId,
+    status: analysis.status,
+    ...(analysis.reason ? { reason: analysis.reason } : {}),
+    customers: analysis.counts.customers,
+    repeatCustomers: analysis.counts.repeatCustomers,
+    durationMs,
+  };
 }
