@@ -252,3 +252,13 @@ async function insertRefunds(tx: Tx, shop: string, refunds: NormalizedRefund[]):
   });
   return [...new Set(inserted.map((r) => r.orderId))];
 }
+
+/** Records a delivery applied outside a batch (lifecycle and compliance topics), for the sync page. */
+export async function recordDelivery(db: Db, shop: string, d: IngestDelivery): Promise<void> {
+  await bulkUpsert(db, {
+    table: "WebhookDelivery",
+    columns: ["shop", "topic", "deliveryKey", "receivedAt", "processedAt"],
+    rows: [[shop, d.topic, d.deliveryKey, new Date(d.receivedAt), new Date()]],
+    conflict: ["shop", "topic", "deliveryKey"],
+  });
+}

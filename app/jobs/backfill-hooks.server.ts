@@ -1,6 +1,6 @@
 // bulk_operations/finish: Shopify tells us a bulk query ended; the backfill run that owns it moves on.
 import { db } from "~/db.server";
-import { enqueueBackfillStep } from "./queues.server";
+import { runBackfillStepNow } from "./queues.server";
 
 export async function handleBulkOperationFinish(shop: string, bulkOperationId: string, status: string, errorCode: string | null) {
   const client = await db();
@@ -17,5 +17,5 @@ export async function handleBulkOperationFinish(shop: string, bulkOperationId: s
     return;
   }
   // The import itself runs on the analytics queue (it streams a file that may be gigabytes).
-  await enqueueBackfillStep({ shop, runId: run.id });
+  await runBackfillStepNow({ shop, runId: run.id });
 }

@@ -1,7 +1,7 @@
 // What the ingest worker does with each webhook job.
 import type { Job } from "bullmq";
 import { databaseProvider, db } from "~/db.server";
-import { ingestBatch, type IngestItem, type IngestResult } from "~/data/ingest.server";
+import { ingestBatch, recordDelivery, type IngestItem, type IngestResult } from "~/data/ingest.server";
 import {
   markCustomerDeleted,
   markShopUninstalled,
@@ -74,6 +74,10 @@ export async function processIngestJob(job: Job<WebhookJob>): Promise<string> {
       break;
     default:
       throw new Error(`no handler for event ${(e as { kind: string }).kind}`);
+  }
+  // shop/redact leaves nothing of the shop behind, not even the record of its own delivery.
+  if (e.kind !== "shop_redact") {
+    await recordDelivery(client, data.shop, { topic: data.topic, deliveryKey: data.deliveryKey, receivedAt: data.receivedAt });
   }
   return `applied ${e.kind}`;
 }

@@ -102,9 +102,26 @@ export async function enqueueRefit(job: RefitShopJob, delayMs = 0): Promise<void
   });
 }
 
+const backfillStepId = (job: BackfillStepJob) => `backfill|${job.shop}|${job.runId ?? "start"}`;
+
 /** Advances a backfill run (poll the bulk operation, or import its file); one waiting step per run. */
 export async function enqueueBackfillStep(job: BackfillStepJob, delayMs = 0): Promise<void> {
-  await queues().analytics.add(JOB.backfillShop, job, { deduplication: { id: `backfill|${job.shop}|${job.runId ?? "start"}` }, delay: delayMs });
+  await queues().analytics.add(JOB.backfillShop, job, { deduplication: { id: backfillStepId(job) }, delay: delayMs });
+}
+
+/**
+ * The step should run now (Shopify said the bulk operation finished): a poll already waiting with a
+ * delay is promoted, otherwise a step is added.
+ */
+export async function runBackfillStepNow(job: BackfillStepJob): Promise<void> {
+  const analytics = queues().analytics;
+  const existingId = await analytics.getDeduplicationJobId(backfillStepId(job));
+  const existing = existingId ? await analytics.getJob(existingId) : undefined;
+  if (existing && (await existing.isDelayed())) {
+    await existing.promote();
+    return;
+  }
+  await enqueueBackfillStep(job);
 }
 
 export async function closeQueues(): Promise<void> {
