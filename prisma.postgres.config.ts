@@ -3,14 +3,15 @@
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
 
-process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/test";
+// The CLI resolves the schema's env("DATABASE_URL") even for `generate`; a SQLite URL here (the app's
+// default) would send it looking for a Rust engine download. Only a PostgreSQL URL is meaningful.
+if (!process.env.DATABASE_URL?.startsWith("postgres")) process.env.DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test";
 
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
   schema: "prisma/postgresql/schema.prisma",
   async adapter() {
-    const url = process.env.DATABASE_URL?.startsWith("postgres") ? process.env.DATABASE_URL : "postgresql://postgres@127.0.0.1:5432/test";
-    return new PrismaPg({ connectionString: url });
+    return new PrismaPg({ connectionString: process.env.DATABASE_URL });
   },
 });
