@@ -6,6 +6,8 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "~/shopify.server";
 import { config } from "~/config.server";
+import { useAppHref } from "~/components/app-links";
+import { NavigationSkeleton } from "~/components/PageLoading";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -16,14 +18,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function App() {
   const { apiKey } = useLoaderData<typeof loader>();
+  const href = useAppHref();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
+      {/* App Bridge turns <ui-nav-menu> into the admin's side navigation; without it, keep it out of the page. */}
+      <style>{`ui-nav-menu { display: none; }`}</style>
       <NavMenu>
-        <Link to="/app" rel="home">
+        <Link to={href("/app")} rel="home">
           Dashboard
         </Link>
+        <Link to={href("/app/customers")}>Customers</Link>
+        <Link to={href("/app/sync")}>Sync status</Link>
       </NavMenu>
-      <Outlet />
+      <NavigationSkeleton>
+        <Outlet />
+      </NavigationSkeleton>
     </AppProvider>
   );
 }

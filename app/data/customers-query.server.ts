@@ -1,0 +1,262 @@
+// The customers list: one page of CustomerValue rows, sorted, filtered and searched by the database.
+//
+// Cost per request at 100,000 customers: one COUNT (the total and, for a nullable sort column, how many
+// rows have a value, in the same statement), one page query that walks the (shop, <sort column>) index
+// in order, and one lookup of the page's ≤ 50 profiles by primary key. A search adds a scan of the
+// shop's Customer rows inside those statements. No query loads more than a page; no per-row query.
+//
+// The statements are portable SQL (fragments rendered per database; identifiers from a fixed list): the search
+// needs Customer and CustomerValue together, which the schema does not relate, and a sub-select
+// keeps it one statement instead of a list of ids too long for SQLite's parameter limit.
+import { SEGMENT_NAMES } from "~/clv/rfm";
+import type { Db } from "~/db.server";
+import { empty, join, queryRaw, raw, sql, type SqlFragment } from "./dashboard.server";
+
+export const PAGE_SIZE = 50;
+
+/** URL sort keys → CustomerValue columns, each with a (shop, column) index in the schema. */
+export const SORT_COLUMNS = {
+  historic: "netRevenueMinor",
+  predicted: "predictedClvMinor",
+  alive: "probabilityAlive",
+  orders: "orderCount",
+  last: "lastOrderAt",
+} as const;
+export type SortKey = keyof typeof SORT_COLUMNS;
+export type SortDirection = "asc" | "desc";
+type SortColumn = (typeof SORT_COLUMNS)[SortKey];
+
+/** Columns that are null until something fills them (a model fit, a first counted order). */
+const NULLABLE: ReadonlySet<SortColumn> = new Set(["predictedClvMinor", "probabilityAlive", "lastOrderAt"]);
+
+export const SEGMENTS: readonly string[] = SEGMENT_NAMES;
+
+/**
+ * "At risk" filter. A customer is at risk when either
+ *  - the model gives them P(alive) < 0.3 although they have ordered at least twice (a one-time buyer
+ *    with a low P(alive) is the normal case, not a customer slipping away), or
+ *  - their RFM segment is "At risk" or "Can't lose" (bought often, but not recently),
+ * so the filter works before the first model fit too (segments are filled without predictions).
+ */
+export const AT_RISK_PROBABILITY = 0.3;
+export const AT_RISK_SEGMENTS = ["At risk", "Can't lose"] as const;
+const atRiskSql = sql`((cv."probabilityAlive" < ${AT_RISK_PROBABILITY} AND cv."orderCount" >= 2) OR cv."segment" IN (${join([...AT_RISK_SEGMENTS])}))`;
+
+export interface CustomerQuery {
+  sort: SortKey;
+  direction: SortDirection;
+  segment: string | null;
+  atRisk: boolean;
+  search: string;
+  page: number;
+}
+
+export const DEFAULT_QUERY: CustomerQuery = { sort: "historic", direction: "desc", segment: null, atRisk: false, search: "", page: 1 };
+
+/** Reads the list's URL search parameters; anything unknown falls back to the default. */
+export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
+  const sort = params.get("sort");
+  const direction = params.get("direction");
+  const segment = params.get("segment");
+  const page = Number.parseInt(params.get("page") ?? "1", 10);
+  return {
+    sort: sort && sort in SORT_COLUMNS ? (sort as SortKey) : DEFAULT_QUERY.sort,
+    direction: direction === "asc" || direction === "desc" ? direction : DEFAULT_QUERY.direction,
+    segment: segment && SEGMENTS.includes(segment) ? segment : null,
+    atRisk: params.get("risk") === "1",
+    search: (params.get("q") ?? "").trim().slice(0, 200),
+    page: Number.isFinite(page) && page >= 1 ? Math.min(page, 1_000_000) : 1,
+  };
+}
+
+export interface CustomerRow {
+  customerId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  deleted: boolean;
+  orderCount: number;
+  netRevenueMinor: string;
+  predictedClvMinor: string | null;
+  probabilityAlive: number | null;
+  lastOrderAt: string | null;
+  segment: string | null;
+}
+
+export interface CustomerPage {
+  query: CustomerQuery;
+  rows: CustomerRow[];
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+  hasPrevious: boolean;
+  hasNext: boolean;
+}
+
+/** SQL LIKE pattern for "contains", with the wildcard characters of the input escaped. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The search as a condition on cv: the customer's email, name ("first last") or id matches.
+ * LOWER + LIKE is case-insensitive on SQLite and PostgreSQL alike.
+ */
+function searchSql(shop: string, search: string): SqlFragment {
+  const pattern = containsPattern(search);
+  return sql`cv."customerId" IN (
+    SELECT c."id" FROM "Customer" c
+    WHERE c."shop" = ${shop}
+      AND (c."id" = ${search}
+        OR LOWER(COALESCE(c."email", '')) LIKE ${pattern} ESCAPE '\\'
+        OR LOWER(COALESCE(c."firstName", '') || ' ' || COALESCE(c."lastName", '')) LIKE ${pattern} ESCAPE '\\'))`;
+}
+
+interface ValueRow {
+  customerId: string;
+  orderCount: unknown;
+  netRevenueMinor: unknown;
+  predictedClvMinor: unknown;
+  probabilityAlive: unknown;
+  lastOrderAt: unknown;
+  segment: string | null;
+}
+
+const VALUE_COLUMNS = raw(
+  `cv."customerId", cv."orderCount", cv."netRevenueMinor", cv."predictedClvMinor", cv."probabilityAlive", cv."lastOrderAt", cv."segment"`,
+);
+
+function statementParts(shop: string, query: CustomerQuery) {
+  const conditions: SqlFragment[] = [sql`cv."shop" = ${shop}`];
+  if (query.segment) conditions.push(sql`cv."segment" = ${query.segment}`);
+  if (query.atRisk) conditions.push(atRiskSql);
+  if (query.search) conditions.push(searchSql(shop, query.search));
+  const column = SORT_COLUMNS[query.sort];
+  return {
+    where: join(conditions, " AND "),
+    col: raw(`cv."${column}"`),
+    nullable: NULLABLE.has(column),
+    direction: raw(query.direction === "asc" ? "ASC" : "DESC"),
+  };
+}
+
+/** The page of rows that have a value in the sort column (exported for query-plan checks). */
+export function valuesPageSql(shop: string, query: CustomerQuery, offset: number, limit = PAGE_SIZE): SqlFragment {
+  const { where, col, nullable, direction } = statementParts(shop, query);
+  return sql`
+    SELECT ${VALUE_COLUMNS} FROM "CustomerValue" cv
+    WHERE ${where}${nullable ? sql` AND ${col} IS NOT NULL` : empty}
+    ORDER BY ${col} ${direction}, cv."customerId" ${direction}
+    LIMIT ${BigInt(limit)} OFFSET ${BigInt(offset)}`;
+}
+
+export async function listCustomers(db: Db, shop: string, query: CustomerQuery): Promise<CustomerPage> {
+  const { where, col, nullable, direction } = statementParts(shop, query);
+
+  if (query.search) {
+    // A search reads the matching rows once: they are sorted whole anyway, so the page and the
+    // count (a window function) come from the same statement.
+    const found = await searchPage(db, where, col, direction, query.page);
+    return finish(db, shop, query, found.rows, found.total, found.page);
+  }
+
+  // The one count of the request: all matching rows, and how many have a value in the sort column.
+  const [counted] = await queryRaw<{ total: unknown; withValue: unknown }>(db, sql`
+    SELECT COUNT(*) AS "total", COUNT(${col}) AS "withValue" FROM "CustomerValue" cv WHERE ${where}`);
+  const total = Number(counted?.total ?? 0);
+  const withValue = Number(counted?.withValue ?? 0);
+  const page = Math.min(query.page, pageCount(total));
+  const offset = (page - 1) * PAGE_SIZE;
+
+  // Rows with a value come first in the chosen direction, rows without one (not predicted yet) after
+  // them in both directions: two plain ranges of the (shop, column) index instead of a NULLS LAST sort
+  // that SQLite and PostgreSQL would order differently. The tie-break on customerId runs in the same
+  // direction as the sort, so an index on (shop, column, customerId) gives the whole order.
+  const values: ValueRow[] = [];
+  if (offset < withValue) {
+    values.push(...(await queryRaw<ValueRow>(db, valuesPageSql(shop, query, offset))));
+  }
+  if (nullable && values.length < PAGE_SIZE && total > withValue) {
+    values.push(
+      ...(await queryRaw<ValueRow>(db, sql`
+        SELECT ${VALUE_COLUMNS} FROM "CustomerValue" cv
+        WHERE ${where} AND ${col} IS NULL
+        ORDER BY cv."customerId" ${direction}
+        LIMIT ${BigInt(PAGE_SIZE - values.length)} OFFSET ${BigInt(Math.max(0, offset - withValue))}`)),
+    );
+  }
+
+  return finish(db, shop, query, values, total, page);
+}
+
+const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
+
+async function searchPage(
+  db: Db,
+  where: SqlFragment,
+  col: SqlFragment,
+  direction: SqlFragment,
+  requestedPage: number,
+): Promise<{ rows: ValueRow[]; total: number; page: number }> {
+  const read = (page: number) => queryRaw<(ValueRow & { total: unknown })>(db, sql`
+    SELECT ${VALUE_COLUMNS}, COUNT(*) OVER () AS "total"
+    FROM "CustomerValue" cv
+    WHERE ${where}
+    ORDER BY CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END, ${col} ${direction}, cv."customerId" ${direction}
+    LIMIT ${BigInt(PAGE_SIZE)} OFFSET ${BigInt((page - 1) * PAGE_SIZE)}`);
+  let page = requestedPage;
+  let rows = await read(page);
+  if (rows.length === 0 && page > 1) {
+    // Past the end: count, then show the last page.
+    const [counted] = await queryRaw<{ total: unknown }>(db, sql`SELECT COUNT(*) AS "total" FROM "CustomerValue" cv WHERE ${where}`);
+    page = pageCount(Number(counted?.total ?? 0));
+    rows = page > 1 ? await read(page) : await read(1);
+    if (rows.length === 0) return { rows: [], total: Number(counted?.total ?? 0), page: 1 };
+  }
+  return { rows, total: rows.length > 0 ? Number(rows[0].total) : 0, page };
+}
+
+async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueRow[], total: number, page: number): Promise<CustomerPage> {
+  const pages = pageCount(total);
+  const profiles =
+    values.length === 0
+      ? []
+      : await db.customer.findMany({
+          where: { shop, id: { in: values.map((v) => v.customerId) } },
+          select: { id: true, firstName: true, lastName: true, email: true, deletedAt: true },
+        });
+  const byId = new Map(profiles.map((p) => [p.id, p]));
+  return {
+    query: { ...query, page },
+    rows: values.map((v) => {
+      const p = byId.get(v.customerId);
+      return {
+        customerId: v.customerId,
+        firstName: p?.firstName ?? null,
+        lastName: p?.lastName ?? null,
+        email: p?.email ?? null,
+        deleted: Boolean(p?.deletedAt),
+        orderCount: Number(v.orderCount),
+        netRevenueMinor: String(v.netRevenueMinor),
+        predictedClvMinor: v.predictedClvMinor === null ? null : String(v.predictedClvMinor),
+        probabilityAlive: v.probabilityAlive === null ? null : Number(v.probabilityAlive),
+        lastOrderAt: toIso(v.lastOrderAt),
+        segment: v.segment,
+      };
+    }),
+    total,
+    page,
+    pages,
+    pageSize: PAGE_SIZE,
+    hasPrevious: page > 1,
+    hasNext: page < pages,
+  };
+}
+
+/** Raw timestamps come back as Date (both drivers); a string is accepted too. */
+function toIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const date = value instanceof Date ? value : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
