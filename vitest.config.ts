@@ -28,6 +28,19 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        plugins: [tsconfigPaths()],
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          pool: "forks",
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

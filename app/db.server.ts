@@ -20,6 +20,9 @@ function createClient(url: string): { client: PrismaClient; ready: Promise<void>
   const ready = (async () => {
     await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    // Admin pages read across many rows: a larger page cache and memory-mapped reads (measured faster).
+    await client.$queryRawUnsafe("PRAGMA cache_size = -65536");
+    await client.$queryRawUnsafe("PRAGMA mmap_size = 268435456");
   })();
   return { client, ready };
 }
