@@ -41,9 +41,10 @@ export async function importBulkFile(db: Db, shop: string, url: string, options:
   let lineItems: BulkLineItem[] = [];
   let lines = 0;
   let lastOffset = progress.bytesImported;
+  const profilesWritten = new Set<string>(); // this run's; a resumed run writes each profile once more at most
 
   const flush = async () => {
-    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }], { deferCustomerValues: true });
+    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }], { deferCustomerValues: true, profilesWritten });
     await insertLineItemsIfAbsent(db, shop, lineItems);
     progress.ordersImported += orders.length;
     progress.lineItemsImported += lineItems.length;

@@ -50,6 +50,11 @@ export interface IngestOptions {
    * in many batches of an import, and one pass per customer afterwards is much cheaper).
    */
   deferCustomerValues?: boolean;
+  /**
+   * Customers whose profile this run already wrote: their profile is not written again. (A bulk export
+   * is one snapshot, so every order line carries the same customer object.) Filled on commit.
+   */
+  profilesWritten?: Set<string>;
 }
 
 export async function ingestBatch(db: Db, shop: string, items: IngestItem[], options: IngestOptions = {}): Promise<IngestResult> {
@@ -72,7 +77,9 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
       );
 
       const customersChanged = new Set<string>();
-      await upsertCustomerProfiles(tx, shop, [...profiles.values()]);
+      const known = options.profilesWritten;
+      const newProfiles = known ? [...profiles.values()].filter((p) => !known.has(p.id)) : [...profiles.values()];
+      await upsertCustomerProfiles(tx, shop, newProfiles);
       for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
       await lockCustomerValues(tx, provider, shop, customersChanged);
 
@@ -89,10 +96,13 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
       }
       if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
 
-      return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length };
+      return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length, newProfiles };
     },
     { maxWait: 60_000, timeout: 120_000 },
-  );
+  ).then(({ newProfiles, ...result }) => {
+    for (const p of newProfiles) options.profilesWritten?.add(p.id);
+    return result;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Prisma } from "@prisma/client";
+import { databaseProvider } from "~/db.server";
 import { refundInShopMoney } from "~/lib/refunds";
 
 /**
@@ -23,12 +24,25 @@ export async function recomputeOrderRefunds(tx: Prisma.TransactionClient, shop: 
     else byOrder.set(r.orderId, [r]);
   }
   const customers = new Set<string>();
+  const changed: [string, bigint][] = [];
   for (const order of orders) {
     let refunded = 0n;
     for (const r of byOrder.get(order.id) ?? []) refunded += refundInShopMoney(r.amountMinor, r.currencyCode, order);
     if (refunded === order.refundedMinor) continue;
-    await tx.order.update({ where: { shop_id: { shop, id: order.id } }, data: { refundedMinor: refunded } });
+    changed.push([order.id, refunded]);
     if (order.customerId) customers.add(order.customerId);
+  }
+  // One statement per 400 orders instead of one per order.
+  const pg = databaseProvider() === "postgresql";
+  for (let i = 0; i < changed.length; i += 400) {
+    const chunk = changed.slice(i, i + 400);
+    const params: (string | bigint)[] = [];
+    const p = (value: string | bigint) => (params.push(value), pg ? `$${params.length}` : "?");
+    // Placeholders are taken in the order they appear in the text (SQLite's "?" are positional).
+    const cases = chunk.map(([id, amount]) => `WHEN ${p(id)} THEN ${pg ? `${p(amount)}::bigint` : p(amount)}`).join(" ");
+    const shopParam = p(shop);
+    const ids = chunk.map(([id]) => p(id)).join(", ");
+    await tx.$executeRawUnsafe(`UPDATE "Order" SET "refundedMinor" = CASE "id" ${cases} END WHERE "shop" = ${shopParam} AND "id" IN (${ids})`, ...params);
   }
   return [...customers];
 }
