@@ -36,7 +36,7 @@ export const config = {
     return env("QUEUE_PREFIX", "clv");
   },
   get workerConcurrency() {
-    return Number(env("WORKER_CONCURRENCY", "64"));
+    return Number(env("WORKER_CONCURRENCY", "256")); // jobs in flight: what lets micro-batches fill
   },
   /** Admin API origin override for the local Admin API double; ignored in production. */
   get adminApiOrigin(): string | undefined {

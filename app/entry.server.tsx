@@ -32,3 +32,6 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+// Exposed to the production server (server.ts), which acknowledges webhooks straight from node:http.
+export { acknowledgeWebhook } from "./webhooks/receive.server";

@@ -3,8 +3,11 @@
 // string, so ids survive digit for digit. (Amounts are strings in Shopify's payloads and stay untouched.)
 const LONG_ID_VALUE = /("(?:[A-Za-z0-9_]*_)?id"\s*:\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
+const SIXTEEN_DIGITS = /\d{16}/;
+
 export function parseJsonKeepingLongIds(text: string): unknown {
-  return JSON.parse(text.replace(LONG_ID_VALUE, '$1"$2"'));
+  // The id rewrite is costly on a large order; most bodies have no 16-digit number at all.
+  return JSON.parse(SIXTEEN_DIGITS.test(text) ? text.replace(LONG_ID_VALUE, '$1"$2"') : text);
 }
 
 /** "gid://shopify/Order/123" or 123 or "123" → "123". */

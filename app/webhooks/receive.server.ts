@@ -1,5 +1,8 @@
 // The acknowledging side of a webhook: verify, validate, enqueue, answer. No database work here
 // (the worker loads the shop), so Shopify gets its answer in milliseconds.
+// The core works on raw bytes and plain headers, without any web framework: the Remix route
+// (routes/webhooks.$.tsx) adapts a Fetch Request to it, and the production server (server.ts) calls it
+// straight from node:http, which spares each delivery the Request object, Express and route matching.
 import { config } from "~/config.server";
 import { enqueueWebhook } from "~/jobs/queues.server";
 import { parseJsonKeepingLongIds } from "~/lib/json-ids";
@@ -7,33 +10,47 @@ import type { WebhookJob } from "./events";
 import { isSupportedTopic, normalizeTopic, parseWebhookPayload, PayloadError } from "./payloads";
 import { isValidWebhookHmac, readWebhookHeaders } from "./verify.server";
 
-const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-  new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
+export interface WebhookAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+const answer = (status: number, body: string, headers: Record<string, string> = {}): WebhookAnswer => ({
+  status,
+  body,
+  headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
+});
 
 /**
- * Handles one delivery. `routeTopic` is the topic named by the URL (/webhooks/orders/create); when
- * given it must agree with the signed X-Shopify-Topic header.
+ * Handles one delivery. `header(name)` reads a request header (lower-case name). `routeTopic` is the topic
+ * named by the URL (/webhooks/orders/create); when given it must agree with the signed X-Shopify-Topic.
  */
-export async function receiveWebhook(request: Request, routeTopic?: string): Promise<Response> {
-  if (request.method !== "POST") return text(405, "webhooks are POST requests", { Allow: "POST" });
+export async function acknowledgeWebhook(
+  method: string,
+  header: (name: string) => string | null,
+  readBody: () => Promise<Buffer>,
+  routeTopic?: string,
+): Promise<WebhookAnswer> {
+  if (method !== "POST") return answer(405, "webhooks are POST requests", { Allow: "POST" });
 
-  const headers = readWebhookHeaders(request.headers);
-  if ("missing" in headers) return text(400, `missing or invalid header ${headers.missing}`);
+  const headers = readWebhookHeaders(header);
+  if ("missing" in headers) return answer(400, `missing or invalid header ${headers.missing}`);
 
-  const body = Buffer.from(await request.arrayBuffer());
-  if (!isValidWebhookHmac(body, headers.hmac, config.apiSecret)) return text(401, "invalid HMAC signature");
+  const body = await readBody();
+  if (!isValidWebhookHmac(body, headers.hmac, config.apiSecret)) return answer(401, "invalid HMAC signature");
 
   const topic = normalizeTopic(headers.topic);
-  if (!isSupportedTopic(topic)) return text(404, `topic ${topic} is not handled by this app`);
+  if (!isSupportedTopic(topic)) return answer(404, `topic ${topic} is not handled by this app`);
   if (routeTopic !== undefined && normalizeTopic(routeTopic) !== topic) {
-    return text(400, `the URL is for ${routeTopic} but X-Shopify-Topic says ${topic}`);
+    return answer(400, `the URL is for ${routeTopic} but X-Shopify-Topic says ${topic}`);
   }
 
   let parsed: unknown;
   try {
     parsed = parseJsonKeepingLongIds(body.toString("utf8"));
   } catch (error) {
-    return text(400, `body is not valid JSON: ${(error as Error).message}`);
+    return answer(400, `body is not valid JSON: ${(error as Error).message}`);
   }
 
   let job: WebhookJob;
@@ -47,7 +64,7 @@ export async function receiveWebhook(request: Request, routeTopic?: string): Pro
       event: parseWebhookPayload(topic, parsed),
     };
   } catch (error) {
-    if (error instanceof PayloadError) return text(400, error.message);
+    if (error instanceof PayloadError) return answer(400, error.message);
     throw error;
   }
 
@@ -56,7 +73,18 @@ export async function receiveWebhook(request: Request, routeTopic?: string): Pro
   } catch (error) {
     // Not stored means not acknowledged: Shopify retries a non-2xx answer.
     console.error(`webhook ${topic} from ${headers.shop} could not be queued:`, (error as Error).message);
-    return text(503, "temporarily unable to accept the webhook", { "Retry-After": "5" });
+    return answer(503, "temporarily unable to accept the webhook", { "Retry-After": "5" });
   }
-  return text(200, "ok");
+  return answer(200, "ok");
+}
+
+/** The same for a Fetch API Request (the Remix route). */
+export async function receiveWebhook(request: Request, routeTopic?: string): Promise<Response> {
+  const result = await acknowledgeWebhook(
+    request.method,
+    (name) => request.headers.get(name),
+    async () => Buffer.from(await request.arrayBuffer()),
+    routeTopic,
+  );
+  return new Response(result.body, { status: result.status, headers: result.headers });
 }

@@ -24,10 +24,10 @@ const REQUIRED = {
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /** Reads Shopify's headers; returns the name of the first missing or invalid one instead when there is one. */
-export function readWebhookHeaders(headers: Headers): WebhookHeaders | { missing: string } {
+export function readWebhookHeaders(header: (lowerCaseName: string) => string | null): WebhookHeaders | { missing: string } {
   const values: Partial<Record<keyof typeof REQUIRED, string>> = {};
   for (const [key, name] of Object.entries(REQUIRED) as [keyof typeof REQUIRED, string][]) {
-    const value = headers.get(name);
+    const value = header(name);
     if (!value) return { missing: name };
     values[key] = value;
   }
@@ -39,8 +39,8 @@ export function readWebhookHeaders(headers: Headers): WebhookHeaders | { missing
     shop,
     webhookId: values.webhookId!,
     apiVersion: values.apiVersion!,
-    eventId: headers.get("x-shopify-event-id"),
-    triggeredAt: headers.get("x-shopify-triggered-at"),
+    eventId: header("x-shopify-event-id"),
+    triggeredAt: header("x-shopify-triggered-at"),
   };
 }
 

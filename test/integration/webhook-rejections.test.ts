@@ -91,3 +91,21 @@ describe("the webhook route", () => {
     expect(await app.db.order.count()).toBe(0); // the route itself writes nothing
   });
 });
+
+describe("the Remix route (what `shopify app dev` serves; production takes the server's direct path)", () => {
+  it("verifies, validates and queues through Remix's request handler", async () => {
+    const { createRequestHandler } = await import("@remix-run/node");
+    const { pathToFileURL } = await import("node:url");
+    const build = await import(pathToFileURL(`${process.cwd()}/build/server/index.js`).href);
+    const handle = createRequestHandler(build, "production");
+    const { webhookRequest } = await import("../support/webhooks");
+    const before = await queued();
+    const ok = webhookRequest("http://app.test", { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 900, customerId: 9 }) });
+    expect((await handle(new Request(ok.url, ok.init))).status).toBe(200);
+    expect(await queued()).toBe(before + 1);
+    const forged = webhookRequest("http://app.test", { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 901 }), secret: "wrong" });
+    const response = await handle(new Request(forged.url, forged.init));
+    expect(response.status).toBe(401);
+    expect(await queued()).toBe(before + 1);
+  });
+});
