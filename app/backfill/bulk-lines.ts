@@ -2,54 +2,67 @@
 // same normalised order the webhooks produce, or a line item to attach to its order by __parentId.
 // Lines arrive ungrouped (API 2026-01+): a line item may precede its order, so both kinds are written
 // on their own and idempotently.
-import { z } from "zod";
 import { shopifyIdOf } from "~/lib/json-ids";
 import { toMinorUnits } from "~/lib/money";
 import type { CustomerProfile, NormalizedOrder } from "~/webhooks/events";
 
-const money = z.object({ amount: z.union([z.string(), z.number()]), currencyCode: z.string() });
-const time = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 time");
-const gid = (type: string) => z.string().refine((v) => v.startsWith(`gid://shopify/${type}/`), `must be a ${type} gid`);
+// A hand-written schema check rather than zod: it runs on every line of files with millions of lines,
+// where zod's object walk was an eighth of the import's time. Same rules, errors name the field path.
 
-const orderLine = z.object({
-  id: gid("Order"),
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  createdAt: time,
-  processedAt: time.nullish(),
-  updatedAt: time,
-  cancelledAt: time.nullish(),
-  closedAt: time.nullish(),
-  test: z.boolean().default(false),
-  sourceName: z.string().nullish(),
-  displayFinancialStatus: z.string().nullish(),
-  currencyCode: z.string(),
-  totalPriceSet: z.object({ shopMoney: money, presentmentMoney: money.nullish() }),
-  customer: z
-    .object({
-      id: gid("Customer"),
-      email: z.string().nullish(),
-      firstName: z.string().nullish(),
-      lastName: z.string().nullish(),
-      phone: z.string().nullish(),
-      createdAt: time.nullish(),
-      updatedAt: time.nullish(),
-    })
-    .nullish(),
-  refunds: z
-    .array(z.object({ id: gid("Refund"), createdAt: time, totalRefundedSet: z.object({ shopMoney: money }) }))
-    .default([]),
-});
+type Json = Record<string, unknown>;
 
-const lineItemLine = z.object({
-  id: gid("LineItem"),
-  __parentId: gid("Order"),
-  title: z.string().nullish(),
-  quantity: z.number().int(),
-  product: z.object({ id: z.string() }).nullish(),
-  variant: z.object({ id: z.string() }).nullish(),
-  originalUnitPriceSet: z.object({ shopMoney: money }),
-});
+class BulkLineError extends Error {}
+
+function fail(path: string, message: string): never {
+  throw new BulkLineError(`${path}: ${message}`);
+}
+
+function object(value: unknown, path: string): Json {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(path, "must be an object");
+  return value as Json;
+}
+
+function optionalObject(value: unknown, path: string): Json | null {
+  return value === null || value === undefined ? null : object(value, path);
+}
+
+function string(value: unknown, path: string): string {
+  if (typeof value !== "string") fail(path, "must be a string");
+  return value;
+}
+
+function optionalString(value: unknown, path: string): string | null {
+  return value === null || value === undefined ? null : string(value, path);
+}
+
+function time(value: unknown, path: string): string {
+  const text = string(value, path);
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) fail(path, "must be an ISO 8601 time");
+  return new Date(ms).toISOString();
+}
+
+function optionalTime(value: unknown, path: string): string | null {
+  return value === null || value === undefined ? null : time(value, path);
+}
+
+function gid(value: unknown, type: string, path: string): string {
+  const text = string(value, path);
+  if (!text.startsWith(`gid://shopify/${type}/`)) fail(path, `must be a ${type} gid`);
+  return shopifyIdOf(text);
+}
+
+/** { amount, currencyCode } → minor units and currency. */
+function money(value: unknown, path: string): { minor: number; currencyCode: string } {
+  const m = object(value, path);
+  const currencyCode = string(m.currencyCode, `${path}.currencyCode`);
+  if (typeof m.amount !== "string" && typeof m.amount !== "number") fail(`${path}.amount`, "must be a decimal amount");
+  try {
+    return { minor: toMinorUnits(m.amount, currencyCode), currencyCode };
+  } catch (error) {
+    return fail(`${path}.amount`, (error as Error).message);
+  }
+}
 
 export interface BulkLineItem {
   id: string;
@@ -63,70 +76,80 @@ export interface BulkLineItem {
 
 export type BulkLine = { kind: "order"; order: NormalizedOrder } | { kind: "line_item"; lineItem: BulkLineItem } | { kind: "other" };
 
-const iso = (v: string) => new Date(v).toISOString();
-
 export function parseBulkLine(text: string): BulkLine {
-  const raw = JSON.parse(text) as { id?: unknown; __parentId?: unknown };
+  const raw = object(JSON.parse(text), "(line)");
   const id = typeof raw.id === "string" ? raw.id : "";
-  if (id.startsWith("gid://shopify/Order/")) return { kind: "order", order: toOrder(orderLine.parse(raw)) };
-  if (id.startsWith("gid://shopify/LineItem/")) return { kind: "line_item", lineItem: toLineItem(lineItemLine.parse(raw)) };
+  if (id.startsWith("gid://shopify/Order/")) return { kind: "order", order: toOrder(raw) };
+  if (id.startsWith("gid://shopify/LineItem/")) return { kind: "line_item", lineItem: toLineItem(raw) };
   return { kind: "other" };
 }
 
-function toOrder(o: z.infer<typeof orderLine>): NormalizedOrder {
-  const currencyCode = o.totalPriceSet.shopMoney.currencyCode;
-  const presentment = o.totalPriceSet.presentmentMoney;
-  const c = o.customer;
-  const customer: CustomerProfile | null = c
-    ? {
-        id: shopifyIdOf(c.id),
-        email: c.email ?? null,
-        firstName: c.firstName ?? null,
-        lastName: c.lastName ?? null,
-        phone: c.phone ?? null,
-        tags: null,
-        createdAt: c.createdAt ? iso(c.createdAt) : null,
-        updatedAt: c.updatedAt ? iso(c.updatedAt) : null,
-      }
-    : null;
-  const orderId = shopifyIdOf(o.id);
+function toCustomer(c: Json): CustomerProfile {
   return {
-    id: orderId,
-    customer,
-    name: o.name ?? null,
-    email: o.email ?? null,
-    currencyCode,
-    totalMinor: toMinorUnits(o.totalPriceSet.shopMoney.amount, currencyCode),
-    presentmentCurrency: presentment?.currencyCode ?? null,
-    presentmentTotalMinor: presentment ? toMinorUnits(presentment.amount, presentment.currencyCode) : null,
-    financialStatus: o.displayFinancialStatus ? o.displayFinancialStatus.toLowerCase() : null,
-    sourceName: o.sourceName ?? null,
-    test: o.test,
-    createdAt: iso(o.createdAt),
-    processedAt: iso(o.processedAt ?? o.createdAt),
-    updatedAt: iso(o.updatedAt),
-    cancelledAt: o.cancelledAt ? iso(o.cancelledAt) : null,
-    closedAt: o.closedAt ? iso(o.closedAt) : null,
-    lineItems: null, // they come on their own lines
-    refunds: o.refunds.map((r) => ({
-      id: shopifyIdOf(r.id),
-      orderId,
-      amountMinor: toMinorUnits(r.totalRefundedSet.shopMoney.amount, r.totalRefundedSet.shopMoney.currencyCode),
-      currencyCode: r.totalRefundedSet.shopMoney.currencyCode,
-      createdAt: iso(r.createdAt),
-    })),
+    id: gid(c.id, "Customer", "customer.id"),
+    email: optionalString(c.email, "customer.email"),
+    firstName: optionalString(c.firstName, "customer.firstName"),
+    lastName: optionalString(c.lastName, "customer.lastName"),
+    phone: optionalString(c.phone, "customer.phone"),
+    tags: null,
+    createdAt: optionalTime(c.createdAt, "customer.createdAt"),
+    updatedAt: optionalTime(c.updatedAt, "customer.updatedAt"),
   };
 }
 
-function toLineItem(li: z.infer<typeof lineItemLine>): BulkLineItem {
-  const price = li.originalUnitPriceSet.shopMoney;
+function toOrder(o: Json): NormalizedOrder {
+  const orderId = gid(o.id, "Order", "id");
+  const prices = object(o.totalPriceSet, "totalPriceSet");
+  const total = money(prices.shopMoney, "totalPriceSet.shopMoney");
+  const presentment = prices.presentmentMoney == null ? null : money(prices.presentmentMoney, "totalPriceSet.presentmentMoney");
+  const customer = optionalObject(o.customer, "customer");
+  const createdAt = time(o.createdAt, "createdAt");
+  if (o.test !== undefined && typeof o.test !== "boolean") fail("test", "must be true or false");
+  if (o.refunds !== undefined && o.refunds !== null && !Array.isArray(o.refunds)) fail("refunds", "must be a list");
+  const status = optionalString(o.displayFinancialStatus, "displayFinancialStatus");
   return {
-    id: shopifyIdOf(li.id),
-    orderId: shopifyIdOf(li.__parentId),
-    productId: li.product ? shopifyIdOf(li.product.id) : null,
-    variantId: li.variant ? shopifyIdOf(li.variant.id) : null,
-    title: li.title ?? null,
+    id: orderId,
+    customer: customer ? toCustomer(customer) : null,
+    name: optionalString(o.name, "name"),
+    email: optionalString(o.email, "email"),
+    currencyCode: total.currencyCode,
+    totalMinor: total.minor,
+    presentmentCurrency: presentment?.currencyCode ?? null,
+    presentmentTotalMinor: presentment?.minor ?? null,
+    financialStatus: status ? status.toLowerCase() : null,
+    sourceName: optionalString(o.sourceName, "sourceName"),
+    test: o.test === true,
+    createdAt,
+    processedAt: optionalTime(o.processedAt, "processedAt") ?? createdAt,
+    updatedAt: time(o.updatedAt, "updatedAt"),
+    cancelledAt: optionalTime(o.cancelledAt, "cancelledAt"),
+    closedAt: optionalTime(o.closedAt, "closedAt"),
+    lineItems: null, // they come on their own lines
+    refunds: ((o.refunds as unknown[] | null | undefined) ?? []).map((value, i) => {
+      const r = object(value, `refunds.${i}`);
+      const refunded = money(object(r.totalRefundedSet, `refunds.${i}.totalRefundedSet`).shopMoney, `refunds.${i}.totalRefundedSet.shopMoney`);
+      return {
+        id: gid(r.id, "Refund", `refunds.${i}.id`),
+        orderId,
+        amountMinor: refunded.minor,
+        currencyCode: refunded.currencyCode,
+        createdAt: time(r.createdAt, `refunds.${i}.createdAt`),
+      };
+    }),
+  };
+}
+
+function toLineItem(li: Json): BulkLineItem {
+  if (typeof li.quantity !== "number" || !Number.isInteger(li.quantity)) fail("quantity", "must be a whole number");
+  const product = optionalObject(li.product, "product");
+  const variant = optionalObject(li.variant, "variant");
+  return {
+    id: gid(li.id, "LineItem", "id"),
+    orderId: gid(li.__parentId, "Order", "__parentId"),
+    productId: product ? shopifyIdOf(string(product.id, "product.id")) : null,
+    variantId: variant ? shopifyIdOf(string(variant.id, "variant.id")) : null,
+    title: optionalString(li.title, "title"),
     quantity: li.quantity,
-    priceMinor: toMinorUnits(price.amount, price.currencyCode),
+    priceMinor: money(object(li.originalUnitPriceSet, "originalUnitPriceSet").shopMoney, "originalUnitPriceSet.shopMoney").minor,
   };
 }

@@ -6,6 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db, type DbProvider } from "~/db.server";
 import { countedOrders } from "./customer-values.server";
+import { divideRounded } from "~/lib/historic-value";
 
 /** BackfillRun statuses during which the run is still moving. */
 export const ACTIVE_BACKFILL_STATUSES = ["created", "running", "downloading", "importing"] as const;
@@ -426,10 +427,3 @@ export function toBigInt(value: unknown): bigint {
   return BigInt(String(value).split(".")[0]);
 }
 
-function divideRounded(n: bigint, d: bigint): bigint {
-  const q = n / d;
-  const r = n % d;
-  if (r * 2n >= d) return q + 1n;
-  if (r * 2n <= -d) return q - 1n;
-  return q;
-}

@@ -27,7 +27,7 @@ export function historicValue(a: OrderAggregates): HistoricValue {
 }
 
 /** Integer division rounding half away from zero. */
-function divideRounded(n: bigint, d: bigint): bigint {
+export function divideRounded(n: bigint, d: bigint): bigint {
   const q = n / d;
   const r = n % d;
   if (r * 2n >= d) return q + 1n;
