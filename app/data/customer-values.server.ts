@@ -60,22 +60,43 @@ async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, custo
 }
 
 /**
- * Recomputes every customer of the shop that has orders, in transactions of `chunk` customers, walking
- * the customer ids in order (keyset paging: no offset scans, constant memory).
+ * Recomputes every customer of the shop that has orders, in one statement: SQL aggregates the counted
+ * orders and upserts the values (after an import of a million orders, the per-customer round trips of
+ * recomputeCustomerValues took most of a minute). Same definitions as app/lib/historic-value.ts:
+ * average rounded half away from zero, tenure in whole days from the first to the last order.
+ * Customers whose orders are all cancelled or test orders get zeros.
  */
-export async function recomputeAllCustomerValues(db: Db, shop: string, chunk = 1_000): Promise<number> {
-  let after = "";
-  let total = 0;
-  for (;;) {
-    // Raw: Prisma may apply `distinct` after fetching every row; the (shop, customerId) index answers this.
-    const rows = await db.$queryRaw<{ customerId: string }[]>`
-      SELECT DISTINCT "customerId" FROM "Order"
-       WHERE "shop" = ${shop} AND "customerId" IS NOT NULL AND "customerId" > ${after}
-       ORDER BY "customerId" LIMIT ${chunk}`;
-    const ids = rows.map((r) => r.customerId);
-    if (ids.length === 0) return total;
-    await db.$transaction(async (tx) => recomputeCustomerValues(tx, shop, ids), { maxWait: 60_000, timeout: 120_000 });
-    total += ids.length;
-    after = ids[ids.length - 1]!;
-  }
+export async function recomputeAllCustomerValues(db: Db, shop: string): Promise<number> {
+  const pg = databaseProvider() === "postgresql";
+  const when = (expression: string) => `CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN ${expression} END`;
+  const n = `CAST(SUM(${when("1")}) AS BIGINT)`;
+  // Integer casts: PostgreSQL sums bigints as numeric, whose division would not truncate.
+  const net = `CAST(SUM(${when(`o."totalMinor" - o."refundedMinor"`)}) AS BIGINT)`;
+  const first = `MIN(${when(`o."processedAt"`)})`;
+  const last = `MAX(${when(`o."processedAt"`)})`;
+  // The one expression that differs: whole days between two stored times.
+  const days = pg
+    ? `CAST(FLOOR(EXTRACT(EPOCH FROM (${last} - ${first})) / 86400) AS INTEGER)`
+    : `CAST(julianday(${last}) - julianday(${first}) AS INTEGER)`;
+  const sql = `
+    INSERT INTO "CustomerValue" ("shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor",
+                                 "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt")
+    SELECT o."shop", o."customerId", COALESCE(${n}, 0),
+           COALESCE(SUM(${when(`o."totalMinor"`)}), 0),
+           COALESCE(SUM(${when(`o."refundedMinor"`)}), 0),
+           COALESCE(${net}, 0),
+           CASE WHEN COALESCE(${n}, 0) = 0 THEN 0
+                WHEN ${net} >= 0 THEN (2 * ${net} + ${n}) / (2 * ${n})
+                ELSE -((-2 * ${net} + ${n}) / (2 * ${n})) END,
+           ${first}, ${last}, COALESCE(${days}, 0), ${pg ? "$2" : "?"}
+      FROM "Order" o
+     WHERE o."shop" = ${pg ? "$1" : "?"} AND o."customerId" IS NOT NULL
+     GROUP BY o."shop", o."customerId"
+    HAVING true
+    ON CONFLICT ("shop", "customerId") DO UPDATE SET
+      "orderCount" = excluded."orderCount", "grossMinor" = excluded."grossMinor", "refundedMinor" = excluded."refundedMinor",
+      "netRevenueMinor" = excluded."netRevenueMinor", "aovMinor" = excluded."aovMinor", "firstOrderAt" = excluded."firstOrderAt",
+      "lastOrderAt" = excluded."lastOrderAt", "tenureDays" = excluded."tenureDays", "computedAt" = excluded."computedAt"`;
+  // SQLite's "?" are positional (computedAt comes first in the text); PostgreSQL's are numbered.
+  return db.$executeRawUnsafe(sql, ...(pg ? [shop, new Date()] : [new Date(), shop]));
 }
