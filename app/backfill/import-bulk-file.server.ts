@@ -27,7 +27,7 @@ export interface ImportOptions {
 }
 
 export async function importBulkFile(db: Db, shop: string, url: string, options: ImportOptions = {}): Promise<ImportProgress> {
-  const ordersPerBatch = options.ordersPerBatch ?? 500;
+  const ordersPerBatch = options.ordersPerBatch ?? 900; // Prisma allows 999 parameters per query: the IN lists of a batch stay below
   const progress: ImportProgress = {
     bytesImported: options.startOffset ?? 0,
     linesImported: 0,

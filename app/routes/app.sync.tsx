@@ -7,6 +7,7 @@ import { db } from "~/db.server";
 import { requestRefit, retryFailedJob, syncStatus, type FailedJob } from "~/data/sync-status.server";
 import { formatDateTime, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
+import { TableCard } from "~/components/TableCard";
 import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -178,94 +179,55 @@ export default function SyncStatusPage() {
           </InlineGrid>
         </Layout.Section>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Failed jobs
-              </Text>
-              {s.failedJobs.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  No failed jobs for your store.
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
-                  headings={["Job", "Detail", "Reason", "Attempts", "Failed", ""]}
-                  rows={s.failedJobs.map((j) => [
-                    `${j.queue} · ${j.name}`,
-                    j.detail ?? "—",
-                    <span key="reason" style={{ whiteSpace: "normal", wordBreak: "break-word" }}>
-                      {j.failedReason}
-                    </span>,
-                    n(j.attemptsMade),
-                    formatDateTime(j.failedAt, locale),
-                    <RetryButton key="retry" job={j} />,
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <TableCard title="Failed jobs" emptyText="No failed jobs for your store." isEmpty={s.failedJobs.length === 0}>
+          <DataTable
+            columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
+            headings={["Job", "Detail", "Reason", "Attempts", "Failed", ""]}
+            rows={s.failedJobs.map((j) => [
+              `${j.queue} · ${j.name}`,
+              j.detail ?? "—",
+              <span key="reason" style={{ whiteSpace: "normal", wordBreak: "break-word" }}>
+                {j.failedReason}
+              </span>,
+              n(j.attemptsMade),
+              formatDateTime(j.failedAt, locale),
+              <RetryButton key="retry" job={j} />,
+            ])}
+          />
+        </TableCard>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Webhooks
-              </Text>
-              {s.webhooks.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  No webhook processed yet.
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "numeric", "text"]}
-                  headings={["Topic", "Deliveries", "Last processed"]}
-                  rows={s.webhooks.map((w) => [w.topic, n(w.deliveries), formatDateTime(w.lastProcessedAt, locale)])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <TableCard title="Webhooks" emptyText="No webhook processed yet." isEmpty={s.webhooks.length === 0}>
+          <DataTable
+            columnContentTypes={["text", "numeric", "text"]}
+            headings={["Topic", "Deliveries", "Last processed"]}
+            rows={s.webhooks.map((w) => [w.topic, n(w.deliveries), formatDateTime(w.lastProcessedAt, locale)])}
+          />
+        </TableCard>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Order history imports
-              </Text>
-              {s.backfills.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  No import has run yet.
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric", "text"]}
-                  headings={["Started", "Status", "Progress", "Finished"]}
-                  rows={s.backfills.map((b) => [
-                    formatDateTime(b.startedAt, locale),
-                    <BlockStack gap="100" key="status" inlineAlign="start">
-                      <Badge tone={statusTone(b.status)}>{b.status}</Badge>
-                      {b.error ? (
-                        <Text as="span" tone="critical" variant="bodySm">
-                          {b.error}
-                        </Text>
-                      ) : null}
-                      {b.onlyLast60Days ? (
-                        <Text as="span" tone="subdued" variant="bodySm">
-                          last 60 days only
-                        </Text>
-                      ) : null}
-                    </BlockStack>,
-                    b.objectCount > 0 ? `${n(b.linesImported)} / ${n(b.objectCount)} (${formatPercent(b.fraction, locale)})` : n(b.linesImported),
-                    b.finishedAt ? formatDateTime(b.finishedAt, locale) : "—",
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <TableCard title="Order history imports" emptyText="No import has run yet." isEmpty={s.backfills.length === 0}>
+          <DataTable
+            columnContentTypes={["text", "text", "numeric", "text"]}
+            headings={["Started", "Status", "Progress", "Finished"]}
+            rows={s.backfills.map((b) => [
+              formatDateTime(b.startedAt, locale),
+              <BlockStack gap="100" key="status" inlineAlign="start">
+                <Badge tone={statusTone(b.status)}>{b.status}</Badge>
+                {b.error ? (
+                  <Text as="span" tone="critical" variant="bodySm">
+                    {b.error}
+                  </Text>
+                ) : null}
+                {b.onlyLast60Days ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    last 60 days only
+                  </Text>
+                ) : null}
+              </BlockStack>,
+              b.objectCount > 0 ? `${n(b.linesImported)} / ${n(b.objectCount)} (${formatPercent(b.fraction, locale)})` : n(b.linesImported),
+              b.finishedAt ? formatDateTime(b.finishedAt, locale) : "—",
+            ])}
+          />
+        </TableCard>
       </Layout>
     </Page>
   );
