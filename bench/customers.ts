@@ -15,7 +15,7 @@ import { BROWSER_USER_AGENT, embeddedUrl, installOfflineSession, sessionToken } 
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 1); // one merchant browsing; try 4 for several at once
 const SHOP = "bench-customers.myshopify.com";
 const SECRET = "bench-secret";
 const API_KEY = "bench-key";
