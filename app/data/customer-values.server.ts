@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import { historicValue, type OrderAggregates } from "~/lib/historic-value";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+import { executeRaw, join, queryRaw, raw, sql } from "./sql.server";
 
 const VALUE_COLUMNS = [
   "shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor", "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt",
@@ -34,17 +35,14 @@ export async function recomputeCustomerValues(tx: Prisma.TransactionClient, shop
  * and bigint: normalise both.
  */
 async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, customerIds: string[]): Promise<Map<string, OrderAggregates>> {
-  const pg = databaseProvider() === "postgresql";
-  const placeholders = customerIds.map((_, i) => (pg ? `$${i + 2}` : "?")).join(", ");
-  const rows = (await tx.$queryRawUnsafe(
-    `SELECT "customerId" AS id, COUNT(*) AS n, SUM("totalMinor") AS gross, SUM("refundedMinor") AS refunded,
-            MIN("processedAt") AS first, MAX("processedAt") AS last
-       FROM "Order"
-      WHERE "shop" = ${pg ? "$1" : "?"} AND "cancelledAt" IS NULL AND "test" = false AND "customerId" IN (${placeholders})
-      GROUP BY "customerId"`,
-    shop,
-    ...customerIds,
-  )) as { id: string; n: number | bigint; gross: number | bigint | string; refunded: number | bigint | string; first: string | Date; last: string | Date }[];
+  const rows = await queryRaw<{ id: string; n: number | bigint; gross: number | bigint | string; refunded: number | bigint | string; first: string | Date; last: string | Date }>(
+    tx,
+    sql`SELECT "customerId" AS id, COUNT(*) AS n, SUM("totalMinor") AS gross, SUM("refundedMinor") AS refunded,
+               MIN("processedAt") AS first, MAX("processedAt") AS last
+          FROM "Order"
+         WHERE "shop" = ${shop} AND "cancelledAt" IS NULL AND "test" = false AND "customerId" IN (${join(customerIds)})
+         GROUP BY "customerId"`,
+  );
   return new Map(
     rows.map((r) => [
       r.id,
@@ -69,8 +67,8 @@ async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, custo
 export async function recomputeAllCustomerValues(db: Db, shop: string): Promise<number> {
   const pg = databaseProvider() === "postgresql";
   const when = (expression: string) => `CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN ${expression} END`;
-  const n = `CAST(SUM(${when("1")}) AS BIGINT)`;
   // Integer casts: PostgreSQL sums bigints as numeric, whose division would not truncate.
+  const n = `CAST(SUM(${when("1")}) AS BIGINT)`;
   const net = `CAST(SUM(${when(`o."totalMinor" - o."refundedMinor"`)}) AS BIGINT)`;
   const first = `MIN(${when(`o."processedAt"`)})`;
   const last = `MAX(${when(`o."processedAt"`)})`;
@@ -78,25 +76,25 @@ export async function recomputeAllCustomerValues(db: Db, shop: string): Promise<
   const days = pg
     ? `CAST(FLOOR(EXTRACT(EPOCH FROM (${last} - ${first})) / 86400) AS INTEGER)`
     : `CAST(julianday(${last}) - julianday(${first}) AS INTEGER)`;
-  const sql = `
-    INSERT INTO "CustomerValue" ("shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor",
-                                 "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt")
-    SELECT o."shop", o."customerId", COALESCE(${n}, 0),
-           COALESCE(SUM(${when(`o."totalMinor"`)}), 0),
-           COALESCE(SUM(${when(`o."refundedMinor"`)}), 0),
-           COALESCE(${net}, 0),
-           CASE WHEN COALESCE(${n}, 0) = 0 THEN 0
-                WHEN ${net} >= 0 THEN (2 * ${net} + ${n}) / (2 * ${n})
-                ELSE -((-2 * ${net} + ${n}) / (2 * ${n})) END,
-           ${first}, ${last}, COALESCE(${days}, 0), ${pg ? "$2" : "?"}
-      FROM "Order" o
-     WHERE o."shop" = ${pg ? "$1" : "?"} AND o."customerId" IS NOT NULL
-     GROUP BY o."shop", o."customerId"
-    HAVING true
-    ON CONFLICT ("shop", "customerId") DO UPDATE SET
-      "orderCount" = excluded."orderCount", "grossMinor" = excluded."grossMinor", "refundedMinor" = excluded."refundedMinor",
-      "netRevenueMinor" = excluded."netRevenueMinor", "aovMinor" = excluded."aovMinor", "firstOrderAt" = excluded."firstOrderAt",
-      "lastOrderAt" = excluded."lastOrderAt", "tenureDays" = excluded."tenureDays", "computedAt" = excluded."computedAt"`;
-  // SQLite's "?" are positional (computedAt comes first in the text); PostgreSQL's are numbered.
-  return db.$executeRawUnsafe(sql, ...(pg ? [shop, new Date()] : [new Date(), shop]));
+  return executeRaw(
+    db,
+    sql`INSERT INTO "CustomerValue" ("shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor",
+                                     "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt")
+        SELECT o."shop", o."customerId", COALESCE(${raw(n)}, 0),
+               COALESCE(SUM(${raw(when(`o."totalMinor"`))}), 0),
+               COALESCE(SUM(${raw(when(`o."refundedMinor"`))}), 0),
+               COALESCE(${raw(net)}, 0),
+               CASE WHEN COALESCE(${raw(n)}, 0) = 0 THEN 0
+                    WHEN ${raw(net)} >= 0 THEN (2 * ${raw(net)} + ${raw(n)}) / (2 * ${raw(n)})
+                    ELSE -((-2 * ${raw(net)} + ${raw(n)}) / (2 * ${raw(n)})) END,
+               ${raw(first)}, ${raw(last)}, COALESCE(${raw(days)}, 0), ${new Date()}
+          FROM "Order" o
+         WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL
+         GROUP BY o."shop", o."customerId"
+        HAVING true
+        ON CONFLICT ("shop", "customerId") DO UPDATE SET
+          "orderCount" = excluded."orderCount", "grossMinor" = excluded."grossMinor", "refundedMinor" = excluded."refundedMinor",
+          "netRevenueMinor" = excluded."netRevenueMinor", "aovMinor" = excluded."aovMinor", "firstOrderAt" = excluded."firstOrderAt",
+          "lastOrderAt" = excluded."lastOrderAt", "tenureDays" = excluded."tenureDays", "computedAt" = excluded."computedAt"`,
+  );
 }

@@ -10,7 +10,7 @@
 // keeps it one statement instead of a list of ids too long for SQLite's parameter limit.
 import { SEGMENT_NAMES } from "~/clv/rfm";
 import type { Db } from "~/db.server";
-import { empty, join, queryRaw, raw, sql, type SqlFragment } from "./dashboard.server";
+import { empty, join, queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 
 export const PAGE_SIZE = 50;
 

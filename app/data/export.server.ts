@@ -2,7 +2,7 @@
 // database EXPORT_PAGE rows at a time (keyset on the (shop, customerId) primary key, profiles joined in
 // the same statement), so memory stays flat whatever the shop's size and the download starts at once.
 import type { Db } from "~/db.server";
-import { empty, queryRaw, sql } from "./dashboard.server";
+import { empty, queryRaw, sql } from "./sql.server";
 import { formatMinorDecimal } from "~/lib/money";
 
 export const EXPORT_PAGE = 1_000;

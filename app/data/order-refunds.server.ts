@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import { databaseProvider } from "~/db.server";
+import { executeRaw, join, sql } from "./sql.server";
 import { refundInShopMoney } from "~/lib/refunds";
 
 /**
@@ -36,13 +37,12 @@ export async function recomputeOrderRefunds(tx: Prisma.TransactionClient, shop: 
   const pg = databaseProvider() === "postgresql";
   for (let i = 0; i < changed.length; i += 400) {
     const chunk = changed.slice(i, i + 400);
-    const params: (string | bigint)[] = [];
-    const p = (value: string | bigint) => (params.push(value), pg ? `$${params.length}` : "?");
-    // Placeholders are taken in the order they appear in the text (SQLite's "?" are positional).
-    const cases = chunk.map(([id, amount]) => `WHEN ${p(id)} THEN ${pg ? `${p(amount)}::bigint` : p(amount)}`).join(" ");
-    const shopParam = p(shop);
-    const ids = chunk.map(([id]) => p(id)).join(", ");
-    await tx.$executeRawUnsafe(`UPDATE "Order" SET "refundedMinor" = CASE "id" ${cases} END WHERE "shop" = ${shopParam} AND "id" IN (${ids})`, ...params);
+    const cases = chunk.map(([id, amount]) => (pg ? sql`WHEN ${id} THEN CAST(${amount} AS BIGINT)` : sql`WHEN ${id} THEN ${amount}`));
+    await executeRaw(
+      tx,
+      sql`UPDATE "Order" SET "refundedMinor" = CASE "id" ${join(cases, " ")} END
+           WHERE "shop" = ${shop} AND "id" IN (${join(chunk.map(([id]) => id))})`,
+    );
   }
   return [...customers];
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
 import { adminPagesSuite } from "./admin-pages.suite";
 import { DEFAULT_QUERY, SORT_COLUMNS, valuesPageSql, type SortKey } from "~/data/customers-query.server";
-import { renderSql } from "~/data/dashboard.server";
+import { renderSql } from "~/data/sql.server";
 
 adminPagesSuite(() => startApp({ workers: false }));
 

@@ -11,7 +11,7 @@
 //   import { seedShop } from "test/support/seed";
 //   const summary = await seedShop(db, { shop: "bench.myshopify.com", customers: 100_000 });
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { executeRaw, join, raw, sql } from "~/data/dashboard.server";
+import { executeRaw, join, raw, sql } from "~/data/sql.server";
 import { historicValue } from "~/lib/historic-value";
 import { currencyDigits } from "~/lib/money";
 import { SEGMENT_NAMES, segmentOfScores } from "~/clv/rfm";
