@@ -2,7 +2,7 @@
 // queued, exits 0; a second worker then completes them. Nothing is lost, nothing is applied twice.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { isolatedEnvironment } from "../support/environment";
+import { isolatedEnvironment, removeRedisKeys } from "../support/environment";
 import { orderPayload } from "../support/payloads";
 
 let environment: ReturnType<typeof isolatedEnvironment>;
@@ -13,13 +13,9 @@ beforeAll(() => {
 afterAll(async () => {
   const { closeQueues } = await import("~/jobs/queues.server");
   const { disconnectDb } = await import("~/db.server");
-  const { Redis } = await import("ioredis");
   await closeQueues();
   await disconnectDb();
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const keys = await redis.keys(`${environment.prefix}:*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
+  await removeRedisKeys(environment.prefix);
   environment.cleanup();
 });
 

@@ -1,6 +1,6 @@
 // Starts the built app (real HTTP server) and the real workers in this test process, against the
 // isolated database and Redis prefix of the file.
-import { isolatedEnvironment } from "./environment";
+import { isolatedEnvironment, removeRedisKeys } from "./environment";
 
 export async function startApp(options: { env?: Record<string, string>; workers?: boolean; concurrency?: number } = {}) {
   const environment = isolatedEnvironment(options.env);
@@ -34,23 +34,7 @@ export async function startApp(options: { env?: Record<string, string>; workers?
     async stop() {
       if (workers) await workers.close();
       await web.close();
-      // Remove this file's keys from Redis so runs leave nothing behind.
-      const { Redis } = await import("ioredis");
-      const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
-        maxRetriesPerRequest: 1,
-        retryStrategy: () => null,
-        lazyConnect: true,
-      });
-      redis.on("error", () => {});
-      try {
-        await redis.connect();
-        const keys = await redis.keys(`${environment.prefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
-      } catch {
-        // the outage test points REDIS_URL at nothing: there is nothing to clean
-      } finally {
-        redis.disconnect();
-      }
+      await removeRedisKeys(environment.prefix);
       environment.cleanup();
     },
   };

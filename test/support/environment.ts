@@ -29,3 +29,19 @@ export function isolatedEnvironment(overrides: Record<string, string> = {}) {
     },
   };
 }
+
+/** Removes a test run's keys from Redis, so runs leave nothing behind (nothing to do when Redis is unreachable). */
+export async function removeRedisKeys(prefix: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } catch {
+    // the outage test points REDIS_URL at nothing: there is nothing to clean
+  } finally {
+    redis.disconnect();
+  }
+}
