@@ -33,7 +33,7 @@ export async function startWebServer(options: { port?: number; buildDir?: string
     /** Stops accepting, then closes the Redis and database connections the app opened. */
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      const { closeQueues } = await import("./app/jobs/queues.server");
+      const { closeQueues } = await import("./app/queues/queues.server");
       const { disconnectDb } = await import("./app/db.server");
       await closeQueues();
       await disconnectDb();

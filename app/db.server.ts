@@ -31,7 +31,6 @@ function createClient(url: string): { client: PrismaClient; ready: Promise<void>
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __clvDb: { client: PrismaClient; ready: Promise<void> } | undefined;
 }
 

@@ -5,7 +5,7 @@ import { API_VERSION, config } from "./config.server";
 import { prismaClient } from "./db.server";
 import { markShopInstalled } from "./data/lifecycle.server";
 import { db } from "./db.server";
-import { enqueueBackfillStep } from "./jobs/queues.server";
+import { enqueueBackfillStep } from "./queues/queues.server";
 
 const shopify = shopifyApp({
   apiKey: config.apiKey,

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { serveFile } from "../test/support/bulk-file";
-import { syntheticOrders, writeBulkJsonl } from "../scripts/synthetic-shop";
+import { syntheticOrders, writeBulkJsonl } from "../testkit/synthetic-shop";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 const SEED = Number(process.env.BENCH_SEED ?? 7);
@@ -44,7 +44,12 @@ try {
       if (p.ordersImported - lastReport >= 100_000) {
         lastReport = p.ordersImported;
         const s = (performance.now() - started) / 1000;
-        process.stdout.write(`  ${p.ordersImported.toLocaleString("en-US")} orders, ${(p.bytesImported / bytes * 100).toFixed(0)} %, ${s.toFixed(0)} s\\n`.replace("\\n", "\n"));
+        process.stdout.write(
+          `  ${p.ordersImported.toLocaleString("en-US")} orders, ${((p.bytesImported / bytes) * 100).toFixed(0)} %, ${s.toFixed(0)} s\\n`.replace(
+            "\\n",
+            "\n",
+          ),
+        );
       }
     },
   });

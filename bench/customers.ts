@@ -49,7 +49,9 @@ const DATA_QUERIES = [
 
 function run(url: string, headers: Record<string, string>): Promise<autocannon.Result> {
   return new Promise((resolve, reject) =>
-    autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION }, (error, result) => (error ? reject(error) : resolve(result))),
+    autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
   );
 }
 

@@ -13,7 +13,8 @@
 // WORKER_NICE (10: the worker's CPU priority below the web server's, as on one shared box).
 import { spawn, type ChildProcess, execFileSync } from "node:child_process";
 import { Agent, request } from "node:http";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { signWebhookBody } from "../testkit/webhook-signature";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -64,7 +65,7 @@ function buildDeliveries(first: number, count: number, expected: Map<string, big
       body,
       headers: {
         "content-type": "application/json",
-        "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
+        "x-shopify-hmac-sha256": signWebhookBody(body, SECRET),
         "x-shopify-topic": "orders/create",
         "x-shopify-shop-domain": SHOP,
         "x-shopify-api-version": "2026-07",
@@ -114,7 +115,14 @@ async function fireAtRate(deliveries: Delivery[], rate: number): Promise<RateRes
   const send = (d: Delivery, scheduled: number) =>
     new Promise<void>((resolve) => {
       const req = request(
-        { host: "127.0.0.1", port: PORT, path: "/webhooks/orders/create", method: "POST", agent, headers: { ...d.headers, "content-length": Buffer.byteLength(d.body) } },
+        {
+          host: "127.0.0.1",
+          port: PORT,
+          path: "/webhooks/orders/create",
+          method: "POST",
+          agent,
+          headers: { ...d.headers, "content-length": Buffer.byteLength(d.body) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => {
@@ -173,7 +181,9 @@ function fire(deliveries: Delivery[]): Promise<autocannon.Result> {
 async function main() {
   mkdirSync(path.dirname(dbFile), { recursive: true });
   execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: root, env, stdio: "pipe" });
-  console.log(`bench:webhooks: ${ORDERS} orders for ${CUSTOMERS} customers, ~${Math.round(DUPLICATE_SHARE * 100)}% redelivered; SQLite ${path.relative(root, dbFile)}`);
+  console.log(
+    `bench:webhooks: ${ORDERS} orders for ${CUSTOMERS} customers, ~${Math.round(DUPLICATE_SHARE * 100)}% redelivered; SQLite ${path.relative(root, dbFile)}`,
+  );
   const expected = new Map<string, bigint>();
   const half = Math.floor(ORDERS / 2);
   const warmup = buildDeliveries(0, 1_000, expected);
@@ -182,7 +192,7 @@ async function main() {
 
   const web = start("node", ["--import", "tsx", "server.ts"], "web");
   // As deployed on one shared box: the worker below the web process's CPU priority (README, WORKER_NICE).
-  const worker = start("node", ["--import", "tsx", "app/jobs/worker.ts"], "worker", { WORKER_NICE: process.env.WORKER_NICE ?? "10" });
+  const worker = start("node", ["--import", "tsx", "app/worker/worker.ts"], "worker", { WORKER_NICE: process.env.WORKER_NICE ?? "10" });
   const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${dbFile}`, timeout: 15_000 }) });
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   try {
@@ -215,7 +225,10 @@ async function main() {
 
     const TOTAL = ORDERS + phase3Orders(phase3);
     const orders = await prisma.order.count({ where: { shop: SHOP } });
-    const values = await prisma.customerValue.findMany({ where: { shop: SHOP }, select: { customerId: true, netRevenueMinor: true, orderCount: true } });
+    const values = await prisma.customerValue.findMany({
+      where: { shop: SHOP },
+      select: { customerId: true, netRevenueMinor: true, orderCount: true },
+    });
     let wrongTotals = 0;
     for (const v of values) if (expected.get(v.customerId) !== v.netRevenueMinor) wrongTotals++;
     const countedOrders = values.reduce((s, v) => s + v.orderCount, 0);

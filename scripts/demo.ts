@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { startAdminApiDouble } from "./admin-api-double/index";
+import { startAdminApiDouble } from "../testkit/admin-api-double/index";
 import { embeddedUrl, sessionToken } from "../test/support/session-token";
 import { orderPayload } from "../test/support/payloads";
 
@@ -34,7 +34,8 @@ async function main() {
   } finally {
     probe.disconnect();
   }
-  if (!existsSync(path.join(root, "build/server/index.js"))) throw new Error("no build found: run `npm run setup` (or `npm run build`) first");
+  if (!existsSync(path.join(root, "build/server/index.js")))
+    throw new Error("no build found: run `npm run setup` (or `npm run build`) first");
 
   say("fresh demo database");
   mkdirSync(path.dirname(dbFile), { recursive: true });
@@ -73,7 +74,7 @@ async function main() {
   say("starting the app (web) and the worker");
   const { startWebServer } = await import("../server");
   const web = await startWebServer({ port: PORT, quiet: true });
-  const { startWorkers } = await import("../app/jobs/workers.server");
+  const { startWorkers } = await import("../app/worker/workers.server");
   const workers = await startWorkers({ concurrency: 32 });
   double.control.setWebhookTarget({ appUrl: `http://127.0.0.1:${web.port}`, apiSecret: process.env.SHOPIFY_API_SECRET! });
   const { db } = await import("../app/db.server");
@@ -98,10 +99,17 @@ async function main() {
 
   say("install: the shop's offline session is stored, as the OAuth token exchange would");
   await client.session.create({
-    data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: ACCESS_TOKEN, scope: "read_orders,read_all_orders,read_customers,write_customers" },
+    data: {
+      id: `offline_${SHOP}`,
+      shop: SHOP,
+      state: "",
+      isOnline: false,
+      accessToken: ACCESS_TOKEN,
+      scope: "read_orders,read_all_orders,read_customers,write_customers",
+    },
   });
   const { markShopInstalled } = await import("../app/data/lifecycle.server");
-  const { enqueueBackfillStep } = await import("../app/jobs/queues.server");
+  const { enqueueBackfillStep } = await import("../app/queues/queues.server");
   await markShopInstalled(client, SHOP, {});
   await enqueueBackfillStep({ shop: SHOP }); // exactly what the app's afterAuth hook does on a first install
 
@@ -112,7 +120,9 @@ async function main() {
     const run = await client.backfillRun.findFirst({ where: { shop: SHOP }, orderBy: { startedAt: "desc" } });
     const line = run
       ? `  ${run.status.padEnd(10)} ${run.linesImported.toLocaleString("en-US").padStart(9)} lines` +
-        (run.objectCount ? ` of ${run.objectCount.toLocaleString("en-US")} (${Math.min(100, Math.round((run.linesImported / run.objectCount) * 100))} %)` : "")
+        (run.objectCount
+          ? ` of ${run.objectCount.toLocaleString("en-US")} (${Math.min(100, Math.round((run.linesImported / run.objectCount) * 100))} %)`
+          : "")
       : "  waiting for the worker";
     if (line !== last) console.log(line);
     last = line;
@@ -121,22 +131,39 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1_000));
   }
   const orders = await client.order.count({ where: { shop: SHOP } });
-  say(`imported ${orders.toLocaleString("en-US")} orders in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; fitting BG/NBD + Gamma-Gamma`);
+  say(
+    `imported ${orders.toLocaleString("en-US")} orders in ${((Date.now() - startedAt) / 1000).toFixed(1)} s; fitting BG/NBD + Gamma-Gamma`,
+  );
   for (;;) {
     const fit = await client.modelFit.findFirst({ where: { shop: SHOP }, orderBy: { fittedAt: "desc" } });
     if (fit) {
       const p = JSON.parse(fit.params);
-      say(`model ${fit.status} on ${fit.customers.toLocaleString("en-US")} customers in ${fit.durationMs} ms` + (p.bgnbd ? `: r ${p.bgnbd.params.r.toFixed(3)}, α ${p.bgnbd.params.alpha.toFixed(2)}, a ${p.bgnbd.params.a.toFixed(3)}, b ${p.bgnbd.params.b.toFixed(3)}` : ` (${fit.reason})`));
+      say(
+        `model ${fit.status} on ${fit.customers.toLocaleString("en-US")} customers in ${fit.durationMs} ms` +
+          (p.bgnbd
+            ? `: r ${p.bgnbd.params.r.toFixed(3)}, α ${p.bgnbd.params.alpha.toFixed(2)}, a ${p.bgnbd.params.a.toFixed(3)}, b ${p.bgnbd.params.b.toFixed(3)}`
+            : ` (${fit.reason})`),
+      );
       break;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
 
   say(`live webhooks: ${LIVE_WEBHOOKS} orders/create from returning customers, signed like Shopify's`);
-  const regulars = await client.customerValue.findMany({ where: { shop: SHOP }, orderBy: { netRevenueMinor: "desc" }, take: 40, select: { customerId: true } });
+  const regulars = await client.customerValue.findMany({
+    where: { shop: SHOP },
+    orderBy: { netRevenueMinor: "desc" },
+    take: 40,
+    select: { customerId: true },
+  });
   for (let i = 0; i < LIVE_WEBHOOKS && !stopping; i++) {
     const customerId = regulars[i % Math.max(1, regulars.length)]?.customerId ?? String(i);
-    const body = orderPayload({ id: 9_000_000_000 + i, customerId, total: `${20 + (i % 80)}.${String((i * 37) % 100).padStart(2, "0")}`, createdAt: new Date().toISOString() });
+    const body = orderPayload({
+      id: 9_000_000_000 + i,
+      customerId,
+      total: `${20 + (i % 80)}.${String((i * 37) % 100).padStart(2, "0")}`,
+      createdAt: new Date().toISOString(),
+    });
     await double.control.sendWebhook({ topic: "orders/create", shop: SHOP, body });
     if ((i + 1) % 40 === 0) console.log(`  sent ${i + 1}`);
     await new Promise((r) => setTimeout(r, 25));

@@ -16,10 +16,11 @@ import {
   type BulkStatusData,
   type ShopQueryData,
 } from "~/shopify/operations";
-import { enqueueBackfillStep, enqueueRefit, type BackfillStepJob } from "~/jobs/queues.server";
+import type { BackfillStepJob } from "~/queues/jobs";
+import { enqueueBackfillStep, enqueueRefit } from "~/queues/queues.server";
+import { ACTIVE_BACKFILL_STATUSES, isActiveBackfillStatus } from "./statuses";
 import { importBulkFile } from "./import-bulk-file.server";
 
-export const ACTIVE_STATUSES = ["created", "running", "importing"];
 const POLL_MS = Number(process.env.BACKFILL_POLL_MS ?? 3_000);
 
 async function target(db: Db, shop: string): Promise<AdminTarget> {
@@ -28,7 +29,10 @@ async function target(db: Db, shop: string): Promise<AdminTarget> {
 
 /** Starts a run unless one is already under way (then returns that one). */
 export async function startBackfill(db: Db, shop: string): Promise<string> {
-  const active = await db.backfillRun.findFirst({ where: { shop, status: { in: ACTIVE_STATUSES } }, orderBy: { startedAt: "desc" } });
+  const active = await db.backfillRun.findFirst({
+    where: { shop, status: { in: [...ACTIVE_BACKFILL_STATUSES] } },
+    orderBy: { startedAt: "desc" },
+  });
   if (active) return active.id;
 
   const admin = await target(db, shop);
@@ -49,7 +53,11 @@ export async function startBackfill(db: Db, shop: string): Promise<string> {
   if (!bulkOperation || userErrors.length > 0) {
     await db.backfillRun.update({
       where: { id: run.id },
-      data: { status: "failed", finishedAt: new Date(), error: userErrors.map((e) => e.message).join("; ") || "Shopify returned no bulk operation" },
+      data: {
+        status: "failed",
+        finishedAt: new Date(),
+        error: userErrors.map((e) => e.message).join("; ") || "Shopify returned no bulk operation",
+      },
     });
     return run.id;
   }
@@ -64,7 +72,7 @@ export async function advanceBackfill(job: BackfillStepJob & { runId?: string })
   if (!job.runId) return `started run ${await startBackfill(db, job.shop)}`;
   const run = await db.backfillRun.findFirst({ where: { id: job.runId, shop: job.shop } });
   if (!run) return "no such run";
-  if (!ACTIVE_STATUSES.includes(run.status)) return `run is ${run.status}`;
+  if (!isActiveBackfillStatus(run.status)) return `run is ${run.status}`;
 
   if (run.status !== "importing") {
     if (!run.bulkOperationId) throw new Error(`run ${run.id} has no bulk operation`);
@@ -82,7 +90,11 @@ export async function advanceBackfill(job: BackfillStepJob & { runId?: string })
     if (["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
       await db.backfillRun.update({
         where: { id: run.id },
-        data: { status: "failed", finishedAt: new Date(), error: `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}` },
+        data: {
+          status: "failed",
+          finishedAt: new Date(),
+          error: `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`,
+        },
       });
       return `bulk operation ${op.status}`;
     }

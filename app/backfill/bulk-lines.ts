@@ -4,7 +4,7 @@
 // on their own and idempotently.
 import { shopifyIdOf } from "~/lib/json-ids";
 import { toMinorUnits } from "~/lib/money";
-import type { CustomerProfile, NormalizedOrder } from "~/webhooks/events";
+import type { CustomerProfile, NormalizedOrder } from "~/orders/types";
 
 // A hand-written schema check rather than zod: it runs on every line of files with millions of lines,
 // where zod's object walk was an eighth of the import's time. Same rules, errors name the field path.
@@ -127,7 +127,10 @@ function toOrder(o: Json): NormalizedOrder {
     lineItems: null, // they come on their own lines
     refunds: ((o.refunds as unknown[] | null | undefined) ?? []).map((value, i) => {
       const r = object(value, `refunds.${i}`);
-      const refunded = money(object(r.totalRefundedSet, `refunds.${i}.totalRefundedSet`).shopMoney, `refunds.${i}.totalRefundedSet.shopMoney`);
+      const refunded = money(
+        object(r.totalRefundedSet, `refunds.${i}.totalRefundedSet`).shopMoney,
+        `refunds.${i}.totalRefundedSet.shopMoney`,
+      );
       return {
         id: gid(r.id, "Refund", `refunds.${i}.id`),
         orderId,

@@ -6,7 +6,7 @@ import type { Db } from "~/db.server";
 import { ingestBatch } from "~/data/ingest.server";
 import { insertLineItemsIfAbsent } from "~/data/line-items.server";
 import { recomputeAllCustomerValues } from "~/data/customer-values.server";
-import type { NormalizedOrder } from "~/webhooks/events";
+import type { NormalizedOrder } from "~/orders/types";
 import { parseBulkLine, type BulkLineItem } from "./bulk-lines";
 import { streamJsonl } from "./jsonl-stream.server";
 

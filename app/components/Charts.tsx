@@ -33,7 +33,11 @@ function axisLabel(b: HistogramBucketView, currency: string, locale: string): st
 }
 
 export function ClvHistogram({ buckets, currency, locale }: { buckets: HistogramBucketView[]; currency: string; locale: string }) {
-  const rows = buckets.map((b) => ({ label: bucketLabel(b, currency, locale), short: axisLabel(b, currency, locale), customers: b.customers }));
+  const rows = buckets.map((b) => ({
+    label: bucketLabel(b, currency, locale),
+    short: axisLabel(b, currency, locale),
+    customers: b.customers,
+  }));
   const shortLabel = new Map(rows.map((r) => [r.label, r.short]));
   const table = (
     <DataTable

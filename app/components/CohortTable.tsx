@@ -11,7 +11,17 @@ export interface CohortView {
 
 const cell: React.CSSProperties = { padding: "6px 8px", textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" };
 
-export function CohortTable({ cohorts, months, currency, locale }: { cohorts: CohortView[]; months: number; currency: string; locale: string }) {
+export function CohortTable({
+  cohorts,
+  months,
+  currency,
+  locale,
+}: {
+  cohorts: CohortView[];
+  months: number;
+  currency: string;
+  locale: string;
+}) {
   const max = cohorts.reduce((m, c) => c.revenueByAge.reduce((mm, v) => (v !== null && Number(v) > mm ? Number(v) : mm), m), 0);
   return (
     <div style={{ overflowX: "auto" }}>

@@ -35,7 +35,6 @@ export function NavigationSkeleton({ children }: { children: ReactNode }) {
   useEffect(() => {
     window.shopify?.loading?.(loading);
   }, [loading]);
-  const leaving =
-    navigation.state === "loading" && navigation.location && navigation.location.pathname !== location.pathname;
+  const leaving = navigation.state === "loading" && navigation.location && navigation.location.pathname !== location.pathname;
   return leaving ? <PageSkeleton /> : <>{children}</>;
 }

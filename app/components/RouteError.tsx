@@ -5,7 +5,12 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { Banner, BlockStack, Button, Card, Page, Text } from "@shopify/polaris";
 import { useAppHref } from "./app-links";
 
-export function RouteError({ title, notFound = "This page does not exist.", backTo = "/app", backLabel = "Back to dashboard" }: {
+export function RouteError({
+  title,
+  notFound = "This page does not exist.",
+  backTo = "/app",
+  backLabel = "Back to dashboard",
+}: {
   title: string;
   notFound?: string;
   backTo?: string;

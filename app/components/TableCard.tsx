@@ -2,7 +2,17 @@
 import type { ReactNode } from "react";
 import { BlockStack, Card, Layout, Text } from "@shopify/polaris";
 
-export function TableCard({ title, emptyText, isEmpty, children }: { title: string; emptyText: string; isEmpty: boolean; children: ReactNode }) {
+export function TableCard({
+  title,
+  emptyText,
+  isEmpty,
+  children,
+}: {
+  title: string;
+  emptyText: string;
+  isEmpty: boolean;
+  children: ReactNode;
+}) {
   return (
     <Layout.Section>
       <Card>

@@ -35,7 +35,8 @@ export async function bulkUpsert<R = Record<string, unknown>>(tx: Prisma.Transac
   if (u.returning?.length) tail += ` RETURNING ${u.returning.map(q).join(", ")}`;
   for (let start = 0; start < u.rows.length; start += perChunk) {
     const tuples = u.rows.slice(start, start + perChunk).map((row) => {
-      if (row.length !== u.columns.length) throw new Error(`bulkUpsert ${u.table}: row has ${row.length} values for ${u.columns.length} columns`);
+      if (row.length !== u.columns.length)
+        throw new Error(`bulkUpsert ${u.table}: row has ${row.length} values for ${u.columns.length} columns`);
       return sql`(${join(row)})`;
     });
     const statement = sql`${head}${join(tuples)}${raw(tail)}`;

@@ -5,7 +5,17 @@ import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 import { executeRaw, join, queryRaw, raw, sql } from "./sql.server";
 
 const VALUE_COLUMNS = [
-  "shop", "customerId", "orderCount", "grossMinor", "refundedMinor", "netRevenueMinor", "aovMinor", "firstOrderAt", "lastOrderAt", "tenureDays", "computedAt",
+  "shop",
+  "customerId",
+  "orderCount",
+  "grossMinor",
+  "refundedMinor",
+  "netRevenueMinor",
+  "aovMinor",
+  "firstOrderAt",
+  "lastOrderAt",
+  "tenureDays",
+  "computedAt",
 ];
 
 /** The orders that count toward a customer's value: not cancelled, not test orders. */
@@ -22,10 +32,30 @@ export async function recomputeCustomerValues(tx: Prisma.TransactionClient, shop
     const chunk = customerIds.slice(i, i + 500);
     const byCustomer = await aggregateOrders(tx, shop, chunk);
     const rows = chunk.map((customerId) => {
-      const v = historicValue(byCustomer.get(customerId) ?? { orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null });
-      return [shop, customerId, v.orderCount, v.grossMinor, v.refundedMinor, v.netRevenueMinor, v.aovMinor, v.firstOrderAt, v.lastOrderAt, v.tenureDays, now];
+      const v = historicValue(
+        byCustomer.get(customerId) ?? { orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null },
+      );
+      return [
+        shop,
+        customerId,
+        v.orderCount,
+        v.grossMinor,
+        v.refundedMinor,
+        v.netRevenueMinor,
+        v.aovMinor,
+        v.firstOrderAt,
+        v.lastOrderAt,
+        v.tenureDays,
+        now,
+      ];
     });
-    await bulkUpsert(tx, { table: "CustomerValue", columns: VALUE_COLUMNS, rows, conflict: ["shop", "customerId"], set: takeIncoming(VALUE_COLUMNS.slice(2)) });
+    await bulkUpsert(tx, {
+      table: "CustomerValue",
+      columns: VALUE_COLUMNS,
+      rows,
+      conflict: ["shop", "customerId"],
+      set: takeIncoming(VALUE_COLUMNS.slice(2)),
+    });
   }
 }
 
@@ -35,7 +65,14 @@ export async function recomputeCustomerValues(tx: Prisma.TransactionClient, shop
  * and bigint: normalise both.
  */
 async function aggregateOrders(tx: Prisma.TransactionClient, shop: string, customerIds: string[]): Promise<Map<string, OrderAggregates>> {
-  const rows = await queryRaw<{ id: string; n: number | bigint; gross: number | bigint | string; refunded: number | bigint | string; first: string | Date; last: string | Date }>(
+  const rows = await queryRaw<{
+    id: string;
+    n: number | bigint;
+    gross: number | bigint | string;
+    refunded: number | bigint | string;
+    first: string | Date;
+    last: string | Date;
+  }>(
     tx,
     sql`SELECT "customerId" AS id, COUNT(*) AS n, SUM("totalMinor") AS gross, SUM("refundedMinor") AS refunded,
                MIN("processedAt") AS first, MAX("processedAt") AS last

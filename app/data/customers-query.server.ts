@@ -60,7 +60,7 @@ export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
   const segment = params.get("segment");
   const page = Number.parseInt(params.get("page") ?? "1", 10);
   return {
-    sort: sort && sort in SORT_COLUMNS ? (sort as SortKey) : DEFAULT_QUERY.sort,
+    sort: sort && Object.hasOwn(SORT_COLUMNS, sort) ? (sort as SortKey) : DEFAULT_QUERY.sort,
     direction: direction === "asc" || direction === "desc" ? direction : DEFAULT_QUERY.direction,
     segment: segment && SEGMENTS.includes(segment) ? segment : null,
     atRisk: params.get("risk") === "1",
@@ -162,8 +162,11 @@ export async function listCustomers(db: Db, shop: string, query: CustomerQuery):
   }
 
   // The one count of the request: all matching rows, and how many have a value in the sort column.
-  const [counted] = await queryRaw<{ total: unknown; withValue: unknown }>(db, sql`
-    SELECT COUNT(*) AS "total", COUNT(${col}) AS "withValue" FROM "CustomerValue" cv WHERE ${where}`);
+  const [counted] = await queryRaw<{ total: unknown; withValue: unknown }>(
+    db,
+    sql`
+    SELECT COUNT(*) AS "total", COUNT(${col}) AS "withValue" FROM "CustomerValue" cv WHERE ${where}`,
+  );
   const total = Number(counted?.total ?? 0);
   const withValue = Number(counted?.withValue ?? 0);
   const page = Math.min(query.page, pageCount(total));
@@ -179,11 +182,14 @@ export async function listCustomers(db: Db, shop: string, query: CustomerQuery):
   }
   if (nullable && values.length < PAGE_SIZE && total > withValue) {
     values.push(
-      ...(await queryRaw<ValueRow>(db, sql`
+      ...(await queryRaw<ValueRow>(
+        db,
+        sql`
         SELECT ${VALUE_COLUMNS} FROM "CustomerValue" cv
         WHERE ${where} AND ${col} IS NULL
         ORDER BY cv."customerId" ${direction}
-        LIMIT ${BigInt(PAGE_SIZE - values.length)} OFFSET ${BigInt(Math.max(0, offset - withValue))}`)),
+        LIMIT ${BigInt(PAGE_SIZE - values.length)} OFFSET ${BigInt(Math.max(0, offset - withValue))}`,
+      )),
     );
   }
 
@@ -199,12 +205,16 @@ async function searchPage(
   direction: SqlFragment,
   requestedPage: number,
 ): Promise<{ rows: ValueRow[]; total: number; page: number }> {
-  const read = (page: number) => queryRaw<(ValueRow & { total: unknown })>(db, sql`
+  const read = (page: number) =>
+    queryRaw<ValueRow & { total: unknown }>(
+      db,
+      sql`
     SELECT ${VALUE_COLUMNS}, COUNT(*) OVER () AS "total"
     FROM "CustomerValue" cv
     WHERE ${where}
     ORDER BY CASE WHEN ${col} IS NULL THEN 1 ELSE 0 END, ${col} ${direction}, cv."customerId" ${direction}
-    LIMIT ${BigInt(PAGE_SIZE)} OFFSET ${BigInt((page - 1) * PAGE_SIZE)}`);
+    LIMIT ${BigInt(PAGE_SIZE)} OFFSET ${BigInt((page - 1) * PAGE_SIZE)}`,
+    );
   let page = requestedPage;
   let rows = await read(page);
   if (rows.length === 0 && page > 1) {

@@ -7,32 +7,8 @@ import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { countedOrders } from "./customer-values.server";
+import { backfillProgress, shopCurrency, type BackfillProgress } from "./shop.server";
 import { divideRounded } from "~/lib/historic-value";
-
-/** BackfillRun statuses during which the run is still moving. */
-export const ACTIVE_BACKFILL_STATUSES = ["created", "running", "downloading", "importing"] as const;
-
-/** The shop's currency: Shop.currencyCode, else the currency of one of its orders, else USD. */
-export async function shopCurrency(db: Db, shop: string): Promise<string> {
-  const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true } });
-  if (row?.currencyCode) return row.currencyCode;
-  const order = await db.order.findFirst({ where: { shop }, select: { currencyCode: true } });
-  return order?.currencyCode ?? "USD";
-}
-
-export interface BackfillProgress {
-  id: string;
-  status: string;
-  active: boolean;
-  objectCount: number;
-  linesImported: number;
-  /** linesImported / objectCount, 0..1; null while the count is unknown. */
-  fraction: number | null;
-  onlyLast60Days: boolean;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
-}
 
 export interface HistogramBucket {
   /** Lower bound, minor units (inclusive). */
@@ -91,7 +67,6 @@ export interface Dashboard {
   lastWebhookAt: string | null;
 }
 
-
 const HISTOGRAM_BUCKETS = 10;
 export const COHORT_MONTHS = 12;
 
@@ -112,7 +87,11 @@ export async function dashboard(db: Db, shop: string, now = new Date()): Promise
       db.customerValue.count({ where: { shop, orderCount: { gte: 2 } } }),
       // (a customer without orders has net revenue 0, so this needs no orderCount condition: an index range)
       db.customerValue.count({ where: { shop, netRevenueMinor: { lt: 0 } } }),
-      db.order.aggregate({ where: { ...countedOrders(shop), customerId: null }, _count: { _all: true }, _sum: { totalMinor: true, refundedMinor: true } }),
+      db.order.aggregate({
+        where: { ...countedOrders(shop), customerId: null },
+        _count: { _all: true },
+        _sum: { totalMinor: true, refundedMinor: true },
+      }),
       db.modelFit.findFirst({ where: { shop }, orderBy: { fittedAt: "desc" } }),
       db.backfillRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } }),
       topCustomers(db, shop, 10),
@@ -167,30 +146,6 @@ export async function dashboard(db: Db, shop: string, now = new Date()): Promise
     topCustomers: top,
     backfill: backfillRun ? backfillProgress(backfillRun) : null,
     lastWebhookAt: lastDelivery?.processedAt.toISOString() ?? null,
-  };
-}
-
-export function backfillProgress(run: {
-  id: string;
-  status: string;
-  objectCount: number;
-  linesImported: number;
-  onlyLast60Days: boolean;
-  startedAt: Date;
-  finishedAt: Date | null;
-  error: string | null;
-}): BackfillProgress {
-  return {
-    id: run.id,
-    status: run.status,
-    active: (ACTIVE_BACKFILL_STATUSES as readonly string[]).includes(run.status),
-    objectCount: run.objectCount,
-    linesImported: run.linesImported,
-    fraction: run.objectCount > 0 ? Math.min(1, run.linesImported / run.objectCount) : null,
-    onlyLast60Days: run.onlyLast60Days,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: run.finishedAt?.toISOString() ?? null,
-    error: run.error,
   };
 }
 
@@ -280,7 +235,9 @@ async function clvHistogram(db: Db, shop: string, p95: bigint, withoutOrders: nu
   const width = niceBucketWidth(p95 + 1n, HISTOGRAM_BUCKETS);
   const cap = width * BigInt(HISTOGRAM_BUCKETS);
   const last = BigInt(HISTOGRAM_BUCKETS);
-  const rows = await queryRaw<{ bucket: unknown; customers: unknown }>(db, sql`
+  const rows = await queryRaw<{ bucket: unknown; customers: unknown }>(
+    db,
+    sql`
     SELECT CASE
              WHEN "netRevenueMinor" <= ${0n} THEN ${0n}
              WHEN "netRevenueMinor" >= ${cap} THEN ${last}
@@ -289,7 +246,8 @@ async function clvHistogram(db: Db, shop: string, p95: bigint, withoutOrders: nu
            COUNT(*) AS "customers"
     FROM "CustomerValue"
     WHERE "shop" = ${shop}
-    GROUP BY 1`);
+    GROUP BY 1`,
+  );
   const counts = new Map(rows.map((r) => [Number(r.bucket), Number(r.customers)]));
   counts.set(0, (counts.get(0) ?? 0) - withoutOrders);
   if ([...counts.values()].every((c) => c <= 0)) return [];
@@ -327,19 +285,25 @@ async function revenueCohorts(db: Db, shop: string, now: Date): Promise<CohortRo
   const cohortOf = monthIndex(raw(`cv."firstOrderAt"`));
   const monthOf = monthIndex(raw(`o."processedAt"`));
   const [cells, sizes] = await Promise.all([
-    queryRaw<{ cohort: unknown; age: unknown; revenue: unknown }>(db, sql`
+    queryRaw<{ cohort: unknown; age: unknown; revenue: unknown }>(
+      db,
+      sql`
       SELECT ${cohortOf} AS "cohort", ${monthOf} - ${cohortOf} AS "age", SUM(o."totalMinor" - o."refundedMinor") AS "revenue"
       FROM "CustomerValue" cv
       CROSS JOIN "Order" o
       WHERE cv."shop" = ${shop} AND cv."orderCount" > 0 AND cv."firstOrderAt" >= ${since}
         AND o."shop" = cv."shop" AND o."customerId" = cv."customerId"
         AND o."cancelledAt" IS NULL AND o."test" = false
-      GROUP BY 1, 2`),
-    queryRaw<{ cohort: unknown; customers: unknown }>(db, sql`
+      GROUP BY 1, 2`,
+    ),
+    queryRaw<{ cohort: unknown; customers: unknown }>(
+      db,
+      sql`
       SELECT ${cohortOf} AS "cohort", COUNT(*) AS "customers"
       FROM "CustomerValue" cv
       WHERE cv."shop" = ${shop} AND cv."orderCount" > 0 AND cv."firstOrderAt" >= ${since}
-      GROUP BY 1`),
+      GROUP BY 1`,
+    ),
   ]);
   const rows = new Map<number, CohortRow>();
   for (const s of sizes) {
@@ -365,4 +329,3 @@ export function toBigInt(value: unknown): bigint {
   if (value === null || value === undefined) return 0n;
   return BigInt(String(value).split(".")[0]);
 }
-

@@ -2,6 +2,7 @@
 // database EXPORT_PAGE rows at a time (keyset on the (shop, customerId) primary key, profiles joined in
 // the same statement), so memory stays flat whatever the shop's size and the download starts at once.
 import type { Db } from "~/db.server";
+import { csvField, csvRecord } from "~/lib/csv";
 import { empty, queryRaw, sql } from "./sql.server";
 import { formatMinorDecimal } from "~/lib/money";
 
@@ -26,22 +27,6 @@ export const CSV_HEADER = [
   "currency",
 ] as const;
 
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF, or starts or ends with a space;
- * quotes doubled. Free-text fields that start with = + - @ or a tab are prefixed with ' so spreadsheet
- * programs do not run them as formulas (OWASP "CSV injection"); numbers are written as they are.
- */
-export function csvField(value: string | number | null | undefined, text = false): string {
-  if (value === null || value === undefined) return "";
-  let s = String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvLine(fields: string[]): string {
-  return fields.join(",") + "\r\n";
-}
-
 function exportFilename(shop: string, now: Date): string {
   const handle = shop.replace(/\.myshopify\.com$/, "").replace(/[^a-z0-9-]/gi, "-");
   return `customers-${handle}-${now.toISOString().slice(0, 10)}.csv`;
@@ -58,10 +43,12 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string): 
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(csvLine([...CSV_HEADER])));
+        controller.enqueue(encoder.encode(csvRecord([...CSV_HEADER])));
         return;
       }
-      const values = await queryRaw<ExportRow>(db, sql`
+      const values = await queryRaw<ExportRow>(
+        db,
+        sql`
         SELECT cv."customerId", c."email", c."firstName", c."lastName", cv."orderCount", cv."grossMinor", cv."refundedMinor",
                cv."netRevenueMinor", cv."aovMinor", cv."firstOrderAt", cv."lastOrderAt", cv."expectedPurchases",
                cv."probabilityAlive", cv."predictedClvMinor", cv."segment"
@@ -69,7 +56,8 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string): 
         LEFT JOIN "Customer" c ON c."shop" = cv."shop" AND c."id" = cv."customerId"
         WHERE cv."shop" = ${shop}${after === null ? empty : sql` AND cv."customerId" > ${after}`}
         ORDER BY cv."customerId" ASC
-        LIMIT ${BigInt(EXPORT_PAGE)}`);
+        LIMIT ${BigInt(EXPORT_PAGE)}`,
+      );
       if (cancelled) return;
       if (values.length === 0) {
         controller.close();
@@ -78,11 +66,11 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string): 
       after = values[values.length - 1].customerId;
       let chunk = "";
       for (const v of values) {
-        chunk += csvLine([
+        chunk += csvRecord([
           csvField(v.customerId),
-          csvField(v.email, true),
-          csvField(v.firstName, true),
-          csvField(v.lastName, true),
+          csvField(v.email, { text: true }),
+          csvField(v.firstName, { text: true }),
+          csvField(v.lastName, { text: true }),
           csvField(Number(v.orderCount)),
           money(v.grossMinor),
           money(v.refundedMinor),
@@ -93,7 +81,7 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string): 
           csvField(v.expectedPurchases === null ? null : round(Number(v.expectedPurchases), 4)),
           csvField(v.probabilityAlive === null ? null : round(Number(v.probabilityAlive), 4)),
           money(v.predictedClvMinor),
-          csvField(v.segment, true),
+          csvField(v.segment, { text: true }),
           csvField(currencyCode),
         ]);
       }

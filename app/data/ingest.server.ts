@@ -4,7 +4,7 @@
 // The same function serves webhooks and the backfill.
 import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
-import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/webhooks/events";
+import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
 import { recomputeOrderRefunds } from "./order-refunds.server";
@@ -59,50 +59,60 @@ export interface IngestOptions {
 
 export async function ingestBatch(db: Db, shop: string, items: IngestItem[], options: IngestOptions = {}): Promise<IngestResult> {
   const provider = databaseProvider();
-  return db.$transaction(
-    async (tx) => {
-      // The first statement is a write: SQLite takes its single write lock now, before anything is read,
-      // so the reads below cannot be invalidated by another process (no SQLITE_BUSY_SNAPSHOT).
-      await bulkUpsert(tx, { table: "Shop", columns: ["shop", "createdAt", "updatedAt"], rows: [[shop, new Date(), new Date()]], conflict: ["shop"] });
-      const fresh = await recordDeliveries(tx, shop, items);
-      const duplicates = items.length - fresh.length;
-      const orders = newestById(fresh.flatMap((i) => i.orders ?? []), (o) => ms(o.updatedAt));
-      const refunds = newestById(
-        fresh.flatMap((i) => [...(i.refunds ?? []), ...(i.orders ?? []).flatMap((o) => o.refunds)]),
-        () => 0,
-      );
-      const profiles = newestById(
-        fresh.flatMap((i) => [...(i.customers ?? []), ...(i.orders ?? []).flatMap((o) => (o.customer ? [o.customer] : []))]),
-        (c) => (c.updatedAt ? ms(c.updatedAt) : 0),
-      );
+  return db
+    .$transaction(
+      async (tx) => {
+        // The first statement is a write: SQLite takes its single write lock now, before anything is read,
+        // so the reads below cannot be invalidated by another process (no SQLITE_BUSY_SNAPSHOT).
+        await bulkUpsert(tx, {
+          table: "Shop",
+          columns: ["shop", "createdAt", "updatedAt"],
+          rows: [[shop, new Date(), new Date()]],
+          conflict: ["shop"],
+        });
+        const fresh = await recordDeliveries(tx, shop, items);
+        const duplicates = items.length - fresh.length;
+        const orders = newestById(
+          fresh.flatMap((i) => i.orders ?? []),
+          (o) => ms(o.updatedAt),
+        );
+        const refunds = newestById(
+          fresh.flatMap((i) => [...(i.refunds ?? []), ...(i.orders ?? []).flatMap((o) => o.refunds)]),
+          () => 0,
+        );
+        const profiles = newestById(
+          fresh.flatMap((i) => [...(i.customers ?? []), ...(i.orders ?? []).flatMap((o) => (o.customer ? [o.customer] : []))]),
+          (c) => (c.updatedAt ? ms(c.updatedAt) : 0),
+        );
 
-      const customersChanged = new Set<string>();
-      const known = options.profilesWritten;
-      const newProfiles = known ? [...profiles.values()].filter((p) => !known.has(p.id)) : [...profiles.values()];
-      await upsertCustomerProfiles(tx, shop, newProfiles);
-      for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
-      await lockCustomerValues(tx, provider, shop, customersChanged);
+        const customersChanged = new Set<string>();
+        const known = options.profilesWritten;
+        const newProfiles = known ? [...profiles.values()].filter((p) => !known.has(p.id)) : [...profiles.values()];
+        await upsertCustomerProfiles(tx, shop, newProfiles);
+        for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
+        await lockCustomerValues(tx, provider, shop, customersChanged);
 
-      const written = await upsertOrders(tx, shop, [...orders.values()]);
-      for (const id of written.previousCustomers) customersChanged.add(id);
-      const newRefundOrders = await insertRefunds(tx, shop, [...refunds.values()]);
+        const written = await upsertOrders(tx, shop, [...orders.values()]);
+        for (const id of written.previousCustomers) customersChanged.add(id);
+        const newRefundOrders = await insertRefunds(tx, shop, [...refunds.values()]);
 
-      const touchedOrders = new Set([...written.orderIds, ...newRefundOrders]);
-      const refundCustomers = await recomputeOrderRefunds(tx, shop, [...touchedOrders]);
-      const lateCustomers = refundCustomers.filter((c) => !customersChanged.has(c));
-      if (lateCustomers.length > 0) {
-        await lockCustomerValues(tx, provider, shop, new Set(lateCustomers));
-        for (const c of lateCustomers) customersChanged.add(c);
-      }
-      if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
+        const touchedOrders = new Set([...written.orderIds, ...newRefundOrders]);
+        const refundCustomers = await recomputeOrderRefunds(tx, shop, [...touchedOrders]);
+        const lateCustomers = refundCustomers.filter((c) => !customersChanged.has(c));
+        if (lateCustomers.length > 0) {
+          await lockCustomerValues(tx, provider, shop, new Set(lateCustomers));
+          for (const c of lateCustomers) customersChanged.add(c);
+        }
+        if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
 
-      return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length, newProfiles };
-    },
-    { maxWait: 60_000, timeout: 120_000 },
-  ).then(({ newProfiles, ...result }) => {
-    for (const p of newProfiles) options.profilesWritten?.add(p.id);
-    return result;
-  });
+        return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length, newProfiles };
+      },
+      { maxWait: 60_000, timeout: 120_000 },
+    )
+    .then(({ newProfiles, ...result }) => {
+      for (const p of newProfiles) options.profilesWritten?.add(p.id);
+      return result;
+    });
 }
 
 /**
@@ -138,7 +148,12 @@ async function recordDeliveries(tx: Tx, shop: string, items: IngestItem[]): Prom
 async function lockCustomerValues(tx: Tx, provider: string, shop: string, customerIds: Set<string>): Promise<void> {
   if (customerIds.size === 0 || provider !== "postgresql") return;
   const ids = [...customerIds].sort();
-  await bulkUpsert(tx, { table: "CustomerValue", columns: ["shop", "customerId"], rows: ids.map((id) => [shop, id]), conflict: ["shop", "customerId"] });
+  await bulkUpsert(tx, {
+    table: "CustomerValue",
+    columns: ["shop", "customerId"],
+    rows: ids.map((id) => [shop, id]),
+    conflict: ["shop", "customerId"],
+  });
   await tx.$queryRaw`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}) ORDER BY "customerId" FOR UPDATE`;
 }
 
@@ -172,8 +187,24 @@ async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerPr
 }
 
 const ORDER_COLUMNS = [
-  "shop", "id", "customerId", "name", "email", "currencyCode", "totalMinor", "presentmentCurrency", "presentmentTotalMinor",
-  "financialStatus", "sourceName", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "cancelledAt", "closedAt", "syncedAt",
+  "shop",
+  "id",
+  "customerId",
+  "name",
+  "email",
+  "currencyCode",
+  "totalMinor",
+  "presentmentCurrency",
+  "presentmentTotalMinor",
+  "financialStatus",
+  "sourceName",
+  "test",
+  "shopifyCreatedAt",
+  "processedAt",
+  "shopifyUpdatedAt",
+  "cancelledAt",
+  "closedAt",
+  "syncedAt",
 ];
 
 function orderValues(shop: string, o: NormalizedOrder, now: Date) {
@@ -207,7 +238,10 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
   const result = { orderIds: [] as string[], previousCustomers: [] as string[] };
   if (orders.length === 0) return result;
   const before = new Map(
-    (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: { id: true, customerId: true } })).map((o) => [o.id, o.customerId]),
+    (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: { id: true, customerId: true } })).map((o) => [
+      o.id,
+      o.customerId,
+    ]),
   );
   const now = new Date();
   const written = await bulkUpsert<{ id: string }>(tx, {

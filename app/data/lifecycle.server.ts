@@ -35,13 +35,7 @@ export async function redactShop(db: Db, shop: string): Promise<void> {
 }
 
 /** customers/data_request: everything we hold on the customer, stored for the merchant to send. */
-export async function recordDataRequest(
-  db: Db,
-  shop: string,
-  requestId: string,
-  customerId: string,
-  orderIds: string[],
-): Promise<void> {
+export async function recordDataRequest(db: Db, shop: string, requestId: string, customerId: string, orderIds: string[]): Promise<void> {
   const [customer, value, orders] = await Promise.all([
     db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
     db.customerValue.findUnique({ where: { shop_customerId: { shop, customerId } } }),

@@ -12,11 +12,22 @@ export async function recomputeOrderRefunds(tx: Prisma.TransactionClient, shop: 
   if (orderIds.length === 0) return [];
   // Refunds are never deleted, so an order without refunds keeps refundedMinor = 0: only orders that
   // have refunds need looking at (most batches have none).
-  const refunds = await tx.refund.findMany({ where: { shop, orderId: { in: orderIds } }, select: { orderId: true, amountMinor: true, currencyCode: true } });
+  const refunds = await tx.refund.findMany({
+    where: { shop, orderId: { in: orderIds } },
+    select: { orderId: true, amountMinor: true, currencyCode: true },
+  });
   if (refunds.length === 0) return [];
   const orders = await tx.order.findMany({
     where: { shop, id: { in: [...new Set(refunds.map((r) => r.orderId))] } },
-    select: { id: true, customerId: true, currencyCode: true, totalMinor: true, presentmentCurrency: true, presentmentTotalMinor: true, refundedMinor: true },
+    select: {
+      id: true,
+      customerId: true,
+      currencyCode: true,
+      totalMinor: true,
+      presentmentCurrency: true,
+      presentmentTotalMinor: true,
+      refundedMinor: true,
+    },
   });
   const byOrder = new Map<string, typeof refunds>();
   for (const r of refunds) {

@@ -79,7 +79,13 @@ export async function loadOrderTransactions(db: Db, shop: string, fallbackCurren
     }
     after = page[page.length - 1]!.id;
   }
-  return { customerIndex: customerIndex.subarray(0, n), customerKeys, timesMs: timesMs.subarray(0, n), amounts: amounts.subarray(0, n), currencyCode };
+  return {
+    customerIndex: customerIndex.subarray(0, n),
+    customerKeys,
+    timesMs: timesMs.subarray(0, n),
+    amounts: amounts.subarray(0, n),
+    currencyCode,
+  };
 }
 
 function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
@@ -148,7 +154,9 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
         horizonMonths: analysis.horizonMonths,
         monthlyDiscountRate: analysis.monthlyDiscountRate,
         unitsPerMonth: analysis.unitsPerMonth,
-        bgnbd: bgnbd ? { params: bgnbd.params, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged, stdErrors: bgnbd.stdErrors ?? null } : null,
+        bgnbd: bgnbd
+          ? { params: bgnbd.params, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged, stdErrors: bgnbd.stdErrors ?? null }
+          : null,
         gammaGamma: gammaGamma ?? null,
         expectedAverageValueSource: analysis.expectedAverageValueSource,
         warnings: analysis.warnings,
@@ -173,7 +181,14 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
   // Chosen by their data, not by fit id or time, so that a concurrent refit's rows are never cleared.
   await db.customerValue.updateMany({
     where: { shop, modelFitId: { not: null }, OR: [{ orderCount: 0 }, { netRevenueMinor: { lte: 0 } }] },
-    data: { expectedPurchases: null, probabilityAlive: null, expectedAovMinor: null, predictedClvMinor: null, segment: null, modelFitId: null },
+    data: {
+      expectedPurchases: null,
+      probabilityAlive: null,
+      expectedAovMinor: null,
+      predictedClvMinor: null,
+      segment: null,
+      modelFitId: null,
+    },
   });
   const durationMs = Date.now() - started;
   await db.modelFit.update({ where: { id: fitId }, data: { durationMs } });

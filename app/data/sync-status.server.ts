@@ -1,39 +1,12 @@
-// The sync page's read model and its two actions (retry a failed job, refit now). Database reads are
-// scoped to the shop; the queues are shared by all shops, so job lists are filtered on job.data.shop and
-// only the aggregate depth of each queue is shown.
-import type { Job, Queue } from "bullmq";
+// The sync page's read model: the shop's deliveries, backfill runs and last model fit from the database,
+// and the queue figures (app/queues/inspect.server.ts), which the page shows without when Redis is slow.
 import type { Db } from "~/db.server";
-import { ANALYTICS_QUEUE, enqueueRefit, INGEST_QUEUE, queues } from "~/jobs/queues.server";
-import { backfillProgress, type BackfillProgress } from "./dashboard.server";
+import { withTimeout } from "~/lib/with-timeout";
+import { failedJobsOf, queueDepths, type FailedJob, type QueueDepth } from "~/queues/inspect.server";
+import { backfillProgress, type BackfillProgress } from "./shop.server";
 
-export const FAILED_JOBS_SHOWN = 20;
-/** How many of the newest failed jobs (all shops) are scanned for this shop's ones. */
-const FAILED_SCAN_LIMIT = 1_000;
-const FAILED_SCAN_PAGE = 200;
 /** Redis answers in milliseconds; past this the page shows the rest without the queue figures. */
 const QUEUE_TIMEOUT_MS = 2_000;
-
-export type QueueName = typeof INGEST_QUEUE | typeof ANALYTICS_QUEUE;
-export const QUEUE_NAMES: readonly QueueName[] = [INGEST_QUEUE, ANALYTICS_QUEUE];
-
-export interface QueueDepth {
-  name: QueueName;
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-}
-
-export interface FailedJob {
-  queue: QueueName;
-  id: string;
-  name: string;
-  failedReason: string;
-  attemptsMade: number;
-  failedAt: string | null;
-  /** e.g. the webhook topic, when the job has one. */
-  detail: string | null;
-}
 
 export interface WebhookTopicStatus {
   topic: string;
@@ -61,73 +34,6 @@ export interface SyncStatus {
   webhooks: WebhookTopicStatus[];
   backfills: BackfillProgress[];
   modelFit: ModelFitSummary | null;
-}
-
-function queueOf(name: QueueName): Queue {
-  return name === INGEST_QUEUE ? queues().ingest : queues().analytics;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-const jobShop = (job: Job | undefined): string | undefined => {
-  const data = job?.data as { shop?: unknown } | undefined;
-  return typeof data?.shop === "string" ? data.shop : undefined;
-};
-
-function failedJob(queue: QueueName, job: Job): FailedJob {
-  const data = job.data as { topic?: unknown; reason?: unknown; runId?: unknown };
-  const detail = typeof data.topic === "string" ? data.topic : typeof data.reason === "string" ? data.reason : typeof data.runId === "string" ? `run ${data.runId}` : null;
-  return {
-    queue,
-    id: String(job.id),
-    name: job.name,
-    failedReason: job.failedReason ?? "",
-    attemptsMade: job.attemptsMade,
-    failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-    detail,
-  };
-}
-
-/** This shop's newest failed jobs of both queues (scanning the newest FAILED_SCAN_LIMIT of each). */
-async function failedJobsOf(shop: string): Promise<FailedJob[]> {
-  const found: FailedJob[] = [];
-  for (const name of QUEUE_NAMES) {
-    const queue = queueOf(name);
-    for (let start = 0, kept = 0; start < FAILED_SCAN_LIMIT && kept < FAILED_JOBS_SHOWN; start += FAILED_SCAN_PAGE) {
-      const jobs = (await queue.getFailed(start, start + FAILED_SCAN_PAGE - 1)) as Job[];
-      for (const job of jobs) {
-        if (job && jobShop(job) === shop && kept < FAILED_JOBS_SHOWN) {
-          found.push(failedJob(name, job));
-          kept++;
-        }
-      }
-      if (jobs.length < FAILED_SCAN_PAGE) break;
-    }
-  }
-  return found.sort((a, b) => (b.failedAt ?? "").localeCompare(a.failedAt ?? "")).slice(0, FAILED_JOBS_SHOWN);
-}
-
-async function queueDepths(): Promise<QueueDepth[]> {
-  return Promise.all(
-    QUEUE_NAMES.map(async (name) => {
-      const c = await queueOf(name).getJobCounts("waiting", "active", "delayed", "failed", "prioritized");
-      return { name, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
-    }),
-  );
 }
 
 /** Parts of the fit's JSON that are detail for a data scientist, not a summary. */
@@ -164,7 +70,7 @@ export function summarizeParams(json: string, max = 20): { name: string; value: 
 }
 
 export async function syncStatus(db: Db, shop: string): Promise<SyncStatus> {
-  const redis = withTimeout(Promise.all([queueDepths(), failedJobsOf(shop)]), QUEUE_TIMEOUT_MS).then(
+  const redis = withTimeout(Promise.all([queueDepths(), failedJobsOf(shop)]), QUEUE_TIMEOUT_MS, "Redis did not answer").then(
     ([depths, failed]) => ({ depths, failed, error: null as string | null }),
     (error: Error) => ({ depths: null, failed: [] as FailedJob[], error: error.message }),
   );
@@ -204,23 +110,4 @@ export async function syncStatus(db: Db, shop: string): Promise<SyncStatus> {
         }
       : null,
   };
-}
-
-export type RetryOutcome = "retried" | "not_found" | "not_failed";
-
-/**
- * Retries a failed job of this shop. A job of another shop, or one that does not exist, is
- * "not_found" alike: the answer does not reveal other shops' jobs.
- */
-export async function retryFailedJob(shop: string, queueName: string, jobId: string): Promise<RetryOutcome> {
-  if (!(QUEUE_NAMES as readonly string[]).includes(queueName) || !jobId) return "not_found";
-  const job = (await queueOf(queueName as QueueName).getJob(jobId)) as Job | undefined;
-  if (!job || jobShop(job) !== shop) return "not_found";
-  if (!(await job.isFailed())) return "not_failed";
-  await job.retry("failed");
-  return "retried";
-}
-
-export async function requestRefit(shop: string): Promise<void> {
-  await enqueueRefit({ shop, reason: "on_demand" });
 }

@@ -31,9 +31,12 @@ export function formatMoney(minor: string | number | bigint, currencyCode: strin
 
 /** Money without the minor digits ("$1,235"), for chart axes and dense tables. */
 export function formatMoneyCompact(minor: string | number | bigint, currencyCode: string, locale = DEFAULT_LOCALE): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(
-    fromMinorUnits(BigInt(minor), currencyCode),
-  );
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: currencyCode,
+    maximumFractionDigits: 0,
+    minimumFractionDigits: 0,
+  }).format(fromMinorUnits(BigInt(minor), currencyCode));
 }
 
 export function formatNumber(value: number, locale = DEFAULT_LOCALE, maximumFractionDigits = 0): string {
@@ -51,13 +54,17 @@ export function formatDate(iso: string | null, locale = DEFAULT_LOCALE): string 
 }
 
 export function formatDateTime(iso: string | null, locale = DEFAULT_LOCALE): string {
-  return iso ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC" : "—";
+  return iso
+    ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC"
+    : "—";
 }
 
 /** "2025-03" → "Mar 2025" in the locale. */
 export function formatMonth(yearMonth: string, locale = DEFAULT_LOCALE): string {
   const [year, month] = yearMonth.split("-").map(Number);
-  return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(year, month - 1, 1)));
+  return new Intl.DateTimeFormat(locale, { month: "short", year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(year, month - 1, 1)),
+  );
 }
 
 /**
@@ -79,7 +86,15 @@ export function formatAgo(days: number): string {
 }
 
 /** The name to show for a customer whose personal fields may be redacted or withheld. */
-export function customerDisplayName(c: { customerId: string; firstName?: string | null; lastName?: string | null; email?: string | null }): string {
-  const name = [c.firstName, c.lastName].filter((part) => part && part.trim()).join(" ").trim();
+export function customerDisplayName(c: {
+  customerId: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+}): string {
+  const name = [c.firstName, c.lastName]
+    .filter((part) => part && part.trim())
+    .join(" ")
+    .trim();
   return name || c.email || `Customer ${c.customerId}`;
 }

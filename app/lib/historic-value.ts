@@ -21,8 +21,7 @@ const DAY_MS = 86_400_000;
 export function historicValue(a: OrderAggregates): HistoricValue {
   const netRevenueMinor = a.grossMinor - a.refundedMinor;
   const aovMinor = a.orderCount > 0 ? divideRounded(netRevenueMinor, BigInt(a.orderCount)) : 0n;
-  const tenureDays =
-    a.firstOrderAt && a.lastOrderAt ? Math.floor((a.lastOrderAt.getTime() - a.firstOrderAt.getTime()) / DAY_MS) : 0;
+  const tenureDays = a.firstOrderAt && a.lastOrderAt ? Math.floor((a.lastOrderAt.getTime() - a.firstOrderAt.getTime()) / DAY_MS) : 0;
   return { ...a, netRevenueMinor, aovMinor, tenureDays };
 }
 

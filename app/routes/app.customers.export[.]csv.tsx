@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authenticate } from "~/shopify.server";
 import { db } from "~/db.server";
-import { shopCurrency } from "~/data/dashboard.server";
+import { shopCurrency } from "~/data/shop.server";
 import { csvResponse, customersCsvStream } from "~/data/export.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

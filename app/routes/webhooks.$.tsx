@@ -4,5 +4,4 @@ import { receiveWebhook } from "~/webhooks/receive.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) => receiveWebhook(request, params["*"] || undefined);
 
-export const loader = (_: LoaderFunctionArgs) =>
-  new Response("webhooks are POST requests", { status: 405, headers: { Allow: "POST" } });
+export const loader = (_: LoaderFunctionArgs) => new Response("webhooks are POST requests", { status: 405, headers: { Allow: "POST" } });

@@ -3,8 +3,17 @@
 
 export const SHOP_QUERY = /* GraphQL */ `
   query ShopDetails {
-    shop { name myshopifyDomain currencyCode ianaTimezone }
-    currentAppInstallation { accessScopes { handle } }
+    shop {
+      name
+      myshopifyDomain
+      currencyCode
+      ianaTimezone
+    }
+    currentAppInstallation {
+      accessScopes {
+        handle
+      }
+    }
   }
 `;
 
@@ -36,18 +45,53 @@ export const BULK_ORDERS_QUERY = /* GraphQL */ `
           displayFinancialStatus
           currencyCode
           presentmentCurrencyCode
-          totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
-          customer { id email firstName lastName phone createdAt updatedAt }
-          refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+          totalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+            presentmentMoney {
+              amount
+              currencyCode
+            }
+          }
+          customer {
+            id
+            email
+            firstName
+            lastName
+            phone
+            createdAt
+            updatedAt
+          }
+          refunds {
+            id
+            createdAt
+            totalRefundedSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
           lineItems {
             edges {
               node {
                 id
                 title
                 quantity
-                product { id }
-                variant { id }
-                originalUnitPriceSet { shopMoney { amount currencyCode } }
+                product {
+                  id
+                }
+                variant {
+                  id
+                }
+                originalUnitPriceSet {
+                  shopMoney {
+                    amount
+                    currencyCode
+                  }
+                }
               }
             }
           }
@@ -60,8 +104,15 @@ export const BULK_ORDERS_QUERY = /* GraphQL */ `
 export const BULK_RUN_MUTATION = /* GraphQL */ `
   mutation RunBulkQuery($query: String!) {
     bulkOperationRunQuery(query: $query, groupObjects: false) {
-      bulkOperation { id status }
-      userErrors { field message code }
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
@@ -76,7 +127,18 @@ export interface BulkRunData {
 export const BULK_STATUS_QUERY = /* GraphQL */ `
   query BulkOperationStatus($id: ID!) {
     node(id: $id) {
-      ... on BulkOperation { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt }
+      ... on BulkOperation {
+        id
+        status
+        errorCode
+        objectCount
+        rootObjectCount
+        fileSize
+        url
+        partialDataUrl
+        createdAt
+        completedAt
+      }
     }
   }
 `;
@@ -102,8 +164,17 @@ export interface BulkStatusData {
 export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
   mutation SetMetafields($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
-      metafields { id namespace key ownerType }
-      userErrors { field message code }
+      metafields {
+        id
+        namespace
+        key
+        ownerType
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;

@@ -4,9 +4,9 @@
 // (routes/webhooks.$.tsx) adapts a Fetch Request to it, and the production server (server.ts) calls it
 // straight from node:http, which spares each delivery the Request object, Express and route matching.
 import { config } from "~/config.server";
-import { enqueueWebhook } from "~/jobs/queues.server";
+import { enqueueWebhook } from "~/queues/queues.server";
 import { parseJsonKeepingLongIds } from "~/lib/json-ids";
-import type { WebhookJob } from "./events";
+import type { WebhookJob } from "~/queues/jobs";
 import { isSupportedTopic, normalizeTopic, parseWebhookPayload, PayloadError } from "./payloads";
 import { isValidWebhookHmac, readWebhookHeaders } from "./verify.server";
 
@@ -34,8 +34,9 @@ export async function acknowledgeWebhook(
 ): Promise<WebhookAnswer> {
   if (method !== "POST") return answer(405, "webhooks are POST requests", { Allow: "POST" });
 
-  const headers = readWebhookHeaders(header);
-  if ("missing" in headers) return answer(400, `missing or invalid header ${headers.missing}`);
+  const read = readWebhookHeaders(header);
+  if (!read.ok) return answer(400, `missing or invalid header ${read.missing}`);
+  const headers = read.headers;
 
   const body = await readBody();
   if (!isValidWebhookHmac(body, headers.hmac, config.apiSecret)) return answer(401, "invalid HMAC signature");

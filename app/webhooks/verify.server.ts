@@ -24,16 +24,18 @@ const REQUIRED = {
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 /** Reads Shopify's headers; returns the name of the first missing or invalid one instead when there is one. */
-export function readWebhookHeaders(header: (lowerCaseName: string) => string | null): WebhookHeaders | { missing: string } {
+export function readWebhookHeaders(
+  header: (lowerCaseName: string) => string | null,
+): { ok: true; headers: WebhookHeaders } | { ok: false; missing: string } {
   const values: Partial<Record<keyof typeof REQUIRED, string>> = {};
   for (const [key, name] of Object.entries(REQUIRED) as [keyof typeof REQUIRED, string][]) {
     const value = header(name);
-    if (!value) return { missing: name };
+    if (!value) return { ok: false, missing: name };
     values[key] = value;
   }
   const shop = values.shop!.toLowerCase();
-  if (!SHOP_DOMAIN.test(shop)) return { missing: `${REQUIRED.shop} (not a *.myshopify.com domain)` };
-  return {
+  if (!SHOP_DOMAIN.test(shop)) return { ok: false, missing: `${REQUIRED.shop} (not a *.myshopify.com domain)` };
+  const headers: WebhookHeaders = {
     hmac: values.hmac!,
     topic: values.topic!,
     shop,
@@ -42,10 +44,7 @@ export function readWebhookHeaders(header: (lowerCaseName: string) => string | n
     eventId: header("x-shopify-event-id"),
     triggeredAt: header("x-shopify-triggered-at"),
   };
-}
-
-export function signWebhookBody(body: Buffer | string, secret: string): string {
-  return createHmac("sha256", secret).update(body).digest("base64");
+  return { ok: true, headers };
 }
 
 export function isValidWebhookHmac(body: Buffer, hmacHeader: string, secret: string): boolean {

@@ -31,7 +31,9 @@ const table = (page: Page) => page.locator("table.Polaris-IndexTable__Table");
 
 /** Customer ids of the visible rows, from their links. */
 async function rowIds(page: Page): Promise<string[]> {
-  const hrefs = await table(page).locator("tbody [data-testid=customer-link]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+  const hrefs = await table(page)
+    .locator("tbody [data-testid=customer-link]")
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
   return hrefs.map((href) => decodeURIComponent(href.split("?")[0].split("/").pop()!));
 }
 
@@ -81,7 +83,11 @@ describe("customers page in a browser", () => {
 
     // Next page: other customers, same order.
     const pageOne = await rowIds(page);
-    await page.getByRole("link", { name: "Next page" }).or(page.getByRole("button", { name: "Next page" })).first().click();
+    await page
+      .getByRole("link", { name: "Next page" })
+      .or(page.getByRole("button", { name: "Next page" }))
+      .first()
+      .click();
     await page.waitForURL(/page=2/);
     const pageTwo = await rowsChangedFrom(page, pageOne);
     expect(pageTwo).toHaveLength(50);
@@ -110,7 +116,9 @@ describe("customers page in a browser", () => {
     await page.getByLabel("Segment").selectOption("Lost");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/segment=Lost/);
-    const lost = seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("lovelace") && c.segment === "Lost").map((c) => c.customerId);
+    const lost = seeded.customers
+      .filter((c) => c.lastName?.toLowerCase().includes("lovelace") && c.segment === "Lost")
+      .map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(lost.sort());
     expect(new Set(await column(page, 2))).toEqual(new Set(lost.length > 0 ? ["Lost"] : []));
     expect(admin.errors).toEqual([]);

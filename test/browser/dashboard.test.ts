@@ -57,7 +57,11 @@ describe("dashboard in a browser", () => {
   it("goes to the customers page from its primary action", async () => {
     const admin = await open(SHOP, "/app");
     const { page } = admin;
-    await page.getByRole("link", { name: "View customers" }).or(page.getByRole("button", { name: "View customers" })).first().click();
+    await page
+      .getByRole("link", { name: "View customers" })
+      .or(page.getByRole("button", { name: "View customers" }))
+      .first()
+      .click();
     await page.waitForURL(/\/app\/customers\?/);
     await waitForIdle(page);
     await expect.poll(() => page.locator("h1").first().innerText()).toBe("Customers");
@@ -72,7 +76,9 @@ describe("dashboard in a browser", () => {
     await expect.poll(() => page.getByText("No orders yet").count()).toBeGreaterThan(0);
     await screenshot(page, "dashboard-empty");
 
-    await app.db.backfillRun.create({ data: { id: "browser-run", shop: EMPTY, status: "importing", objectCount: 1_200, linesImported: 300 } });
+    await app.db.backfillRun.create({
+      data: { id: "browser-run", shop: EMPTY, status: "importing", objectCount: 1_200, linesImported: 300 },
+    });
     await admin.open("/app");
     await expect.poll(() => page.getByText("300 of 1,200 records imported (25%)").count()).toBeGreaterThan(0);
     await screenshot(page, "dashboard-backfill-running");

@@ -4,16 +4,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BULK_ORDERS_QUERY,
-  BULK_RUN_MUTATION,
-  BULK_STATUS_QUERY,
-  METAFIELDS_SET_MUTATION,
-  SHOP_QUERY,
-} from "../../app/shopify/operations";
-import { startAdminApiDouble, type AdminApiDouble } from "../../scripts/admin-api-double/index";
-import { restOrder } from "../../scripts/synthetic-shop/rest";
-import { syntheticOrders } from "../../scripts/synthetic-shop/generator";
+import { BULK_ORDERS_QUERY, BULK_RUN_MUTATION, BULK_STATUS_QUERY, METAFIELDS_SET_MUTATION, SHOP_QUERY } from "../../app/shopify/operations";
+import { startAdminApiDouble, type AdminApiDouble } from "../../testkit/admin-api-double/index";
+import { restOrder } from "../../testkit/synthetic-shop/rest";
+import { syntheticOrders } from "../../testkit/synthetic-shop/generator";
 
 const SHOP = "double-shop.myshopify.com";
 const TOKEN = "shpat_double_test";
@@ -126,7 +120,11 @@ describe("authentication and errors", () => {
   it("reports syntax errors, missing variables and a missing query", async () => {
     expect((await gql("{ shop { name }")).body.errors[0].message).toMatch(/^syntax error, unexpected end of file/);
     expect((await gql(BULK_STATUS_QUERY)).body.errors[0].message).toBe("Variable $id of type ID! was provided invalid value");
-    const r = await fetch(`${double.origin}/admin/api/${VERSION}/graphql.json`, { method: "POST", headers: { "X-Shopify-Access-Token": TOKEN }, body: "{}" });
+    const r = await fetch(`${double.origin}/admin/api/${VERSION}/graphql.json`, {
+      method: "POST",
+      headers: { "X-Shopify-Access-Token": TOKEN },
+      body: "{}",
+    });
     expect(r.status).toBe(400);
     expect(await r.json()).toEqual({ errors: { query: "Required parameter missing or invalid" } });
   });
@@ -139,7 +137,9 @@ describe("ShopDetails", () => {
     expect(r.body).toEqual({
       data: {
         shop: { name: "Double Shop", myshopifyDomain: SHOP, currencyCode: "USD", ianaTimezone: "America/New_York" },
-        currentAppInstallation: { accessScopes: expect.arrayContaining([{ handle: "read_orders" }, { handle: "read_all_orders" }, { handle: "write_customers" }]) },
+        currentAppInstallation: {
+          accessScopes: expect.arrayContaining([{ handle: "read_orders" }, { handle: "read_all_orders" }, { handle: "write_customers" }]),
+        },
       },
       extensions: { cost: costShape },
     });
@@ -163,7 +163,10 @@ describe("bulk operations", () => {
 
   it("runs CREATED → RUNNING → COMPLETED and counts the file's objects", async () => {
     const { body } = await gql(BULK_RUN_MUTATION, { query: BULK_ORDERS_QUERY });
-    expect(body.data.bulkOperationRunQuery).toEqual({ bulkOperation: { id: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\/\d+$/), status: "CREATED" }, userErrors: [] });
+    expect(body.data.bulkOperationRunQuery).toEqual({
+      bulkOperation: { id: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\/\d+$/), status: "CREATED" },
+      userErrors: [],
+    });
     const id = body.data.bulkOperationRunQuery.bulkOperation.id;
     const { op, seen } = await pollBulk(id);
     expect(seen.has("RUNNING")).toBe(true);
@@ -183,7 +186,10 @@ describe("bulk operations", () => {
   });
 
   it("serves an ungrouped file whose line items all point at orders of the file", () => {
-    const objects = fileText.trimEnd().split("\n").map((l) => JSON.parse(l));
+    const objects = fileText
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const orderLine = new Map<string, number>();
     objects.forEach((o, i) => {
       if (!o.__parentId) orderLine.set(o.id, i);
@@ -281,11 +287,15 @@ describe("bulk operations", () => {
       for (let i = 0; i < 5; i++) ids.push(await runBulk());
       const sixth = await gql(BULK_RUN_MUTATION, { query: BULK_ORDERS_QUERY });
       expect(sixth.body.data.bulkOperationRunQuery.bulkOperation).toBeNull();
-      expect(sixth.body.data.bulkOperationRunQuery.userErrors).toEqual([{ field: null, message: expect.stringContaining("limit"), code: "LIMIT_REACHED" }]);
+      expect(sixth.body.data.bulkOperationRunQuery.userErrors).toEqual([
+        { field: null, message: expect.stringContaining("limit"), code: "LIMIT_REACHED" },
+      ]);
       const old = await gql(BULK_RUN_MUTATION, { query: BULK_ORDERS_QUERY }, TOKEN, "2025-10");
       expect(old.body.data.bulkOperationRunQuery.userErrors[0]).toMatchObject({ code: "OPERATION_IN_PROGRESS" });
       for (const id of ids) {
-        const c = await gql(`mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`, { id });
+        const c = await gql(`mutation($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { status } userErrors { message } } }`, {
+          id,
+        });
         expect(c.body.data.bulkOperationCancel).toEqual({ bulkOperation: { status: "CANCELING" }, userErrors: [] });
       }
       for (const id of ids) expect((await double.control.waitForBulkOperation(id)).status).toBe("CANCELED");
@@ -296,7 +306,9 @@ describe("bulk operations", () => {
 
   it("refuses an invalid bulk query with a userError", async () => {
     const r = await gql(BULK_RUN_MUTATION, { query: "{ orders { edges { node { id } }" });
-    expect(r.body.data.bulkOperationRunQuery.userErrors).toEqual([{ field: ["query"], message: expect.stringMatching(/^Invalid bulk query: syntax error/), code: "INVALID" }]);
+    expect(r.body.data.bulkOperationRunQuery.userErrors).toEqual([
+      { field: ["query"], message: expect.stringMatching(/^Invalid bulk query: syntax error/), code: "INVALID" },
+    ]);
   });
 
   it("can fail with INTERNAL_SERVER_ERROR and a partialDataUrl of the first objects", async () => {
@@ -315,7 +327,10 @@ describe("bulk operations", () => {
     const id = await runBulk(LIMITED_TOKEN);
     const { op } = await pollBulk(id, LIMITED_TOKEN);
     expect(op.status).toBe("COMPLETED");
-    const objects = (await (await fetch(op.url)).text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const objects = (await (await fetch(op.url)).text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const orders = objects.filter((o) => !o.__parentId);
     const cutoff = Date.parse("2026-06-30T00:00:00Z") - 60 * 86_400_000;
     expect(orders.length).toBeGreaterThan(0);
@@ -349,7 +364,13 @@ describe("writes", () => {
   });
 
   it("refuses more than 25 metafields, and is atomic on invalid input", async () => {
-    const many = Array.from({ length: 26 }, (_, i) => ({ ownerId: owner, namespace: "$app", key: `k${i}`, type: "number_integer", value: "1" }));
+    const many = Array.from({ length: 26 }, (_, i) => ({
+      ownerId: owner,
+      namespace: "$app",
+      key: `k${i}`,
+      type: "number_integer",
+      value: "1",
+    }));
     const r = await gql(METAFIELDS_SET_MUTATION, { metafields: many });
     expect(r.body.data.metafieldsSet).toEqual({
       metafields: [],
@@ -361,19 +382,31 @@ describe("writes", () => {
         { ownerId: owner, namespace: "$app", key: "orders", type: "number_integer", value: "many" },
       ],
     });
-    expect(mixed.body.data.metafieldsSet.userErrors).toEqual([{ field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE" }]);
+    expect(mixed.body.data.metafieldsSet.userErrors).toEqual([
+      { field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE" },
+    ]);
     expect(double.control.getMetafields(SHOP, owner).find((m) => m.key === "tier")?.value).toBe("gold");
     expect(double.control.getMetafields(SHOP).length).toBe(2);
   });
 
   it("denies customer metafields without write_customers", async () => {
-    const r = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ownerId: owner, key: "tier", type: "single_line_text_field", value: "x" }] }, LIMITED_TOKEN);
+    const r = await gql(
+      METAFIELDS_SET_MUTATION,
+      { metafields: [{ ownerId: owner, key: "tier", type: "single_line_text_field", value: "x" }] },
+      LIMITED_TOKEN,
+    );
     expect(r.body.data.metafieldsSet).toBeNull();
-    expect(r.body.errors[0]).toMatchObject({ message: expect.stringMatching(/^Access denied for metafieldsSet field/), extensions: { code: "ACCESS_DENIED" } });
+    expect(r.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/^Access denied for metafieldsSet field/),
+      extensions: { code: "ACCESS_DENIED" },
+    });
   });
 
   it("adds and removes customer tags", async () => {
-    const add = await gql(`mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }`, { id: owner, tags: ["clv-gold", "vip"] });
+    const add = await gql(
+      `mutation($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }`,
+      { id: owner, tags: ["clv-gold", "vip"] },
+    );
     expect(add.body.data.tagsAdd).toEqual({ node: { id: owner }, userErrors: [] });
     await gql(`mutation { tagsRemove(id: "${owner}", tags: "vip") { node { id } userErrors { message } } }`);
     expect(double.control.getTags(SHOP, owner)).toEqual(["clv-gold"]);
@@ -389,13 +422,23 @@ describe("throttling", () => {
     double.control.setThrottle({ shop, maximumAvailable: 100, restoreRate: 50, cost: 40 });
     const a = await gql(SHOP_QUERY, {}, token);
     const b = await gql(SHOP_QUERY, {}, token);
-    expect(a.body.extensions.cost).toMatchObject({ requestedQueryCost: 40, actualQueryCost: 40, throttleStatus: { maximumAvailable: 100, restoreRate: 50 } });
+    expect(a.body.extensions.cost).toMatchObject({
+      requestedQueryCost: 40,
+      actualQueryCost: 40,
+      throttleStatus: { maximumAvailable: 100, restoreRate: 50 },
+    });
     expect(b.body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(25);
     const c = await gql(SHOP_QUERY, {}, token);
     expect(c.status).toBe(200);
     expect(c.body.data).toBeUndefined();
-    expect(c.body.errors).toEqual([{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }]);
-    expect(c.body.extensions.cost).toEqual({ requestedQueryCost: 40, actualQueryCost: null, throttleStatus: { maximumAvailable: 100, currentlyAvailable: expect.any(Number), restoreRate: 50 } });
+    expect(c.body.errors).toEqual([
+      { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } },
+    ]);
+    expect(c.body.extensions.cost).toEqual({
+      requestedQueryCost: 40,
+      actualQueryCost: null,
+      throttleStatus: { maximumAvailable: 100, currentlyAvailable: expect.any(Number), restoreRate: 50 },
+    });
     const level = c.body.extensions.cost.throttleStatus.currentlyAvailable;
     expect(level).toBeLessThan(40);
 

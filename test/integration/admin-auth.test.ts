@@ -62,7 +62,11 @@ const INVALID: { name: string; token: () => string | null; document: number; bea
 const PAGES = [
   { name: "dashboard", path: () => "/app", route: "routes/app._index" },
   { name: "customers", path: () => "/app/customers", route: "routes/app.customers._index" },
-  { name: "customers, sorted and paged", path: () => "/app/customers?sort=orders&direction=asc&page=2", route: "routes/app.customers._index" },
+  {
+    name: "customers, sorted and paged",
+    path: () => "/app/customers?sort=orders&direction=asc&page=2",
+    route: "routes/app.customers._index",
+  },
   { name: "customer detail", path: () => `/app/customers/${sharedId}`, route: "routes/app.customers.$id" },
   { name: "sync status", path: () => "/app/sync", route: "routes/app.sync" },
 ];
@@ -160,7 +164,10 @@ describe("actions", () => {
     for (const invalid of INVALID) {
       const token = invalid.token();
       if (token !== null) {
-        const fetchPost = await bearerRequest(app.baseUrl, "/app/sync.data", token, { method: "POST", body: new URLSearchParams({ intent: "refit" }) });
+        const fetchPost = await bearerRequest(app.baseUrl, "/app/sync.data", token, {
+          method: "POST",
+          body: new URLSearchParams({ intent: "refit" }),
+        });
         expect(fetchPost.status, invalid.name).toBe(invalid.bearer);
         expectNoCustomerData(await fetchPost.text());
       }
@@ -175,7 +182,10 @@ describe("actions", () => {
     }
     expect(await refitJobs(A)).toHaveLength(0);
 
-    const response = await bearerRequest(app.baseUrl, "/app/sync.data", tokenFor(A), { method: "POST", body: new URLSearchParams({ intent: "refit" }) });
+    const response = await bearerRequest(app.baseUrl, "/app/sync.data", tokenFor(A), {
+      method: "POST",
+      body: new URLSearchParams({ intent: "refit" }),
+    });
     expect(response.status).toBe(200);
     expect((await actionResult(response)).data).toMatchObject({ ok: true, intent: "refit" });
     const jobs = await refitJobs(A);
@@ -218,7 +228,10 @@ describe("actions", () => {
     expect(status.failedJobs[0]).toMatchObject({ queue: "analytics", failedReason: "bulk operation for run-a expired", attemptsMade: 1 });
 
     const retry = (token: string, jobId: string) =>
-      bearerRequest(app.baseUrl, "/app/sync.data", token, { method: "POST", body: new URLSearchParams({ intent: "retry", queue: "analytics", jobId }) });
+      bearerRequest(app.baseUrl, "/app/sync.data", token, {
+        method: "POST",
+        body: new URLSearchParams({ intent: "retry", queue: "analytics", jobId }),
+      });
 
     // Invalid tokens: refused, the job stays failed.
     for (const invalid of INVALID) {
@@ -259,10 +272,20 @@ describe("shop isolation", () => {
     const a = seededA.customers.find((c) => c.customerId === sharedId)!;
     const b = seededB.customers.find((c) => c.customerId === sharedId)!;
     expect(a.email).not.toBe(b.email);
-    const asA = await loaderData<{ email: string | null; netRevenueMinor: string }>(app.baseUrl, `/app/customers/${sharedId}`, "routes/app.customers.$id", tokenFor(A));
+    const asA = await loaderData<{ email: string | null; netRevenueMinor: string }>(
+      app.baseUrl,
+      `/app/customers/${sharedId}`,
+      "routes/app.customers.$id",
+      tokenFor(A),
+    );
     expect(asA.email).toBe(a.email);
     expect(asA.netRevenueMinor).toBe(a.netRevenueMinor.toString());
-    const asB = await loaderData<{ email: string | null }>(app.baseUrl, `/app/customers/${sharedId}`, "routes/app.customers.$id", tokenFor(B));
+    const asB = await loaderData<{ email: string | null }>(
+      app.baseUrl,
+      `/app/customers/${sharedId}`,
+      "routes/app.customers.$id",
+      tokenFor(B),
+    );
     expect(asB.email).toBe(b.email);
   });
 
@@ -288,7 +311,12 @@ describe("shop isolation", () => {
     expect(list.total).toBe(seededA.customers.filter((c) => c.email).length);
     expect(list.rows.every((r) => r.email?.endsWith("@shop-a.example"))).toBe(true);
     // Searching for B's email domain from A finds nothing.
-    const cross = await loaderData<{ total: number }>(app.baseUrl, "/app/customers?q=shop-b.example", "routes/app.customers._index", tokenFor(A));
+    const cross = await loaderData<{ total: number }>(
+      app.baseUrl,
+      "/app/customers?q=shop-b.example",
+      "routes/app.customers._index",
+      tokenFor(A),
+    );
     expect(cross.total).toBe(0);
 
     const csv = await (await bearerRequest(app.baseUrl, "/app/customers/export.csv", tokenFor(B))).text();

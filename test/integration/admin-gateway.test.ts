@@ -1,7 +1,7 @@
 // The app's Admin API gateway (app/shopify/admin-gateway.server.ts) against the local Admin API double:
 // pacing under the leaky bucket, retries of 5xx/429/network errors, and what it refuses to retry.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startAdminApiDouble, type AdminApiDouble } from "../../scripts/admin-api-double/index";
+import { startAdminApiDouble, type AdminApiDouble } from "../../testkit/admin-api-double/index";
 import { SHOP_QUERY, type ShopQueryData } from "~/shopify/operations";
 
 const SHOP = "gateway-shop.myshopify.com";

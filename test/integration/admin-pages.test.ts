@@ -25,7 +25,8 @@ describe("customers list query plans (SQLite)", () => {
         const details = plan.map((p) => p.detail).join(" | ");
         // A composite (shop, column, customerId) index would also satisfy the tie-break; either starts with (shop, column).
         expect(details).toMatch(new RegExp(`USING (COVERING )?INDEX CustomerValue_shop_${SORT_COLUMNS[sort]}\\w*`));
-        if (details.includes("TEMP B-TREE")) console.info(`${sort} ${direction}: the customerId tie-break sorts within equal values (${details})`);
+        if (details.includes("TEMP B-TREE"))
+          console.info(`${sort} ${direction}: the customerId tie-break sorts within equal values (${details})`);
       });
     }
   }

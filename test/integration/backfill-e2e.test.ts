@@ -2,7 +2,7 @@
 // operation is started with the shop's offline token, its finish webhook arrives signed, the file is
 // imported and the models are fitted.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAdminApiDouble } from "../../scripts/admin-api-double/index";
+import { startAdminApiDouble } from "../../testkit/admin-api-double/index";
 import { startApp } from "../support/app-under-test";
 import { TEST_API_SECRET } from "../support/environment";
 import { waitFor } from "../support/webhooks";
@@ -16,7 +16,13 @@ beforeAll(async () => {
   double = await startAdminApiDouble({
     port: 0,
     shops: [
-      { shop: FULL, accessToken: "token-full", currencyCode: "EUR", ianaTimezone: "Europe/Berlin", synthetic: { seed: 5, customers: 300, endDate: "2026-06-30" } },
+      {
+        shop: FULL,
+        accessToken: "token-full",
+        currencyCode: "EUR",
+        ianaTimezone: "Europe/Berlin",
+        synthetic: { seed: 5, customers: 300, endDate: "2026-06-30" },
+      },
       {
         shop: RECENT,
         accessToken: "token-recent",
@@ -33,7 +39,9 @@ beforeAll(async () => {
     [FULL, "token-full"],
     [RECENT, "token-recent"],
   ]) {
-    await app.db.session.create({ data: { id: `offline_${shop}`, shop: shop!, state: "", accessToken: accessToken!, scope: "read_orders" } });
+    await app.db.session.create({
+      data: { id: `offline_${shop}`, shop: shop!, state: "", accessToken: accessToken!, scope: "read_orders" },
+    });
   }
 });
 afterAll(async () => {
@@ -42,7 +50,7 @@ afterAll(async () => {
 });
 
 async function runBackfill(shop: string) {
-  const { enqueueBackfillStep } = await import("~/jobs/queues.server");
+  const { enqueueBackfillStep } = await import("~/queues/queues.server");
   await enqueueBackfillStep({ shop }); // what the install hook (afterAuth) does
   return waitFor(
     () => app.db.backfillRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } }),

@@ -80,7 +80,10 @@ describe("importBulkFile", () => {
       ).rejects.toThrow();
       expect(committed.bytesImported).toBeGreaterThan(0);
       expect(committed.bytesImported).toBeLessThan(60_000);
-      const resumed = await importBulkFile(app.db, shop, served.url, { startOffset: committed.bytesImported, progress: { linesImported: committed.linesImported } });
+      const resumed = await importBulkFile(app.db, shop, served.url, {
+        startOffset: committed.bytesImported,
+        progress: { linesImported: committed.linesImported },
+      });
       expect(served.requests.at(-1)?.range).toBe(`bytes=${committed.bytesImported}-`);
       expect(resumed.linesImported).toBe(900);
     } finally {
@@ -189,7 +192,9 @@ describe("importBulkFile", () => {
     gc();
     const growthMb = (peak - baseline) / 1024 / 1024;
     const driftMb = (live() - early) / 1024 / 1024;
-    console.info(`100 MB import: ${orders} orders in ${batches} batches, live memory: +${growthMb.toFixed(1)} MB at peak (working set), ${driftMb.toFixed(1)} MB drift from batch 10 to the end, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+    console.info(
+      `100 MB import: ${orders} orders in ${batches} batches, live memory: +${growthMb.toFixed(1)} MB at peak (working set), ${driftMb.toFixed(1)} MB drift from batch 10 to the end, RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+    );
     expect(batches).toBeGreaterThan(50);
     // Bounded: a fixed working set (batch buffers, driver caches), no growth as the file goes by.
     expect(growthMb).toBeLessThan(64);

@@ -11,9 +11,21 @@ let app: Awaited<ReturnType<typeof startApp>>;
 beforeAll(async () => {
   app = await startApp();
   for (const shop of [SHOP, OTHER]) {
-    await sendWebhook(app.baseUrl, { topic: "orders/create", shop, body: orderPayload({ id: 11, customerId: 100, total: "10.00", email: "ann@example.com" }) });
-    await sendWebhook(app.baseUrl, { topic: "orders/create", shop, body: orderPayload({ id: 12, customerId: 100, total: "20.00", email: "ann@example.com" }) });
-    await sendWebhook(app.baseUrl, { topic: "orders/create", shop, body: orderPayload({ id: 13, customerId: 200, total: "30.00", email: "bob@example.com" }) });
+    await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop,
+      body: orderPayload({ id: 11, customerId: 100, total: "10.00", email: "ann@example.com" }),
+    });
+    await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop,
+      body: orderPayload({ id: 12, customerId: 100, total: "20.00", email: "ann@example.com" }),
+    });
+    await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop,
+      body: orderPayload({ id: 13, customerId: 200, total: "30.00", email: "bob@example.com" }),
+    });
     await sendWebhook(app.baseUrl, { topic: "refunds/create", shop, body: refundPayload({ id: 21, orderId: 13, amount: "5.00" }) });
     await app.db.session.create({ data: { id: `offline_${shop}`, shop, state: "", accessToken: "token", scope: "read_orders" } });
   }
@@ -28,7 +40,13 @@ describe("customers/data_request", () => {
     const r = await sendWebhook(app.baseUrl, {
       topic: "customers/data_request",
       shop: SHOP,
-      body: { shop_id: 1, shop_domain: SHOP, customer: { id: 100, email: "ann@example.com" }, orders_requested: [11, 12], data_request: { id: 9999 } },
+      body: {
+        shop_id: 1,
+        shop_domain: SHOP,
+        customer: { id: 100, email: "ann@example.com" },
+        orders_requested: [11, 12],
+        data_request: { id: 9999 },
+      },
     });
     expect(r.status).toBe(200);
     await app.drained();
@@ -56,7 +74,9 @@ describe("customers/redact", () => {
     expect(orders.every((o) => o.email === null)).toBe(true);
     expect(await app.db.dataRequest.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
     // the anonymous money stays, so the shop's figures do not change
-    expect((await app.db.customerValue.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: "100" } } }))?.netRevenueMinor).toBe(3000n);
+    expect(
+      (await app.db.customerValue.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: "100" } } }))?.netRevenueMinor,
+    ).toBe(3000n);
     // the other customer and the other shop are untouched
     expect((await app.db.order.findUnique({ where: { shop_id: { shop: SHOP, id: "13" } } }))?.email).toBe("bob@example.com");
     expect((await app.db.customer.findUnique({ where: { shop_id: { shop: OTHER, id: "100" } } }))?.email).toBe("customer100@example.com");
@@ -94,7 +114,11 @@ describe("app lifecycle", () => {
   });
 
   it("app/scopes_update records the granted scopes", async () => {
-    await sendWebhook(app.baseUrl, { topic: "app/scopes_update", shop: OTHER, body: { id: 1, previous: ["read_orders"], current: ["read_orders", "read_all_orders"] } });
+    await sendWebhook(app.baseUrl, {
+      topic: "app/scopes_update",
+      shop: OTHER,
+      body: { id: 1, previous: ["read_orders"], current: ["read_orders", "read_all_orders"] },
+    });
     await app.drained();
     expect((await app.db.session.findFirst({ where: { shop: OTHER } }))?.scope).toBe("read_orders,read_all_orders");
     expect((await app.db.shop.findUnique({ where: { shop: OTHER } }))?.scopes).toBe("read_orders,read_all_orders");
@@ -104,7 +128,15 @@ describe("app lifecycle", () => {
     const r = await sendWebhook(app.baseUrl, { topic: "shop/redact", shop: SHOP, body: { shop_id: 1, shop_domain: SHOP } });
     expect(r.status).toBe(200);
     await app.drained();
-    const tables = [app.db.order, app.db.lineItem, app.db.refund, app.db.customer, app.db.customerValue, app.db.webhookDelivery, app.db.dataRequest] as unknown as {
+    const tables = [
+      app.db.order,
+      app.db.lineItem,
+      app.db.refund,
+      app.db.customer,
+      app.db.customerValue,
+      app.db.webhookDelivery,
+      app.db.dataRequest,
+    ] as unknown as {
       count: (args: { where: { shop: string } }) => Promise<number>;
     }[];
     for (const table of tables) expect(await table.count({ where: { shop: SHOP } })).toBe(0);

@@ -6,5 +6,11 @@ import { freshPostgresSchema } from "../support/postgres";
 pipelineSuite(async () => {
   const database = await freshPostgresSchema();
   const app = await startApp({ env: { DATABASE_URL: database.url } });
-  return { ...app, stop: async () => { await app.stop(); await database.drop(); } };
+  return {
+    ...app,
+    stop: async () => {
+      await app.stop();
+      await database.drop();
+    },
+  };
 });

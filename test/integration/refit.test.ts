@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
 import { orderPayload } from "../support/payloads";
 import { sendWebhook } from "../support/webhooks";
-import { syntheticOrders, webhookEvents } from "../../scripts/synthetic-shop";
+import { syntheticOrders, webhookEvents } from "../../testkit/synthetic-shop";
 
 const SHOP = "refit-shop.myshopify.com";
 const TINY = "tiny-shop.myshopify.com";
@@ -12,7 +12,9 @@ let app: Awaited<ReturnType<typeof startApp>>;
 
 async function sendAll(events: { topic: string; body: unknown }[], shop: string) {
   for (let i = 0; i < events.length; i += 50) {
-    const statuses = await Promise.all(events.slice(i, i + 50).map((e) => sendWebhook(app.baseUrl, { topic: e.topic, shop, body: e.body })));
+    const statuses = await Promise.all(
+      events.slice(i, i + 50).map((e) => sendWebhook(app.baseUrl, { topic: e.topic, shop, body: e.body })),
+    );
     expect(statuses.filter((s) => s.status !== 200)).toEqual([]);
   }
 }
@@ -40,7 +42,7 @@ afterAll(async () => {
 
 describe("refit job", () => {
   it("fits the shop on the queue and stores every customer's prediction", async () => {
-    const { enqueueRefit } = await import("~/jobs/queues.server");
+    const { enqueueRefit } = await import("~/queues/queues.server");
     await enqueueRefit({ shop: SHOP, reason: "on_demand" });
     await app.drained(60_000);
 

@@ -23,7 +23,12 @@ async function queued() {
 describe("the webhook route", () => {
   it("answers 401 to a forged HMAC and queues and writes nothing", async () => {
     const before = await queued();
-    const r = await sendWebhook(app.baseUrl, { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 1 }), secret: "not-the-app-secret" });
+    const r = await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop: SHOP,
+      body: orderPayload({ id: 1 }),
+      secret: "not-the-app-secret",
+    });
     expect(r.status).toBe(401);
     const tampered = await sendWebhook(app.baseUrl, {
       topic: "orders/create",
@@ -69,12 +74,22 @@ describe("the webhook route", () => {
   });
 
   it("answers 400 when the URL and the signed topic disagree", async () => {
-    const r = await sendWebhook(app.baseUrl, { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 5 }), path: "/webhooks/orders/updated" });
+    const r = await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop: SHOP,
+      body: orderPayload({ id: 5 }),
+      path: "/webhooks/orders/updated",
+    });
     expect(r.status).toBe(400);
   });
 
   it("answers 400 to a missing Shopify header and 405 to GET", async () => {
-    const r = await sendWebhook(app.baseUrl, { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 6 }), omitHeaders: ["X-Shopify-Webhook-Id"] });
+    const r = await sendWebhook(app.baseUrl, {
+      topic: "orders/create",
+      shop: SHOP,
+      body: orderPayload({ id: 6 }),
+      omitHeaders: ["X-Shopify-Webhook-Id"],
+    });
     expect(r.status).toBe(400);
     expect(r.text).toMatch(/x-shopify-webhook-id/i);
     const get = await fetch(`${app.baseUrl}/webhooks/orders/create`);
@@ -103,7 +118,12 @@ describe("the Remix route (what `shopify app dev` serves; production takes the s
     const ok = webhookRequest("http://app.test", { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 900, customerId: 9 }) });
     expect((await handle(new Request(ok.url, ok.init))).status).toBe(200);
     expect(await queued()).toBe(before + 1);
-    const forged = webhookRequest("http://app.test", { topic: "orders/create", shop: SHOP, body: orderPayload({ id: 901 }), secret: "wrong" });
+    const forged = webhookRequest("http://app.test", {
+      topic: "orders/create",
+      shop: SHOP,
+      body: orderPayload({ id: 901 }),
+      secret: "wrong",
+    });
     const response = await handle(new Request(forged.url, forged.init));
     expect(response.status).toBe(401);
     expect(await queued()).toBe(before + 1);

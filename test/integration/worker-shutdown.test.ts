@@ -11,7 +11,7 @@ beforeAll(() => {
   environment = isolatedEnvironment();
 });
 afterAll(async () => {
-  const { closeQueues } = await import("~/jobs/queues.server");
+  const { closeQueues } = await import("~/queues/queues.server");
   const { disconnectDb } = await import("~/db.server");
   await closeQueues();
   await disconnectDb();
@@ -20,7 +20,10 @@ afterAll(async () => {
 });
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn("node", ["--import", "tsx", "app/jobs/worker.ts"], { env: { ...process.env, WORKER_CONCURRENCY: "8" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("node", ["--import", "tsx", "app/worker/worker.ts"], {
+    env: { ...process.env, WORKER_CONCURRENCY: "8" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("started") && resolve(child));
     child.on("exit", (code) => reject(new Error(`worker exited early (${code})`)));
@@ -28,13 +31,16 @@ function startWorker(): Promise<ChildProcess> {
 }
 
 it("stops on SIGTERM without losing or repeating a job", async () => {
-  const { enqueueWebhook, queues } = await import("~/jobs/queues.server");
+  const { enqueueWebhook, queues } = await import("~/queues/queues.server");
   const { parseWebhookPayload } = await import("~/webhooks/payloads");
   const { db } = await import("~/db.server");
   const shop = "shutdown.myshopify.com";
   const JOBS = 400;
   for (let i = 0; i < JOBS; i++) {
-    const event = parseWebhookPayload("orders/create", orderPayload({ id: 50_000 + i, customerId: 7, total: "1.00", createdAt: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString() }));
+    const event = parseWebhookPayload(
+      "orders/create",
+      orderPayload({ id: 50_000 + i, customerId: 7, total: "1.00", createdAt: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString() }),
+    );
     await enqueueWebhook({ shop, topic: "orders/create", deliveryKey: `d-${i}`, receivedAt: new Date().toISOString(), event });
   }
 

@@ -6,10 +6,10 @@ export async function startApp(options: { env?: Record<string, string>; workers?
   const environment = isolatedEnvironment(options.env);
   const { startWebServer } = await import("../../server");
   const web = await startWebServer({ port: 0, quiet: true });
-  const { startWorkers } = await import("~/jobs/workers.server");
+  const { startWorkers } = await import("~/worker/workers.server");
   const workers = options.workers === false ? null : await startWorkers({ concurrency: options.concurrency ?? 16 });
   const { db } = await import("~/db.server");
-  const { queues } = await import("~/jobs/queues.server");
+  const { queues } = await import("~/queues/queues.server");
   const client = await db();
   return {
     baseUrl: `http://127.0.0.1:${web.port}`,

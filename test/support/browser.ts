@@ -64,7 +64,9 @@ export async function openAdmin(browser: Browser, options: { baseUrl: string; sh
       if (type === "fetch" || type === "xhr") {
         const url = new URL(request.url());
         signedRequests.push(url.pathname + url.search);
-        await route.continue({ headers: { ...request.headers(), authorization: `Bearer ${sessionToken({ shop: options.shop, expiresIn: 60 })}` } });
+        await route.continue({
+          headers: { ...request.headers(), authorization: `Bearer ${sessionToken({ shop: options.shop, expiresIn: 60 })}` },
+        });
       } else {
         await route.continue();
       }

@@ -24,7 +24,7 @@ export function orderLine(o: BulkOrderSpec): string {
     createdAt: o.createdAt,
     processedAt: o.createdAt,
     updatedAt: o.updatedAt ?? o.createdAt,
-    cancelledAt: o.cancelled ? o.updatedAt ?? o.createdAt : null,
+    cancelledAt: o.cancelled ? (o.updatedAt ?? o.createdAt) : null,
     closedAt: null,
     test: false,
     sourceName: "web",
@@ -33,9 +33,21 @@ export function orderLine(o: BulkOrderSpec): string {
     presentmentCurrencyCode: "USD",
     totalPriceSet: { shopMoney: usd(o.total), presentmentMoney: usd(o.total) },
     customer: o.customerId
-      ? { id: `gid://shopify/Customer/${o.customerId}`, email: `c${o.customerId}@example.com`, firstName: "Ann", lastName: `N${o.customerId}`, phone: null, createdAt: o.createdAt, updatedAt: o.createdAt }
+      ? {
+          id: `gid://shopify/Customer/${o.customerId}`,
+          email: `c${o.customerId}@example.com`,
+          firstName: "Ann",
+          lastName: `N${o.customerId}`,
+          phone: null,
+          createdAt: o.createdAt,
+          updatedAt: o.createdAt,
+        }
       : null,
-    refunds: (o.refunds ?? []).map((r) => ({ id: `gid://shopify/Refund/${r.id}`, createdAt: o.createdAt, totalRefundedSet: { shopMoney: usd(r.amount) } })),
+    refunds: (o.refunds ?? []).map((r) => ({
+      id: `gid://shopify/Refund/${r.id}`,
+      createdAt: o.createdAt,
+      totalRefundedSet: { shopMoney: usd(r.amount) },
+    })),
   });
 }
 

@@ -51,7 +51,17 @@ export function customerValuesSuite(prepare: () => Promise<{ cleanup: () => Prom
       client.customerValue.findMany({
         where: { shop },
         orderBy: { customerId: "asc" },
-        select: { customerId: true, orderCount: true, grossMinor: true, refundedMinor: true, netRevenueMinor: true, aovMinor: true, firstOrderAt: true, lastOrderAt: true, tenureDays: true },
+        select: {
+          customerId: true,
+          orderCount: true,
+          grossMinor: true,
+          refundedMinor: true,
+          netRevenueMinor: true,
+          aovMinor: true,
+          firstOrderAt: true,
+          lastOrderAt: true,
+          tenureDays: true,
+        },
       });
     const reference = await pick("reference.myshopify.com");
     expect(reference.find((v) => v.customerId === "13")?.aovMinor).toBe(-200n); // net below zero rounds away from zero too

@@ -33,7 +33,11 @@ export function isolatedEnvironment(overrides: Record<string, string> = {}) {
 /** Removes a test run's keys from Redis, so runs leave nothing behind (nothing to do when Redis is unreachable). */
 export async function removeRedisKeys(prefix: string): Promise<void> {
   const { Redis } = await import("ioredis");
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 1, retryStrategy: () => null, lazyConnect: true });
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", {
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
   redis.on("error", () => {});
   try {
     await redis.connect();

@@ -15,7 +15,8 @@ export default async function setup() {
     env: { ...process.env, DATABASE_URL: `file:${TEMPLATE_DB}` },
     stdio: "pipe",
   });
-  if (!process.env.SKIP_BUILD) execFileSync("npx", ["remix", "vite:build"], { stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } });
+  if (!process.env.SKIP_BUILD)
+    execFileSync("npx", ["remix", "vite:build"], { stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } });
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

@@ -79,8 +79,42 @@ function prng(seed: number) {
   };
 }
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Dennis", "Radia", "Tim", "Hedy", "Linus", "Katherine", "Guido"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton", "Ritchie", "Perlman", "Berners", "Lamarr", "Torvalds", "Johnson", "Rossum"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Donald",
+  "Frances",
+  "Ken",
+  "Margaret",
+  "Dennis",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "Linus",
+  "Katherine",
+  "Guido",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Knuth",
+  "Allen",
+  "Thompson",
+  "Hamilton",
+  "Ritchie",
+  "Perlman",
+  "Berners",
+  "Lamarr",
+  "Torvalds",
+  "Johnson",
+  "Rossum",
+];
 const DAY = 86_400_000;
 
 /** INSERT of many rows, `chunk` rows per statement; every row gives a value for each column. */
@@ -116,8 +150,11 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
 
   const modelFitId = withPredictions ? `fit-${shop}-${options.seed ?? 1}` : null;
   // Every column is given (no database defaults), so the raw INSERTs store what Prisma itself would.
-  const profiles: Required<Pick<Prisma.CustomerCreateManyInput, "shop" | "id" | "firstName" | "lastName" | "email" | "shopifyCreatedAt" | "createdAt">>[] = [];
-  const orders: Required<Omit<Prisma.OrderCreateManyInput, "presentmentCurrency" | "presentmentTotalMinor" | "sourceName" | "closedAt">>[] = [];
+  const profiles: Required<
+    Pick<Prisma.CustomerCreateManyInput, "shop" | "id" | "firstName" | "lastName" | "email" | "shopifyCreatedAt" | "createdAt">
+  >[] = [];
+  const orders: Required<Omit<Prisma.OrderCreateManyInput, "presentmentCurrency" | "presentmentTotalMinor" | "sourceName" | "closedAt">>[] =
+    [];
   const values: Required<Prisma.CustomerValueCreateManyInput>[] = [];
   const customers: SeededCustomer[] = [];
   let countedOrders = 0;
@@ -132,7 +169,15 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
     const firstName = anonymous || emailOnly ? null : FIRST[i % FIRST.length];
     const lastName = anonymous || emailOnly ? null : `${prefix}${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
     const email = anonymous ? null : `customer${customerId}@${shop.split(".")[0]}.example`;
-    profiles.push({ shop, id: customerId, firstName, lastName, email, shopifyCreatedAt: new Date(now.getTime() - 800 * DAY), createdAt: now });
+    profiles.push({
+      shop,
+      id: customerId,
+      firstName,
+      lastName,
+      email,
+      shopifyCreatedAt: new Date(now.getTime() - 800 * DAY),
+      createdAt: now,
+    });
 
     // Orders: most customers buy once, some come back at their own rhythm.
     const r = random();
@@ -183,7 +228,10 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
     const value = historicValue({ orderCount: count, grossMinor: gross, refundedMinor: refunded, firstOrderAt: first, lastOrderAt: last });
     netTotal += value.netRevenueMinor;
 
-    let predicted: Pick<SeededCustomer, "predictedClvMinor" | "probabilityAlive" | "segment"> & { expectedPurchases: number | null; expectedAovMinor: bigint | null } = {
+    let predicted: Pick<SeededCustomer, "predictedClvMinor" | "probabilityAlive" | "segment"> & {
+      expectedPurchases: number | null;
+      expectedAovMinor: bigint | null;
+    } = {
       predictedClvMinor: null,
       probabilityAlive: null,
       segment: null,

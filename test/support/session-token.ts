@@ -6,8 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import { TEST_API_KEY, TEST_API_SECRET } from "./environment";
 
 /** authenticate.admin answers 410 to bot user agents (isbot); tests speak as a desktop Chrome. */
-export const BROWSER_USER_AGENT =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+export const BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 export interface TokenOptions {
   shop: string;
@@ -86,7 +85,11 @@ export function bearerRequest(baseUrl: string, path: string, token: string, init
 }
 
 /** The offline session a shop has once installed (what token exchange would have stored). */
-export async function installOfflineSession(db: PrismaClient, shop: string, scope = "read_orders,read_all_orders,read_customers"): Promise<void> {
+export async function installOfflineSession(
+  db: PrismaClient,
+  shop: string,
+  scope = "read_orders,read_all_orders,read_customers",
+): Promise<void> {
   const row = { shop, state: "", isOnline: false, scope, accessToken: "test-token" };
   await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...row }, update: row });
 }

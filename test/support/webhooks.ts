@@ -1,6 +1,7 @@
 // Sends webhooks exactly as Shopify does: raw JSON body, base64 HMAC-SHA256 of it with the app secret,
 // and Shopify's headers.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { signWebhookBody } from "../../testkit/webhook-signature";
 import { TEST_API_SECRET } from "./environment";
 
 export interface Delivery {
@@ -19,7 +20,7 @@ export interface Delivery {
 
 export function webhookRequest(baseUrl: string, d: Delivery): { url: string; init: RequestInit } {
   const body = d.rawBody ?? JSON.stringify(d.body);
-  const hmac = d.hmac ?? createHmac("sha256", d.secret ?? TEST_API_SECRET).update(body).digest("base64");
+  const hmac = d.hmac ?? signWebhookBody(body, d.secret ?? TEST_API_SECRET);
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "X-Shopify-Hmac-Sha256": hmac,
@@ -44,7 +45,8 @@ export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => 
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(last, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting; last value: ${JSON.stringify(last, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`);
     await new Promise((r) => setTimeout(r, 50));
     last = await probe();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IngestBatcher } from "~/jobs/ingest-batcher";
+import { IngestBatcher } from "~/worker/ingest-batcher";
 
 describe("IngestBatcher", () => {
   it("groups items that arrive together by key and resolves each with its own result", async () => {

@@ -15,7 +15,10 @@ describe("historic value", () => {
     expect(v.aovMinor).toBe(3_333n);
     expect(v.tenureDays).toBe(59);
     expect(historicValue({ orderCount: 2, grossMinor: 5n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null }).aovMinor).toBe(3n);
-    expect(historicValue({ orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null })).toMatchObject({ aovMinor: 0n, tenureDays: 0 });
+    expect(historicValue({ orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null })).toMatchObject({
+      aovMinor: 0n,
+      tenureDays: 0,
+    });
   });
 });
 

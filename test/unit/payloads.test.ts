@@ -30,7 +30,9 @@ describe("webhook payloads", () => {
   });
 
   it("keeps ids above 2^53 exact", () => {
-    const parsed = parseJsonKeepingLongIds('{"id": 12345678901234567891, "order_id":98765432109876543210, "total": 12345678901234567}') as Record<string, unknown>;
+    const parsed = parseJsonKeepingLongIds(
+      '{"id": 12345678901234567891, "order_id":98765432109876543210, "total": 12345678901234567}',
+    ) as Record<string, unknown>;
     expect(parsed.id).toBe("12345678901234567891");
     expect(parsed.order_id).toBe("98765432109876543210");
     expect(typeof parsed.total).toBe("number"); // not an id: untouched

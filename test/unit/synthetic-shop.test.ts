@@ -11,8 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BULK_ORDERS_QUERY } from "~/shopify/operations";
 import { parseWebhookPayload } from "~/webhooks/payloads";
 import { toMinorUnits } from "~/lib/money";
-import { parseGraphql } from "../../scripts/admin-api-double/index";
-import type { Selection } from "../../scripts/admin-api-double/graphql-lite";
+import { parseGraphql } from "../../testkit/admin-api-double/index";
+import type { Selection } from "../../testkit/admin-api-double/graphql-lite";
 import {
   bulkJsonlLines,
   cdnowOrders,
@@ -22,7 +22,7 @@ import {
   webhookEvents,
   writeBulkJsonl,
   type SyntheticOrder,
-} from "../../scripts/synthetic-shop/index";
+} from "../../testkit/synthetic-shop/index";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "synthetic-shop-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,9 +59,13 @@ describe("determinism", () => {
 describe("memory", () => {
   it("writes 200,000 orders with peak RSS growth under 100 MB (measured in a process of its own)", () => {
     const file = path.join(dir, "probe.jsonl");
-    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/synthetic-shop/memory-probe.ts", "200000", file], { encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "testkit/synthetic-shop/memory-probe.ts", "200000", file], {
+      encoding: "utf8",
+    });
     const probe = JSON.parse(out.trim().split("\n").at(-1)!) as { orders: number; bytes: number; growthMb: number };
-    console.log(`memory probe: ${probe.orders} orders, ${(probe.bytes / 2 ** 20).toFixed(0)} MB written, peak RSS growth ${probe.growthMb.toFixed(1)} MB`);
+    console.log(
+      `memory probe: ${probe.orders} orders, ${(probe.bytes / 2 ** 20).toFixed(0)} MB written, peak RSS growth ${probe.growthMb.toFixed(1)} MB`,
+    );
     expect(probe.orders).toBeGreaterThan(180_000);
     expect(probe.growthMb).toBeLessThan(100);
     rmSync(file);
@@ -106,13 +110,19 @@ function expectShape(value: unknown, selections: Selection[], where: string): vo
       expect(typeof v === "object" && v !== null, `${where}.${sel.name} is a leaf`).toBe(false);
     }
   }
-  expect(Object.keys(object).filter((k) => k !== "__parentId").sort(), where).toEqual(expected.sort());
+  expect(
+    Object.keys(object)
+      .filter((k) => k !== "__parentId")
+      .sort(),
+    where,
+  ).toEqual(expected.sort());
 }
 
 function querySelections() {
   const doc = parseGraphql(BULK_ORDERS_QUERY);
   const orders = doc.operations[0].selections[0];
-  const field = (list: Selection[] | null, name: string) => list!.find((s) => s.kind === "Field" && s.name === name) as Extract<Selection, { kind: "Field" }>;
+  const field = (list: Selection[] | null, name: string) =>
+    list!.find((s) => s.kind === "Field" && s.name === name) as Extract<Selection, { kind: "Field" }>;
   const orderNode = field(field(field([orders], "orders").selections, "edges").selections, "node");
   const lineItemNode = field(field(field(orderNode.selections, "lineItems").selections, "edges").selections, "node");
   return { order: orderNode.selections!, lineItem: lineItemNode.selections! };
@@ -139,12 +149,18 @@ describe("bulk JSONL", () => {
     for (const line of lines.filter((l) => l.__parentId)) {
       const price = (line.originalUnitPriceSet as { shopMoney: { amount: string; currencyCode: string } }).shopMoney;
       expect(price.amount).toMatch(/^\d+\.\d\d$/);
-      byOrder.set(line.__parentId as string, (byOrder.get(line.__parentId as string) ?? 0) + toMinorUnits(price.amount, "USD") * (line.quantity as number));
+      byOrder.set(
+        line.__parentId as string,
+        (byOrder.get(line.__parentId as string) ?? 0) + toMinorUnits(price.amount, "USD") * (line.quantity as number),
+      );
     }
     for (const line of lines.filter((l) => !l.__parentId)) {
       const total = toMinorUnits((line.totalPriceSet as { shopMoney: { amount: string } }).shopMoney.amount, "USD");
       expect(byOrder.get(line.id as string)).toBe(total);
-      const refunded = (line.refunds as { totalRefundedSet: { shopMoney: { amount: string } } }[]).reduce((s, r) => s + toMinorUnits(r.totalRefundedSet.shopMoney.amount, "USD"), 0);
+      const refunded = (line.refunds as { totalRefundedSet: { shopMoney: { amount: string } } }[]).reduce(
+        (s, r) => s + toMinorUnits(r.totalRefundedSet.shopMoney.amount, "USD"),
+        0,
+      );
       expect(refunded).toBeLessThanOrEqual(total);
     }
   });
@@ -200,7 +216,9 @@ describe("the shop's behaviour", () => {
     expect(orders[0].createdAt).toBeGreaterThanOrEqual(options.start);
     expect(orders.at(-1)!.createdAt).toBeLessThan(options.end);
     for (let i = 1; i < orders.length; i++) expect(orders[i].createdAt).toBeGreaterThanOrEqual(orders[i - 1].createdAt);
-    for (const o of orders) for (const t of [o.updatedAt, o.closedAt, o.cancelledAt, ...o.refunds.map((r) => r.createdAt)]) if (t !== null) expect(t).toBeLessThan(options.end);
+    for (const o of orders)
+      for (const t of [o.updatedAt, o.closedAt, o.cancelledAt, ...o.refunds.map((r) => r.createdAt)])
+        if (t !== null) expect(t).toBeLessThan(options.end);
   });
 
   it("looks like BG/NBD customers with Gamma-Gamma spend", () => {
@@ -275,7 +293,10 @@ describe("REST webhook payloads", () => {
 describe("CDNOW converter", () => {
   it("turns each transaction line into an order of its sample customer with the dollar total", async () => {
     const file = "test/fixtures/cdnow/CDNOW_sample.txt";
-    const raw = readFileSync(file, "utf8").trim().split("\n").map((l) => l.trim().split(/\s+/));
+    const raw = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/));
     const orders: SyntheticOrder[] = [];
     for await (const o of cdnowOrders(file)) orders.push(o);
     expect(orders).toHaveLength(6_919);

@@ -1,0 +1,193 @@
+// In-memory state of the double: shops (by token and by domain), their rate-limit buckets, what the app
+// wrote (metafields, tags), bulk operations, injected faults and the request log.
+import type { SyntheticShopOptions } from "../synthetic-shop/generator";
+import { LeakyBucket, type ThrottleSettings, type ThrottleStatus } from "./throttle";
+
+export const ALL_APP_SCOPES = [
+  "read_orders",
+  "read_all_orders",
+  "read_customers",
+  "write_customers",
+  "read_products",
+  "write_products",
+  "write_discounts",
+];
+
+export interface ShopInput {
+  /** "demo.myshopify.com" */
+  shop: string;
+  accessToken: string;
+  name?: string;
+  email?: string;
+  currencyCode?: string;
+  ianaTimezone?: string;
+  /** Granted access scopes. Default: every scope the app asks for. */
+  scopes?: string[];
+  /** The bulk orders file served for this shop (JSONL of BULK_ORDERS_QUERY). */
+  bulkFile?: string;
+  /** Or: generate one (on the first bulk query) with the synthetic shop generator. */
+  synthetic?: SyntheticShopOptions;
+  /** "Now" for the 60-day window of shops without read_all_orders (ISO time). Default: the real now. */
+  now?: string;
+}
+
+export type CostTable = { default: number } & Record<string, number>;
+
+/** Shopify-like default costs: simple reads 1 per object field, mutations 10. */
+export const DEFAULT_COSTS: CostTable = {
+  default: 10,
+  shop: 1,
+  currentAppInstallation: 1,
+  node: 1,
+  bulkOperation: 1,
+  currentBulkOperation: 1,
+  bulkOperationRunQuery: 10,
+  bulkOperationCancel: 10,
+  metafieldsSet: 10,
+  tagsAdd: 10,
+  tagsRemove: 10,
+};
+
+export interface StoredMetafield {
+  id: string;
+  ownerId: string;
+  ownerType: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  compareDigest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+
+export interface BulkFailure {
+  errorCode: "INTERNAL_SERVER_ERROR" | "TIMEOUT" | "ACCESS_DENIED";
+  /** Objects in the partial data file; default half of the file; 0 = no partialDataUrl. */
+  partialObjects?: number;
+}
+
+export interface BulkSettings {
+  /** Time from creation to RUNNING. Default 20 ms. */
+  runningAfterMs: number;
+  /** Minimum time from creation to completion. Default 150 ms. */
+  completeAfterMs: number;
+  /** Concurrent bulk queries per shop. Default by API version: 5 from 2026-01, 1 before. */
+  maxConcurrent: number | null;
+}
+
+export interface BulkOperationRecord {
+  n: number;
+  id: string;
+  shop: string;
+  apiVersion: string;
+  type: "QUERY";
+  query: string;
+  groupObjects: boolean;
+  status: BulkStatus;
+  errorCode: string | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  /** File served at url, and the byte length of the partial data (a prefix of it). */
+  filePath: string | null;
+  partialBytes: number | null;
+  failure: BulkFailure | null;
+  timers: NodeJS.Timeout[];
+  /** Resolvers of the lifecycle's pending waits (a cancel or close cuts them short). */
+  wake: (() => void)[];
+  cancelRequested: boolean;
+}
+
+export interface RequestLogEntry {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  apiVersion: string | null;
+  shop: string | null;
+  operationName: string | null;
+  rootFields: string[];
+  httpStatus: number;
+  /** ok | throttled | graphql-error | user-error | unauthorized | bad-request | injected-<status> | injected-reset */
+  outcome: string;
+  requestedQueryCost: number | null;
+  throttleStatus: ThrottleStatus | null;
+  variables?: unknown;
+}
+
+export interface WebhookDelivery {
+  at: string;
+  url: string;
+  topic: string;
+  shop: string;
+  webhookId: string;
+  eventId: string;
+  status: number | null;
+  error: string | null;
+  attempt: number;
+  body: string;
+}
+
+export interface ShopState {
+  shop: string;
+  accessToken: string;
+  name: string;
+  email: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  scopes: string[];
+  bulkFile: string | null;
+  synthetic: SyntheticShopOptions | null;
+  now: string | null;
+  bucket: LeakyBucket;
+  costs: CostTable;
+  /** When set, every request costs this much whatever it asks for. */
+  flatCost: number | null;
+  maxQueryCost: number;
+  metafields: Map<string, StoredMetafield>;
+  tags: Map<string, Set<string>>;
+  bulk: BulkSettings;
+  bulkFailNext: BulkFailure[];
+  generated: Map<string, Promise<string>>;
+}
+
+export interface ThrottleDefaults extends ThrottleSettings {
+  costs: CostTable;
+  flatCost: number | null;
+  maxQueryCost: number;
+}
+
+export function createShopState(input: ShopInput, throttle: ThrottleDefaults, bulk: BulkSettings): ShopState {
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(input.shop))
+    throw new Error(`shop must be a *.myshopify.com domain, got "${input.shop}"`);
+  if (!input.accessToken) throw new Error("accessToken is required");
+  const handle = input.shop.replace(/\.myshopify\.com$/, "");
+  return {
+    shop: input.shop,
+    accessToken: input.accessToken,
+    name: input.name ?? handle.replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+    email: input.email ?? `owner@${handle}.example.com`,
+    currencyCode: (input.currencyCode ?? input.synthetic?.currencyCode ?? "USD").toUpperCase(),
+    ianaTimezone: input.ianaTimezone ?? "America/New_York",
+    scopes: input.scopes ?? [...ALL_APP_SCOPES],
+    bulkFile: input.bulkFile ?? null,
+    synthetic: input.synthetic ?? null,
+    now: input.now ?? null,
+    bucket: new LeakyBucket({ maximumAvailable: throttle.maximumAvailable, restoreRate: throttle.restoreRate }),
+    costs: { ...throttle.costs },
+    flatCost: throttle.flatCost,
+    maxQueryCost: throttle.maxQueryCost,
+    metafields: new Map(),
+    tags: new Map(),
+    bulk: { ...bulk },
+    bulkFailNext: [],
+    generated: new Map(),
+  };
+}
