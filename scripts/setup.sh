@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== npm packages"
-# `npm install` rather than `npm ci`: the npm on these machines writes lock files without the optional
-# platform packages (rollup, msgpackr) that `npm ci` then insists on. The lock's versions still hold.
-npm install --no-audit --no-fund
+# `npm ci`: exactly the committed lock file (which lists every platform's optional packages), so a fresh
+# clone installs the same tree everywhere and set-up leaves `git status` clean.
+npm ci --no-audit --no-fund
 
 echo "== Prisma clients and database"
 export DATABASE_URL="${DATABASE_URL:-file:./prisma/dev.sqlite}"

@@ -2,10 +2,20 @@
 // (bulk_operations/finish webhook, with polling as the fallback), import the file, then refit the
 // shop's models. Every step is a job on the analytics queue and safe to run twice: the state lives in
 // the BackfillRun row, the import is idempotent and resumes from the last committed byte.
-import { randomUUID } from "node:crypto";
 import { db as openDb, type Db } from "~/db.server";
 import { offlineAccessToken } from "~/data/sessions.server";
 import { markShopInstalled } from "~/data/lifecycle.server";
+import {
+  activeBackfillRun,
+  createBackfillRun,
+  findBackfillRun,
+  markRunCompleted,
+  markRunFailed,
+  markRunImporting,
+  markRunRunning,
+  recordRunObjectCount,
+  recordRunProgress,
+} from "~/data/backfill-runs.server";
 import { adminGraphql, type AdminTarget } from "~/shopify/admin-gateway.server";
 import {
   BULK_ORDERS_QUERY,
@@ -18,7 +28,7 @@ import {
 } from "~/shopify/operations";
 import type { BackfillStepJob } from "~/queues/jobs";
 import { enqueueBackfillStep, enqueueRefit } from "~/queues/queues.server";
-import { ACTIVE_BACKFILL_STATUSES, isActiveBackfillStatus } from "./statuses";
+import { isActiveBackfillStatus } from "./statuses";
 import { importBulkFile } from "./import-bulk-file.server";
 
 const POLL_MS = Number(process.env.BACKFILL_POLL_MS ?? 3_000);
@@ -29,10 +39,7 @@ async function target(db: Db, shop: string): Promise<AdminTarget> {
 
 /** Starts a run unless one is already under way (then returns that one). */
 export async function startBackfill(db: Db, shop: string): Promise<string> {
-  const active = await db.backfillRun.findFirst({
-    where: { shop, status: { in: [...ACTIVE_BACKFILL_STATUSES] } },
-    orderBy: { startedAt: "desc" },
-  });
+  const active = await activeBackfillRun(db, shop);
   if (active) return active.id;
 
   const admin = await target(db, shop);
@@ -45,23 +52,14 @@ export async function startBackfill(db: Db, shop: string): Promise<string> {
     scopes: scopes.join(","),
   });
 
-  const run = await db.backfillRun.create({
-    data: { id: randomUUID(), shop, status: "created", onlyLast60Days: !scopes.includes("read_all_orders") },
-  });
+  const run = await createBackfillRun(db, shop, !scopes.includes("read_all_orders"));
   const { data } = await adminGraphql<BulkRunData>(admin, BULK_RUN_MUTATION, { query: BULK_ORDERS_QUERY });
   const { bulkOperation, userErrors } = data.bulkOperationRunQuery;
   if (!bulkOperation || userErrors.length > 0) {
-    await db.backfillRun.update({
-      where: { id: run.id },
-      data: {
-        status: "failed",
-        finishedAt: new Date(),
-        error: userErrors.map((e) => e.message).join("; ") || "Shopify returned no bulk operation",
-      },
-    });
+    await markRunFailed(db, run.id, userErrors.map((e) => e.message).join("; ") || "Shopify returned no bulk operation");
     return run.id;
   }
-  await db.backfillRun.update({ where: { id: run.id }, data: { status: "running", bulkOperationId: bulkOperation.id } });
+  await markRunRunning(db, run.id, bulkOperation.id);
   await enqueueBackfillStep({ shop, runId: run.id }, POLL_MS);
   return run.id;
 }
@@ -70,7 +68,7 @@ export async function startBackfill(db: Db, shop: string): Promise<string> {
 export async function advanceBackfill(job: BackfillStepJob & { runId?: string }): Promise<string> {
   const db = await openDb();
   if (!job.runId) return `started run ${await startBackfill(db, job.shop)}`;
-  const run = await db.backfillRun.findFirst({ where: { id: job.runId, shop: job.shop } });
+  const run = await findBackfillRun(db, job.shop, job.runId);
   if (!run) return "no such run";
   if (!isActiveBackfillStatus(run.status)) return `run is ${run.status}`;
 
@@ -80,25 +78,15 @@ export async function advanceBackfill(job: BackfillStepJob & { runId?: string })
     const op = data.node;
     if (!op) throw new Error(`bulk operation ${run.bulkOperationId} not found`);
     if (op.status === "COMPLETED") {
-      await db.backfillRun.update({
-        where: { id: run.id },
-        data: { status: "importing", url: op.url, objectCount: Number(op.objectCount), rootObjectCount: Number(op.rootObjectCount) },
-      });
+      await markRunImporting(db, run.id, { url: op.url, objectCount: Number(op.objectCount), rootObjectCount: Number(op.rootObjectCount) });
       if (!op.url) return finish(db, run.id, job.shop, null); // a shop without orders has no file
       return importRun(db, run.id, job.shop, op.url);
     }
     if (["FAILED", "CANCELED", "EXPIRED"].includes(op.status)) {
-      await db.backfillRun.update({
-        where: { id: run.id },
-        data: {
-          status: "failed",
-          finishedAt: new Date(),
-          error: `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`,
-        },
-      });
+      await markRunFailed(db, run.id, `bulk operation ${op.status.toLowerCase()}${op.errorCode ? ` (${op.errorCode})` : ""}`);
       return `bulk operation ${op.status}`;
     }
-    await db.backfillRun.update({ where: { id: run.id }, data: { objectCount: Number(op.objectCount) } });
+    await recordRunObjectCount(db, run.id, Number(op.objectCount));
     await enqueueBackfillStep({ shop: job.shop, runId: run.id }, POLL_MS);
     return `bulk operation ${op.status}, ${op.objectCount} objects so far`;
   }
@@ -107,24 +95,19 @@ export async function advanceBackfill(job: BackfillStepJob & { runId?: string })
 }
 
 async function importRun(db: Db, runId: string, shop: string, url: string): Promise<string> {
-  const run = await db.backfillRun.findUniqueOrThrow({ where: { id: runId } });
+  const run = await findBackfillRun(db, shop, runId);
+  if (!run) return "no such run";
   const result = await importBulkFile(db, shop, url, {
     startOffset: Number(run.bytesImported),
     progress: { linesImported: run.linesImported },
-    onProgress: async (p) => {
-      // Monotonic: should two workers ever import the same run, progress never goes backwards.
-      await db.backfillRun.updateMany({
-        where: { id: runId, bytesImported: { lt: BigInt(p.bytesImported) } },
-        data: { bytesImported: BigInt(p.bytesImported), linesImported: p.linesImported },
-      });
-    },
+    onProgress: (p) => recordRunProgress(db, runId, p),
   });
   const note = result.badLines > 0 ? `${result.badLines} unreadable lines; first: ${result.firstBadLine}` : null;
   return finish(db, runId, shop, note, result.linesImported);
 }
 
 async function finish(db: Db, runId: string, shop: string, note: string | null, lines = 0): Promise<string> {
-  await db.backfillRun.update({ where: { id: runId }, data: { status: "completed", finishedAt: new Date(), error: note } });
+  await markRunCompleted(db, runId, note);
   await enqueueRefit({ shop, reason: "backfill" });
   return `imported ${lines} lines`;
 }
