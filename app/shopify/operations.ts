@@ -1,5 +1,5 @@
 // The Admin GraphQL operations the app sends (API version: app/config.server.ts). The local Admin API
-// double (scripts/admin-api-double) answers exactly these, in Shopify's response shapes.
+// double (testkit/admin-api-double) answers exactly these, in Shopify's response shapes.
 
 export const SHOP_QUERY = /* GraphQL */ `
   query ShopDetails {

@@ -1,11 +1,12 @@
-// The local Admin API double (scripts/admin-api-double): Shopify's shapes for the app's operations,
+// The local Admin API double (testkit/admin-api-double): Shopify's shapes for the app's operations,
 // bulk operations and their files, throttling, injected faults and signed webhooks.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BULK_ORDERS_QUERY, BULK_RUN_MUTATION, BULK_STATUS_QUERY, METAFIELDS_SET_MUTATION, SHOP_QUERY } from "../../app/shopify/operations";
-import { startAdminApiDouble, type AdminApiDouble } from "../../testkit/admin-api-double/index";
+import { ADMIN_API, DEFAULT_COSTS, startAdminApiDouble, type AdminApiDouble } from "../../testkit/admin-api-double/index";
+import { OperationRegistry } from "../../testkit/admin-api-double/operations/registry";
 import { restOrder } from "../../testkit/synthetic-shop/rest";
 import { syntheticOrders } from "../../testkit/synthetic-shop/generator";
 
@@ -130,6 +131,38 @@ describe("authentication and errors", () => {
   });
 });
 
+describe("names that are also Object.prototype's keys", () => {
+  it("treats them as unknown fields, variables and owner types, not as inherited properties", async () => {
+    const fields = await gql("{ constructor toString }");
+    expect(fields.status).toBe(200);
+    expect(fields.body.errors.map((e: { message: string }) => e.message)).toEqual([
+      "Field 'constructor' doesn't exist on type 'QueryRoot'",
+      "Field 'toString' doesn't exist on type 'QueryRoot'",
+    ]);
+    const nested = await gql("{ shop { hasOwnProperty } }");
+    expect(nested.body.errors[0].message).toBe("Field 'hasOwnProperty' doesn't exist on type 'Shop'");
+    const variable = await gql("query($constructor: ID!) { node(id: $constructor) { id } }");
+    expect(variable.body.errors[0].message).toBe("Variable $constructor of type ID! was provided invalid value");
+    const owner = await gql(METAFIELDS_SET_MUTATION, {
+      metafields: [{ ownerId: "gid://shopify/constructor/1", key: "tier", type: "single_line_text_field", value: "x" }],
+    });
+    expect(owner.body.data.metafieldsSet.userErrors).toEqual([
+      { field: ["metafields", "0", "ownerId"], message: "Owner type constructor does not support metafields.", code: "INVALID" },
+    ]);
+  });
+
+  it("keeps an alias named __proto__ as an ordinary key of the answer", async () => {
+    const r = await gql("{ __proto__: shop { name } }");
+    expect(r.status).toBe(200);
+    expect(JSON.stringify(r.body.data)).toBe('{"__proto__":{"name":"Double Shop"}}');
+  });
+
+  it("answers __typename on the root types", async () => {
+    const r = await gql("{ __typename shop { __typename } }");
+    expect(r.body.data).toEqual({ __typename: "QueryRoot", shop: { __typename: "Shop" } });
+  });
+});
+
 describe("ShopDetails", () => {
   it("answers the app's SHOP_QUERY with the shop and its granted scopes", async () => {
     const r = await gql(SHOP_QUERY);
@@ -221,6 +254,15 @@ describe("bulk operations", () => {
     expect(bounded.status).toBe(206);
     expect(bounded.headers.get("content-range")).toBe(`bytes 10-19/${total}`);
     expect(await bounded.text()).toBe(Buffer.from(fileText).subarray(10, 20).toString());
+
+    const suffix = await fetch(url, { headers: { Range: "bytes=-100" } });
+    expect(suffix.status).toBe(206);
+    expect(suffix.headers.get("content-range")).toBe(`bytes ${total - 100}-${total - 1}/${total}`);
+    expect(await suffix.text()).toBe(
+      Buffer.from(fileText)
+        .subarray(total - 100)
+        .toString(),
+    );
 
     const bad = await fetch(url, { headers: { Range: `bytes=${total}-` } });
     expect(bad.status).toBe(416);
@@ -411,6 +453,105 @@ describe("writes", () => {
     await gql(`mutation { tagsRemove(id: "${owner}", tags: "vip") { node { id } userErrors { message } } }`);
     expect(double.control.getTags(SHOP, owner)).toEqual(["clv-gold"]);
   });
+
+  const otherOwner = "gid://shopify/Customer/7100000000202";
+  const tierOf = (ownerId: string, value: string) => ({ ownerId, namespace: "$app", key: "tier", type: "single_line_text_field", value });
+
+  it("accepts exactly 25 metafields in one call, costs 10 points a call, and keeps them per owner", async () => {
+    const before = double.control.requests.length;
+    const owners = Array.from({ length: 25 }, (_, i) => `gid://shopify/Customer/${8_000_000_000 + i}`);
+    const r = await gql(METAFIELDS_SET_MUTATION, { metafields: owners.map((ownerId, i) => tierOf(ownerId, `tier-${i}`)) });
+    expect(r.body.data.metafieldsSet.userErrors).toEqual([]);
+    expect(r.body.data.metafieldsSet.metafields).toHaveLength(25);
+    expect(r.body.extensions.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: 10 });
+    expect(double.control.requests.slice(before)).toEqual([
+      expect.objectContaining({ operationName: "SetMetafields", rootFields: ["metafieldsSet"], requestedQueryCost: 10, outcome: "ok" }),
+    ]);
+    expect(double.control.getMetafields(SHOP, owners[7]).map((m) => [m.ownerId, m.namespace, m.key, m.value])).toEqual([
+      [owners[7], "app--1234567", "tier", "tier-7"],
+    ]);
+    // The owner of the earlier tests still has its own two.
+    expect(double.control.getMetafields(SHOP, owner).map((m) => m.key)).toEqual(["tier", "clv"]);
+    const overHttp = await fetch(`${double.origin}/__control/metafields?shop=${SHOP}&ownerId=${encodeURIComponent(owners[24])}`);
+    expect(((await overHttp.json()) as { value: string }[]).map((m) => m.value)).toEqual(["tier-24"]);
+  });
+
+  it("logs a call with userErrors as user-error", async () => {
+    const before = double.control.requests.length;
+    const many = Array.from({ length: 26 }, (_, i) => tierOf(`gid://shopify/Customer/${9_000_000_000 + i}`, "x"));
+    await gql(METAFIELDS_SET_MUTATION, { metafields: many });
+    expect(double.control.requests.slice(before).map((r) => [r.outcome, r.requestedQueryCost])).toEqual([["user-error", 10]]);
+    expect(double.control.getMetafields(SHOP, many[0].ownerId)).toEqual([]);
+  });
+
+  it("updates in place, and refuses a write whose compareDigest is stale", async () => {
+    const first = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ...tierOf(otherOwner, "silver"), compareDigest: null }] });
+    const id = first.body.data.metafieldsSet.metafields[0].id;
+    const stored = double.control.getMetafields(SHOP, otherOwner)[0];
+    // compareDigest: null means "only if it does not exist yet": now it does.
+    const again = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ...tierOf(otherOwner, "gold"), compareDigest: null }] });
+    expect(again.body.data.metafieldsSet.userErrors).toEqual([
+      { field: ["metafields", "0", "compareDigest"], message: expect.stringContaining("has been updated"), code: "STALE_OBJECT" },
+    ]);
+    const current = await gql(METAFIELDS_SET_MUTATION, {
+      metafields: [{ ...tierOf(otherOwner, "gold"), compareDigest: stored.compareDigest }],
+    });
+    expect(current.body.data.metafieldsSet).toEqual({
+      metafields: [{ id, namespace: "app--1234567", key: "tier", ownerType: "CUSTOMER" }],
+      userErrors: [],
+    });
+    expect(double.control.getMetafields(SHOP, otherOwner).map((m) => [m.id, m.value])).toEqual([[id, "gold"]]);
+  });
+
+  it("reads tags back through node(id:), takes a comma-separated string, and refuses owners without tags", async () => {
+    await gql(`mutation($id: ID!) { tagsAdd(id: $id, tags: "a, b ,c") { userErrors { message } } }`, { id: otherOwner });
+    await gql(`mutation($id: ID!) { tagsRemove(id: $id, tags: ["b"]) { userErrors { message } } }`, { id: otherOwner });
+    const read = await gql("query($id: ID!) { node(id: $id) { id ... on Customer { tags } } }", { id: otherOwner });
+    expect(read.body.data.node).toEqual({ id: otherOwner, tags: ["a", "c"] });
+    const collection = await gql(
+      `mutation { tagsAdd(id: "gid://shopify/Collection/5", tags: ["x"]) { node { id } userErrors { field message } } }`,
+    );
+    expect(collection.body.data.tagsAdd).toEqual({
+      node: null,
+      userErrors: [{ field: ["id"], message: "Collection does not support tags" }],
+    });
+    const denied = await gql(`mutation { tagsAdd(id: "${otherOwner}", tags: ["x"]) { node { id } } }`, {}, LIMITED_TOKEN);
+    expect(denied.body.data.tagsAdd).toBeNull();
+    expect(denied.body.errors[0]).toMatchObject({ path: ["tagsAdd"], extensions: { code: "ACCESS_DENIED" } });
+  });
+});
+
+describe("the operation registry", () => {
+  it("derives the schema and the default costs from the declared root fields", () => {
+    expect(ADMIN_API.schema.fieldType("QueryRoot", "shop")).toBe("Shop");
+    expect(ADMIN_API.schema.fieldType("Mutation", "metafieldsSet")).toBe("MetafieldsSetPayload");
+    expect(ADMIN_API.field("Mutation", "tagsAdd")?.requiredArguments).toEqual(["id", "tags"]);
+    // Shopify: reads about 1 point per object, mutations 10.
+    expect(DEFAULT_COSTS).toMatchObject({ default: 10, shop: 1, node: 1, metafieldsSet: 10, tagsAdd: 10, tagsRemove: 10 });
+  });
+
+  it("takes a new slice with a cost computed from the arguments, and refuses a field declared twice", () => {
+    const products = {
+      fields: [
+        {
+          root: "QueryRoot" as const,
+          name: "products",
+          returns: "ProductConnection",
+          requiredArguments: [],
+          cost: (args: Record<string, unknown>) => 2 + Number(args.first ?? 0),
+          resolve: () => ({ edges: [] }),
+        },
+      ],
+      types: { ProductConnection: { edges: "ProductEdge" }, ProductEdge: { node: "Product" }, Product: { id: "ID" } },
+    };
+    const registry = new OperationRegistry([products]);
+    expect(registry.schema.fieldType("ProductEdge", "node")).toBe("Product");
+    const cost = registry.field("QueryRoot", "products")!.cost;
+    expect(typeof cost === "function" ? cost({ first: 50 }) : cost).toBe(52);
+    // A cost that depends on the arguments is not in the fixed table.
+    expect(registry.defaultCosts()).toEqual({ default: 10 });
+    expect(() => new OperationRegistry([products, products])).toThrow("root field QueryRoot.products is declared twice");
+  });
 });
 
 describe("throttling", () => {
@@ -489,6 +630,10 @@ describe("injected faults", () => {
     expect(log.slice(-3).map((r) => r.outcome)).toEqual(["injected-502", "injected-502", "ok"]);
     const tags = await (await fetch(`${double.origin}/__control/tags?shop=${SHOP}&id=gid://shopify/Customer/7100000000101`)).json();
     expect(tags).toEqual(["clv-gold"]);
+    const unknownShop = await fetch(`${double.origin}/__control/throttle?shop=nope.myshopify.com`);
+    expect([unknownShop.status, await unknownShop.json()]).toEqual([400, { error: "unknown shop nope.myshopify.com" }]);
+    const unknownRoute = await fetch(`${double.origin}/__control/nothing`, { method: "POST" });
+    expect([unknownRoute.status, await unknownRoute.json()]).toEqual([404, { error: "no control route POST /nothing" }]);
   });
 });
 

@@ -1,4 +1,4 @@
-// The synthetic shop generator (scripts/synthetic-shop): determinism, constant memory, the bulk JSONL
+// The synthetic shop generator (testkit/synthetic-shop): determinism, constant memory, the bulk JSONL
 // shape of the app's BULK_ORDERS_QUERY, the ungrouped order of lines, REST payloads, and CDNOW.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,7 +12,7 @@ import { BULK_ORDERS_QUERY } from "~/shopify/operations";
 import { parseWebhookPayload } from "~/webhooks/payloads";
 import { toMinorUnits } from "~/lib/money";
 import { parseGraphql } from "../../testkit/admin-api-double/index";
-import type { Selection } from "../../testkit/admin-api-double/graphql-lite";
+import type { GraphqlSelection as Selection } from "../../testkit/admin-api-double/index";
 import {
   bulkJsonlLines,
   cdnowOrders,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { isoInZone } from "../synthetic-shop/format";
 import { syntheticOrders } from "../synthetic-shop/generator";
 import { writeBulkJsonl } from "../synthetic-shop/bulk-jsonl";
-import { parse, rootFields, type FieldNode } from "./graphql-lite";
+import { parse, rootFields, type FieldNode } from "./graphql-lite/index";
 import { filterOrdersSince, scanJsonl, type ScanResult } from "./jsonl";
 import type { BulkFailure, BulkOperationRecord, ShopState } from "./state";
 
@@ -17,6 +17,12 @@ export interface BulkManagerDeps {
   dataDir: string;
   /** Called once when an operation reaches a final status. */
   onFinish: (op: BulkOperationRecord, shop: ShopState) => void;
+}
+
+export interface BulkUserError {
+  field: string[] | null;
+  message: string;
+  code: string;
 }
 
 const ACTIVE = new Set(["CREATED", "RUNNING", "CANCELING"]);
@@ -55,7 +61,7 @@ export class BulkManager {
   run(
     shop: ShopState,
     args: { query: string; groupObjects: boolean; apiVersion: string },
-  ): { op: BulkOperationRecord } | { userError: { field: string[] | null; message: string; code: string } } {
+  ): { ok: true; op: BulkOperationRecord } | { ok: false; userError: BulkUserError } {
     let fields: FieldNode[];
     try {
       const doc = parse(args.query);
@@ -63,10 +69,11 @@ export class BulkManager {
       if (operation.operation !== "query") throw new Error("bulk queries must be queries");
       fields = rootFields(doc, operation.selections, {});
     } catch (error) {
-      return { userError: { field: ["query"], message: `Invalid bulk query: ${(error as Error).message}`, code: "INVALID" } };
+      return { ok: false, userError: { field: ["query"], message: `Invalid bulk query: ${(error as Error).message}`, code: "INVALID" } };
     }
     if (fields.length !== 1 || !fields[0].selections?.some((s) => s.kind === "Field" && s.name === "edges")) {
       return {
+        ok: false,
         userError: { field: ["query"], message: "Bulk queries must contain exactly one top level connection field.", code: "INVALID" },
       };
     }
@@ -75,6 +82,7 @@ export class BulkManager {
     if (active.length >= limit) {
       return limit === 1
         ? {
+            ok: false,
             userError: {
               field: null,
               message: `A bulk query operation for this app and shop is already in progress: ${active[0].id}.`,
@@ -82,6 +90,7 @@ export class BulkManager {
             },
           }
         : {
+            ok: false,
             userError: {
               field: null,
               message: `Bulk operations limit reached (${limit} concurrent bulk query operations per shop). Please try again later.`,
@@ -116,7 +125,7 @@ export class BulkManager {
     };
     this.operations.set(n, op);
     void this.execute(shop, op, fields[0].name);
-    return { op };
+    return { ok: true, op };
   }
 
   /** Returns an error message when the operation can no longer be cancelled. */

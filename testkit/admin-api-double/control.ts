@@ -1,112 +1,186 @@
-// The control API over HTTP, for the CLI and the demo (tests use the in-process `control` object):
-//
-//   GET    /__control/shops                      shops and their tokens
-//   POST   /__control/shops                      add a shop: ShopInput
-//   POST   /__control/scopes                     { shop, scopes }
-//   POST   /__control/throttle                   { shop?, maximumAvailable?, restoreRate?, currentlyAvailable?, cost? }
-//   GET    /__control/throttle?shop=             the bucket now
-//   POST   /__control/fail-next                  { status: 429|500|502|503|504|"reset"|"timeout", count?, retryAfter?, shop?, delayMs? }
-//   POST   /__control/cut-bulk-download          { bytes, times? }
-//   POST   /__control/bulk                       { shop?, runningAfterMs?, completeAfterMs?, maxConcurrent?, failNext? }
-//   GET    /__control/bulk-operations?shop=
-//   GET    /__control/metafields?shop=&ownerId=
-//   GET    /__control/tags?shop=&id=
-//   GET    /__control/requests?since=<seq>       request log;  DELETE clears it
-//   GET    /__control/webhooks                   deliveries made
-//   POST   /__control/webhooks                   send a signed webhook: { shop, topic, body | rawBody, eventId?, webhookId? }
-//   POST   /__control/webhook-target             { appUrl, apiSecret, apiVersion?, retries? } or null
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdminApiDoubleControl } from "./server";
+// The control API of the double (tests use it in process; handlers/control.ts serves it over HTTP):
+// shops and scopes, throttle settings, injected faults, bulk settings, what the app wrote, the request
+// log, and webhooks.
+import { addShop, applyCost, deliverWebhook, webhooksSettled, type DoubleState, type FailNextOptions } from "./double-state";
+import type {
+  BulkFailure,
+  BulkOperationRecord,
+  BulkSettings,
+  CostTable,
+  RequestLogEntry,
+  ShopInput,
+  ShopState,
+  StoredMetafield,
+  WebhookDelivery,
+} from "./state";
+import type { ThrottleStatus } from "./throttle";
+import type { WebhookMessage, WebhookTarget } from "./webhooks";
 
-interface Helpers {
-  readBody: (req: IncomingMessage) => Promise<Buffer>;
-  json: (res: ServerResponse, status: number, body: unknown) => void;
+export interface ThrottleUpdate {
+  shop?: string;
+  maximumAvailable?: number;
+  restoreRate?: number;
+  currentlyAvailable?: number;
+  cost?: number | Partial<CostTable>;
+  maxQueryCost?: number;
 }
 
-export async function handleControlRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  control: AdminApiDoubleControl,
-  h: Helpers,
-): Promise<void> {
-  const route = `${req.method} ${url.pathname.replace(/^\/__control/, "")}`;
-  const q = (name: string) => url.searchParams.get(name) ?? undefined;
-  const body = async () => {
-    const raw = (await h.readBody(req)).toString("utf8");
-    return raw.trim() === "" ? {} : JSON.parse(raw);
+export interface BulkUpdate extends Partial<BulkSettings> {
+  shop?: string;
+  /** The next bulk operation(s) of the shop fail this way. */
+  failNext?: BulkFailure | BulkFailure[];
+}
+
+/** A bulk operation as the control API shows it (without its timers and pending failure). */
+export type PublicBulkOperation = Omit<BulkOperationRecord, "timers" | "wake" | "failure">;
+
+export interface ShopSummary {
+  shop: string;
+  accessToken: string;
+  scopes: string[];
+  currencyCode: string;
+  ianaTimezone: string;
+  bulkFile: string | null;
+}
+
+export interface AdminApiDoubleControl {
+  addShop(input: ShopInput): void;
+  removeShop(shop: string): void;
+  shops(): ShopSummary[];
+  setScopes(shop: string, scopes: string[]): void;
+  setThrottle(update: ThrottleUpdate): void;
+  throttleStatus(shop: string): ThrottleStatus;
+  failNext(options: FailNextOptions): void;
+  clearFailures(): void;
+  /** The next `times` (default 1) bulk downloads stop after `bytes` bytes of body: the connection is dropped. */
+  cutBulkDownloadAfter(bytes: number, options?: { times?: number }): void;
+  setBulk(update: BulkUpdate): void;
+  bulkOperations(shop?: string): PublicBulkOperation[];
+  /** Resolves when the operation reaches a final status (COMPLETED, FAILED, CANCELED). */
+  waitForBulkOperation(id: string, timeoutMs?: number): Promise<PublicBulkOperation>;
+  /** What metafieldsSet stored for the shop, owner by owner in the order written; only `ownerId`'s when given. */
+  getMetafields(shop: string, ownerId?: string): StoredMetafield[];
+  getTags(shop: string, ownerId: string): string[];
+  readonly requests: RequestLogEntry[];
+  clearRequests(): void;
+  readonly webhookDeliveries: WebhookDelivery[];
+  setWebhookTarget(target: WebhookTarget | null): void;
+  /** Sends a signed webhook (e.g. orders/create) to the configured app, or to `target`. */
+  sendWebhook(message: WebhookMessage, target?: WebhookTarget): Promise<WebhookDelivery[]>;
+  /** Resolves when every webhook started so far has been delivered (or given up). */
+  webhooksSettled(): Promise<void>;
+}
+
+export function publicBulk(op: BulkOperationRecord): PublicBulkOperation {
+  const { timers: _timers, wake: _wake, failure: _failure, ...rest } = op;
+  return rest;
+}
+
+const FINAL_BULK_STATUSES = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
+
+export function createControl(state: DoubleState): AdminApiDoubleControl {
+  const shopOrThrow = (shop: string): ShopState => {
+    const found = state.shopsByDomain.get(shop);
+    if (!found) throw new Error(`unknown shop ${shop}`);
+    return found;
   };
-  try {
-    switch (route) {
-      case "GET /shops":
-        return h.json(res, 200, control.shops());
-      case "POST /shops":
-        control.addShop(await body());
-        return h.json(res, 200, { ok: true });
-      case "POST /scopes": {
-        const b = await body();
-        control.setScopes(b.shop, b.scopes);
-        return h.json(res, 200, { ok: true });
+  /** One shop, or every shop when none is named. */
+  const targets = (shop: string | undefined) => (shop ? [shopOrThrow(shop)] : [...state.shopsByDomain.values()]);
+
+  return {
+    addShop: (input) => addShop(state, input),
+    removeShop(shop) {
+      const found = state.shopsByDomain.get(shop);
+      if (!found) return;
+      state.shopsByDomain.delete(shop);
+      state.shopsByToken.delete(found.accessToken);
+    },
+    shops: () =>
+      [...state.shopsByDomain.values()].map((s) => ({
+        shop: s.shop,
+        accessToken: s.accessToken,
+        scopes: s.scopes,
+        currencyCode: s.currencyCode,
+        ianaTimezone: s.ianaTimezone,
+        bulkFile: s.bulkFile,
+      })),
+    setScopes(shop, scopes) {
+      shopOrThrow(shop).scopes = [...scopes];
+    },
+    setThrottle(update) {
+      const shops = targets(update.shop);
+      if (!update.shop) {
+        const defaults = state.throttleDefaults;
+        if (update.maximumAvailable !== undefined) defaults.maximumAvailable = update.maximumAvailable;
+        if (update.restoreRate !== undefined) defaults.restoreRate = update.restoreRate;
+        applyCost(defaults, update.cost);
+        if (update.maxQueryCost !== undefined) defaults.maxQueryCost = update.maxQueryCost;
       }
-      case "POST /throttle":
-        control.setThrottle(await body());
-        return h.json(res, 200, { ok: true });
-      case "GET /throttle":
-        return h.json(res, 200, control.throttleStatus(q("shop") ?? ""));
-      case "POST /fail-next":
-        control.failNext(await body());
-        return h.json(res, 200, { ok: true });
-      case "DELETE /fail-next":
-        control.clearFailures();
-        return h.json(res, 200, { ok: true });
-      case "POST /cut-bulk-download": {
-        const b = await body();
-        control.cutBulkDownloadAfter(Number(b.bytes), { times: b.times });
-        return h.json(res, 200, { ok: true });
-      }
-      case "POST /bulk":
-        control.setBulk(await body());
-        return h.json(res, 200, { ok: true });
-      case "GET /bulk-operations":
-        return h.json(res, 200, control.bulkOperations(q("shop")));
-      case "GET /metafields":
-        return h.json(res, 200, control.getMetafields(q("shop") ?? "", q("ownerId")));
-      case "GET /tags":
-        return h.json(res, 200, control.getTags(q("shop") ?? "", q("id") ?? ""));
-      case "GET /requests": {
-        const since = Number(q("since") ?? 0);
-        return h.json(
-          res,
-          200,
-          control.requests.filter((r) => r.seq > since),
-        );
-      }
-      case "DELETE /requests":
-        control.clearRequests();
-        return h.json(res, 200, { ok: true });
-      case "GET /webhooks":
-        return h.json(res, 200, control.webhookDeliveries);
-      case "POST /webhooks": {
-        const b = await body();
-        const deliveries = await control.sendWebhook({
-          shop: b.shop,
-          topic: b.topic,
-          body: b.body,
-          rawBody: b.rawBody,
-          eventId: b.eventId,
-          webhookId: b.webhookId,
+      for (const s of shops) {
+        s.bucket.configure({
+          maximumAvailable: update.maximumAvailable,
+          restoreRate: update.restoreRate,
+          currentlyAvailable: update.currentlyAvailable,
         });
-        return h.json(res, 200, deliveries);
+        applyCost(s, update.cost);
+        if (update.maxQueryCost !== undefined) s.maxQueryCost = update.maxQueryCost;
       }
-      case "POST /webhook-target": {
-        const b = await body();
-        control.setWebhookTarget(b && b.appUrl ? b : null);
-        return h.json(res, 200, { ok: true });
+    },
+    throttleStatus: (shop) => shopOrThrow(shop).bucket.status(),
+    failNext(options) {
+      state.faults.push({ ...options, remaining: options.count ?? 1 });
+    },
+    clearFailures() {
+      state.faults.length = 0;
+    },
+    cutBulkDownloadAfter(bytes, options = {}) {
+      state.downloadCuts.push({ bytes, remaining: options.times ?? 1 });
+    },
+    setBulk(update) {
+      const shops = targets(update.shop);
+      const { shop: _shop, failNext, ...settings } = update;
+      const defined = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<BulkSettings>;
+      if (!update.shop) Object.assign(state.bulkDefaults, defined);
+      for (const s of shops) {
+        Object.assign(s.bulk, defined);
+        if (failNext) s.bulkFailNext.push(...(Array.isArray(failNext) ? failNext : [failNext]));
       }
-      default:
-        return h.json(res, 404, { error: `no control route ${route}` });
-    }
-  } catch (error) {
-    return h.json(res, 400, { error: (error as Error).message });
-  }
+    },
+    bulkOperations: (shop) => state.bulk.list(shop).map(publicBulk),
+    async waitForBulkOperation(id, timeoutMs = 30_000) {
+      const m = /(\d+)$/.exec(id);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const op = m ? state.bulk.byNumber(Number(m[1])) : null;
+        if (!op) throw new Error(`no bulk operation ${id}`);
+        if (FINAL_BULK_STATUSES.has(op.status)) return publicBulk(op);
+        if (Date.now() > deadline) throw new Error(`bulk operation ${id} still ${op.status} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    getMetafields(shop, ownerId) {
+      const byOwner = shopOrThrow(shop).metafields;
+      const owners = !ownerId ? [...byOwner.values()] : [byOwner.get(ownerId) ?? new Map()];
+      return owners.flatMap((owned) => [...owned.values()]);
+    },
+    getTags: (shop, ownerId) => [...(shopOrThrow(shop).tags.get(ownerId) ?? [])],
+    get requests() {
+      return state.requests;
+    },
+    clearRequests() {
+      state.requests.length = 0;
+    },
+    get webhookDeliveries() {
+      return state.webhookDeliveries;
+    },
+    setWebhookTarget(target) {
+      state.webhookTarget = target;
+    },
+    sendWebhook(message, target) {
+      const to = target ?? state.webhookTarget;
+      if (!to) return Promise.reject(new Error("no webhook target: start the double with `webhooks: { appUrl, apiSecret }`"));
+      return deliverWebhook(state, message, to);
+    },
+    webhooksSettled: () => webhooksSettled(state),
+  };
 }

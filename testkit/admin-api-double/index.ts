@@ -1,4 +1,4 @@
-// The Admin API double as a library. See server.ts for usage.
+// The Admin API double as a library. See server.ts for usage and README.md for the options.
 export { startAdminApiDouble } from "./server";
 export type {
   AdminApiDouble,
@@ -8,10 +8,14 @@ export type {
   ThrottleUpdate,
   BulkUpdate,
   InjectedStatus,
+  PublicBulkOperation,
 } from "./server";
 export type { ShopInput, RequestLogEntry, WebhookDelivery, StoredMetafield, BulkOperationRecord, BulkFailure } from "./state";
-export { ALL_APP_SCOPES, DEFAULT_COSTS } from "./state";
+export { ALL_APP_SCOPES } from "./state";
+export { DEFAULT_COSTS, METAFIELDS_PER_CALL, ADMIN_API } from "./operations/index";
+export type { ApiSlice, RootFieldDefinition, ResolveContext } from "./operations/index";
 export { LeakyBucket } from "./throttle";
 export { sendWebhook, webhookHeaders } from "./webhooks";
 export type { WebhookTarget, WebhookMessage } from "./webhooks";
-export { parse as parseGraphql } from "./graphql-lite";
+export { parse as parseGraphql } from "./graphql-lite/index";
+export type { Selection as GraphqlSelection } from "./graphql-lite/index";

@@ -7,7 +7,7 @@
 //     [--bulk-delay-ms 150]
 //
 // Then point the app at it: SHOPIFY_ADMIN_API_ORIGIN=http://127.0.0.1:4010 (ignored when NODE_ENV=production).
-// Faults and inspection: the control API under /__control/* (testkit/admin-api-double/control.ts).
+// Faults and inspection: the control API under /__control/* (testkit/admin-api-double/handlers/control.ts).
 import { parseArgs } from "node:util";
 import { startAdminApiDouble } from "./server";
 

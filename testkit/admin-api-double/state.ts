@@ -1,5 +1,6 @@
-// In-memory state of the double: shops (by token and by domain), their rate-limit buckets, what the app
-// wrote (metafields, tags), bulk operations, injected faults and the request log.
+// The state of one shop in the double (its settings, rate-limit bucket and what the app wrote to it) and
+// the records the double keeps (bulk operations, request log, webhook deliveries). The double-wide state
+// that holds them is in double-state.ts.
 import type { SyntheticShopOptions } from "../synthetic-shop/generator";
 import { LeakyBucket, type ThrottleSettings, type ThrottleStatus } from "./throttle";
 
@@ -31,22 +32,8 @@ export interface ShopInput {
   now?: string;
 }
 
+/** Costs by root field or operation name; `default` for fields the table does not name. */
 export type CostTable = { default: number } & Record<string, number>;
-
-/** Shopify-like default costs: simple reads 1 per object field, mutations 10. */
-export const DEFAULT_COSTS: CostTable = {
-  default: 10,
-  shop: 1,
-  currentAppInstallation: 1,
-  node: 1,
-  bulkOperation: 1,
-  currentBulkOperation: 1,
-  bulkOperationRunQuery: 10,
-  bulkOperationCancel: 10,
-  metafieldsSet: 10,
-  tagsAdd: 10,
-  tagsRemove: 10,
-};
 
 export interface StoredMetafield {
   id: string;
@@ -151,7 +138,9 @@ export interface ShopState {
   /** When set, every request costs this much whatever it asks for. */
   flatCost: number | null;
   maxQueryCost: number;
-  metafields: Map<string, StoredMetafield>;
+  /** owner id → "namespace.key" → metafield. */
+  metafields: Map<string, Map<string, StoredMetafield>>;
+  /** owner id → tags. */
   tags: Map<string, Set<string>>;
   bulk: BulkSettings;
   bulkFailNext: BulkFailure[];

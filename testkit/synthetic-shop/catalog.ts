@@ -1,5 +1,5 @@
 // The shop's catalogue and the name pools of its customers, all drawn from the seed.
-import { Rng, WeightedTable, zipfWeights } from "./random";
+import { WeightedTable, zipfWeights, type Rng } from "./random";
 
 export interface Variant {
   id: number;

@@ -223,7 +223,8 @@ const REFUND_NOTES = [null, null, "Damaged in transit", "Wrong size", "Customer 
  * Memory stays proportional to the number of customers.
  */
 export function* syntheticOrders(options: SyntheticShopOptions | ResolvedShopOptions = {}): Generator<SyntheticOrder> {
-  const o = "digits" in options ? (options as ResolvedShopOptions) : resolveShopOptions(options as SyntheticShopOptions);
+  // Resolved options carry the currency's `digits`; the caller's options never do.
+  const o = Object.hasOwn(options, "digits") ? (options as ResolvedShopOptions) : resolveShopOptions(options as SyntheticShopOptions);
   const n = o.customers;
   const seedHash = hashSeed(o.seed, "names");
   const catalog: Catalog = buildCatalog(new Rng(o.seed, "catalog"), {
