@@ -20,9 +20,10 @@ export const config = {
     return env("SHOPIFY_APP_URL", "http://localhost:3000");
   },
   get scopes() {
-    return env("SCOPES", "read_orders,read_all_orders,read_customers,write_customers,read_products,write_products,write_discounts").split(
-      ",",
-    );
+    return env(
+      "SCOPES",
+      "read_orders,read_all_orders,read_customers,write_customers,read_products,write_products,write_discounts,write_app_proxy",
+    ).split(",");
   },
   get databaseUrl() {
     return env("DATABASE_URL", "file:./prisma/dev.sqlite");
