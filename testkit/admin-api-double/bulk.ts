@@ -1,12 +1,15 @@
-// Bulk query operations: CREATED → RUNNING → COMPLETED (or FAILED / CANCELED), counting the objects of
-// the shop's file as they are "processed", then the file is served at <origin>/bulk/<n>.jsonl. Shops
-// configured with `synthetic` options get their file generated on the first run (cached per shop).
+// Bulk operations: CREATED → RUNNING → COMPLETED (or FAILED / CANCELED), then the result file is served
+// at <origin>/bulk/<n>.jsonl. A bulk query counts the objects of the shop's orders file as they are
+// "processed" (shops configured with `synthetic` options get it generated on the first run, cached per
+// shop). A bulk mutation runs its mutation once per line of the staged variables file, through the same
+// resolvers as the API (no rate limit), and writes one result line per input line.
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { isoInZone } from "../synthetic-shop/format";
 import { syntheticOrders } from "../synthetic-shop/generator";
 import { writeBulkJsonl } from "../synthetic-shop/bulk-jsonl";
-import { parse, rootFields, type FieldNode } from "./graphql-lite/index";
+import { checkBulkMutation, readVariablesFile } from "./bulk-mutation";
+import { parse, rootFields, type FieldNode, type Variables } from "./graphql-lite/index";
 import { filterOrdersSince, scanJsonl, type ScanResult } from "./jsonl";
 import type { BulkFailure, BulkOperationRecord, ShopState } from "./state";
 
@@ -17,7 +20,11 @@ export interface BulkManagerDeps {
   dataDir: string;
   /** Called once when an operation reaches a final status. */
   onFinish: (op: BulkOperationRecord, shop: ShopState) => void;
+  /** Runs `mutation` with one line's variables: the line's answer ({ data } and/or { errors }). */
+  runMutationLine: (shop: ShopState, mutation: string, variables: Variables, apiVersion: string) => Promise<Record<string, unknown>>;
 }
+
+type RunResult = { ok: true; op: BulkOperationRecord } | { ok: false; userError: BulkUserError };
 
 export interface BulkUserError {
   field: string[] | null;
@@ -44,9 +51,10 @@ export class BulkManager {
     return op && op.shop === shop ? op : null;
   }
 
-  current(shop: string): BulkOperationRecord | null {
+  /** The shop's latest bulk operation of this type. */
+  current(shop: string, type: BulkOperationRecord["type"] = "QUERY"): BulkOperationRecord | null {
     let latest: BulkOperationRecord | null = null;
-    for (const op of this.operations.values()) if (op.shop === shop && (!latest || op.n > latest.n)) latest = op;
+    for (const op of this.operations.values()) if (op.shop === shop && op.type === type && (!latest || op.n > latest.n)) latest = op;
     return latest;
   }
 
@@ -58,10 +66,7 @@ export class BulkManager {
     return this.operations.get(n) ?? null;
   }
 
-  run(
-    shop: ShopState,
-    args: { query: string; groupObjects: boolean; apiVersion: string },
-  ): { ok: true; op: BulkOperationRecord } | { ok: false; userError: BulkUserError } {
+  run(shop: ShopState, args: { query: string; groupObjects: boolean; apiVersion: string }): RunResult {
     let fields: FieldNode[];
     try {
       const doc = parse(args.query);
@@ -77,36 +82,69 @@ export class BulkManager {
         userError: { field: ["query"], message: "Bulk queries must contain exactly one top level connection field.", code: "INVALID" },
       };
     }
-    const active = this.list(shop.shop).filter((op) => ACTIVE.has(op.status));
-    const limit = shop.bulk.maxConcurrent ?? (args.apiVersion >= "2026-01" ? 5 : 1);
-    if (active.length >= limit) {
-      return limit === 1
-        ? {
-            ok: false,
-            userError: {
-              field: null,
-              message: `A bulk query operation for this app and shop is already in progress: ${active[0].id}.`,
-              code: "OPERATION_IN_PROGRESS",
-            },
-          }
-        : {
-            ok: false,
-            userError: {
-              field: null,
-              message: `Bulk operations limit reached (${limit} concurrent bulk query operations per shop). Please try again later.`,
-              code: "LIMIT_REACHED",
-            },
-          };
-    }
+    const refused = this.concurrencyError(shop, "QUERY", args.apiVersion);
+    if (refused) return { ok: false, userError: refused };
+    const op = this.record(shop, { type: "QUERY", query: args.query, groupObjects: args.groupObjects, apiVersion: args.apiVersion });
+    void this.execute(shop, op, fields[0].name);
+    return { ok: true, op };
+  }
+
+  /** Starts a bulk mutation of the uploaded variables file, once the mutation and the file pass the checks. */
+  async runMutation(
+    shop: ShopState,
+    args: { mutation: string; variablesFile: string; stagedUploadPath: string; clientIdentifier: string | null; apiVersion: string },
+  ): Promise<RunResult> {
+    const checked = checkBulkMutation(args.mutation);
+    if (!checked.ok) return { ok: false, userError: { field: ["mutation"], message: checked.message, code: "INVALID_MUTATION" } };
+    const file = await readVariablesFile(args.variablesFile);
+    if (!file.ok)
+      return { ok: false, userError: { field: ["stagedUploadPath"], message: file.message, code: "INVALID_STAGED_UPLOAD_FILE" } };
+    const refused = this.concurrencyError(shop, "MUTATION", args.apiVersion);
+    if (refused) return { ok: false, userError: refused };
+    const op = this.record(shop, {
+      type: "MUTATION",
+      query: args.mutation,
+      groupObjects: false,
+      apiVersion: args.apiVersion,
+      stagedUploadPath: args.stagedUploadPath,
+      clientIdentifier: args.clientIdentifier,
+    });
+    void this.executeMutation(shop, op, file.lines);
+    return { ok: true, op };
+  }
+
+  /** From API 2026-01 five bulk queries and five bulk mutations may run at once per shop; before, one of each. */
+  private concurrencyError(shop: ShopState, type: BulkOperationRecord["type"], apiVersion: string): BulkUserError | null {
+    const active = this.list(shop.shop).filter((op) => op.type === type && ACTIVE.has(op.status));
+    const limit = shop.bulk.maxConcurrent ?? (apiVersion >= "2026-01" ? 5 : 1);
+    if (active.length < limit) return null;
+    const kind = type === "QUERY" ? "query" : "mutation";
+    if (limit === 1)
+      return {
+        field: null,
+        message: `A bulk ${kind} operation for this app and shop is already in progress: ${active[0].id}.`,
+        code: "OPERATION_IN_PROGRESS",
+      };
+    return {
+      field: null,
+      message: `Bulk operations limit reached (${limit} concurrent bulk ${kind} operations per shop). Please try again later.`,
+      code: "LIMIT_REACHED",
+    };
+  }
+
+  private record(
+    shop: ShopState,
+    fields: Pick<BulkOperationRecord, "type" | "query" | "groupObjects" | "apiVersion"> &
+      Partial<Pick<BulkOperationRecord, "stagedUploadPath" | "clientIdentifier">>,
+  ): BulkOperationRecord {
     const n = ++this.seq;
     const op: BulkOperationRecord = {
       n,
       id: `gid://shopify/BulkOperation/${n}`,
       shop: shop.shop,
-      apiVersion: args.apiVersion,
-      type: "QUERY",
-      query: args.query,
-      groupObjects: args.groupObjects,
+      stagedUploadPath: null,
+      clientIdentifier: null,
+      ...fields,
       status: "CREATED",
       errorCode: null,
       objectCount: 0,
@@ -124,8 +162,7 @@ export class BulkManager {
       cancelRequested: false,
     };
     this.operations.set(n, op);
-    void this.execute(shop, op, fields[0].name);
-    return { ok: true, op };
+    return op;
   }
 
   /** Returns an error message when the operation can no longer be cancelled. */
@@ -212,6 +249,58 @@ export class BulkManager {
       op.status = "FAILED";
       op.errorCode = "INTERNAL_SERVER_ERROR";
       console.error(`admin-api-double: bulk operation ${op.id} failed: ${(error as Error).stack ?? error}`);
+    }
+    this.deps.onFinish(op, shop);
+  }
+
+  private async executeMutation(shop: ShopState, op: BulkOperationRecord, lines: Variables[]): Promise<void> {
+    const started = Date.now();
+    try {
+      await this.sleep(shop.bulk.runningAfterMs, op);
+      if (this.closed) return;
+      if (!op.cancelRequested) op.status = "RUNNING";
+      const failure = op.failure;
+      // A failing run stops part way (default half): the lines before it took effect, as on Shopify.
+      const stopAt = failure ? Math.min(lines.length, Math.max(0, failure.partialObjects ?? Math.floor(lines.length / 2))) : lines.length;
+      const rate = shop.bulk.mutationLinesPerSecond;
+      const runningSince = Date.now();
+      const results: string[] = [];
+      let bytes = 0;
+      for (let i = 0; i < stopAt && !op.cancelRequested && !this.closed; i++) {
+        const answer = await this.deps.runMutationLine(shop, op.query, lines[i], op.apiVersion);
+        const line = JSON.stringify({ ...answer, __lineNumber: i }) + "\n";
+        results.push(line);
+        bytes += Buffer.byteLength(line);
+        op.objectCount = i + 1;
+        op.rootObjectCount = i + 1;
+        if (rate && rate > 0) await this.sleep(runningSince + ((i + 1) * 1000) / rate - Date.now(), op);
+        else if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // let API requests in between
+      }
+      if (this.closed) return;
+      const file = path.join(this.deps.dataDir, `bulk-${op.n}-result.jsonl`);
+      writeFileSync(file, results.join(""));
+      await this.sleep(shop.bulk.completeAfterMs - (Date.now() - started), op);
+      if (this.closed) return;
+
+      op.filePath = file;
+      if (op.cancelRequested) {
+        op.status = "CANCELED";
+      } else if (failure) {
+        op.status = "FAILED";
+        op.errorCode = failure.errorCode;
+        op.partialBytes = bytes;
+        op.partialDataUrl = bytes > 0 ? `${this.deps.origin()}/bulk/${op.n}.partial.jsonl` : null;
+      } else {
+        op.status = "COMPLETED";
+        op.completedAt = utcNow();
+        op.fileSize = bytes > 0 ? bytes : null;
+        op.url = bytes > 0 ? `${this.deps.origin()}/bulk/${op.n}.jsonl` : null;
+      }
+    } catch (error) {
+      if (this.closed) return;
+      op.status = "FAILED";
+      op.errorCode = "INTERNAL_SERVER_ERROR";
+      console.error(`admin-api-double: bulk mutation ${op.id} failed: ${(error as Error).stack ?? error}`);
     }
     this.deps.onFinish(op, shop);
   }

@@ -1,6 +1,7 @@
 // The control API of the double (tests use it in process; handlers/control.ts serves it over HTTP):
-// shops and scopes, throttle settings, injected faults, bulk settings, what the app wrote, the request
-// log, and webhooks.
+// shops and scopes, throttle settings, injected faults, bulk settings, what the app wrote (metafields,
+// definitions, tags, discounts, segments, Flow trigger calls, staged uploads), the product catalogue, the
+// request log, and webhooks.
 import { addShop, applyCost, deliverWebhook, webhooksSettled, type DoubleState, type FailNextOptions } from "./double-state";
 import type {
   BulkFailure,
@@ -10,9 +11,18 @@ import type {
   RequestLogEntry,
   ShopInput,
   ShopState,
+  FlowTriggerCall,
+  StoredDiscount,
   StoredMetafield,
+  StoredMetafieldDefinition,
+  StoredProduct,
+  StoredSegment,
   WebhookDelivery,
 } from "./state";
+import { addProduct, patchProduct, removeProduct, type NotifyOption, type ProductInput, type ProductPatch } from "./catalog-control";
+import { shopProducts } from "./operations/products";
+import type { FlowTriggerDefinition } from "./operations/index";
+import type { StagedUpload } from "./staged-uploads";
 import type { ThrottleStatus } from "./throttle";
 import type { WebhookMessage, WebhookTarget } from "./webhooks";
 
@@ -61,6 +71,23 @@ export interface AdminApiDoubleControl {
   /** What metafieldsSet stored for the shop, owner by owner in the order written; only `ownerId`'s when given. */
   getMetafields(shop: string, ownerId?: string): StoredMetafield[];
   getTags(shop: string, ownerId: string): string[];
+  /** Code and automatic discounts of the shop, in the order created. */
+  getDiscounts(shop: string): StoredDiscount[];
+  getSegments(shop: string): StoredSegment[];
+  getMetafieldDefinitions(shop: string): StoredMetafieldDefinition[];
+  /** Every flowTriggerReceive the double accepted for the shop. */
+  getFlowTriggerCalls(shop: string): FlowTriggerCall[];
+  /** Declares a Flow trigger extension of the app (a handle, and optionally its fields). */
+  registerFlowTrigger(trigger: string | FlowTriggerDefinition): void;
+  /** Staged upload targets handed out (with the uploaded file's path once uploaded). */
+  stagedUploads(shop?: string): StagedUpload[];
+  /** The shop's products (its catalogue, built on first use), by id order. */
+  products(shop: string): StoredProduct[];
+  addProduct(shop: string, input: ProductInput): StoredProduct;
+  /** Changes a product (status, publishedAt, title, stock); `notify` sends products/update. */
+  setProduct(shop: string, id: string, patch: ProductPatch, options?: NotifyOption): Promise<WebhookDelivery[]>;
+  /** Deletes a product; `notify` sends products/delete. */
+  deleteProduct(shop: string, id: string, options?: NotifyOption): Promise<WebhookDelivery[]>;
   readonly requests: RequestLogEntry[];
   clearRequests(): void;
   readonly webhookDeliveries: WebhookDelivery[];
@@ -164,6 +191,19 @@ export function createControl(state: DoubleState): AdminApiDoubleControl {
       return owners.flatMap((owned) => [...owned.values()]);
     },
     getTags: (shop, ownerId) => [...(shopOrThrow(shop).tags.get(ownerId) ?? [])],
+    getDiscounts: (shop) => [...shopOrThrow(shop).discounts.values()],
+    getSegments: (shop) => [...shopOrThrow(shop).segments.values()],
+    getMetafieldDefinitions: (shop) => [...shopOrThrow(shop).metafieldDefinitions.values()],
+    getFlowTriggerCalls: (shop) => [...shopOrThrow(shop).flowTriggerCalls],
+    registerFlowTrigger(trigger) {
+      const definition = typeof trigger === "string" ? { handle: trigger } : trigger;
+      state.flowTriggers.set(definition.handle, definition);
+    },
+    stagedUploads: (shop) => [...state.uploads.uploads.values()].filter((u) => !shop || u.shop === shop),
+    products: (shop) => [...(shopProducts(shopOrThrow(shop))?.values() ?? [])],
+    addProduct: (shop, input) => addProduct(state, shopOrThrow(shop), input),
+    setProduct: (shop, id, patch, options) => patchProduct(state, shopOrThrow(shop), id, patch, options),
+    deleteProduct: (shop, id, options) => removeProduct(state, shopOrThrow(shop), id, options),
     get requests() {
       return state.requests;
     },

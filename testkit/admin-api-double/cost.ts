@@ -10,14 +10,17 @@ import type { ThrottleStatus } from "./throttle";
 const own = (table: CostTable, key: string): number | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 
 /** The shop's cost table first (tests override it), then the registry's cost, then the table's default. */
-export function requestedCost(shop: ShopState, { operation, rootType, fields, variables }: PreparedOperation): number {
+export function requestedCost(shop: ShopState, { doc, operation, rootType, fields, variables }: PreparedOperation): number {
   if (shop.flatCost !== null) return shop.flatCost;
   const named = operation.name !== null ? own(shop.costs, operation.name) : undefined;
   if (named !== undefined) return named;
   let sum = 0;
   for (const f of fields) {
     const cost = ADMIN_API.field(rootType, f.name)?.cost;
-    sum += own(shop.costs, f.name) ?? (typeof cost === "function" ? cost(argumentsOf(f, variables)) : cost) ?? shop.costs.default;
+    sum +=
+      own(shop.costs, f.name) ??
+      (typeof cost === "function" ? cost(argumentsOf(f, variables), { field: f, doc, variables }) : cost) ??
+      shop.costs.default;
   }
   return sum;
 }

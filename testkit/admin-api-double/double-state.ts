@@ -2,7 +2,11 @@
 // the shops (by token for API requests, by domain for control), the settings new shops start with,
 // pending injected faults and download cuts, the request log, webhooks sent, and the bulk operations.
 import { BulkManager } from "./bulk";
-import { DEFAULT_COSTS } from "./operations/index";
+import { executeOperation } from "./execute";
+import type { Variables } from "./graphql-lite/index";
+import { DEFAULT_COSTS, type FlowTriggerDefinition, type ResolveContext } from "./operations/index";
+import { prepareOperation } from "./prepare";
+import { StagedUploadStore } from "./staged-uploads";
 import {
   createShopState,
   type BulkSettings,
@@ -37,9 +41,14 @@ export interface AdminApiDoubleOptions {
   appId?: string;
   /** Keep at most this many request log entries. Default 10,000. */
   requestLogLimit?: number;
+  /** The app's Flow trigger extensions (flowTriggerReceive refuses other handles). */
+  flowTriggers?: (string | FlowTriggerDefinition)[];
+  /** Largest staged upload accepted. Default 20 MB (a Shopify staff figure for bulk mutation variables). */
+  maxUploadBytes?: number;
 }
 
-export type InjectedStatus = 429 | 500 | 502 | 503 | 504 | "reset" | "timeout";
+/** HTTP statuses, a dropped ("reset") or hung ("timeout") connection, or Shopify's HTTP 200 INTERNAL_SERVER_ERROR. */
+export type InjectedStatus = 429 | 500 | 502 | 503 | 504 | "reset" | "timeout" | "internal-error";
 
 export interface FailNextOptions {
   status: InjectedStatus;
@@ -51,6 +60,12 @@ export interface FailNextOptions {
   shop?: string;
   /** "timeout": how long to hold the request before dropping the connection. Default 10 s. */
   delayMs?: number;
+  /** Only GraphQL requests with this root field (e.g. "discountCodeBasicCreate"), checked once the request is parsed. */
+  rootField?: string;
+  /** Run the request (its writes stay) and then answer with the fault: the response is lost, the effect is not. */
+  afterExecute?: boolean;
+  /** "upload": the staged-upload endpoint. Default "graphql". */
+  route?: "graphql" | "upload";
 }
 
 export interface PendingFault extends FailNextOptions {
@@ -83,6 +98,9 @@ export interface DoubleState {
   readonly webhookDeliveries: WebhookDelivery[];
   readonly pendingWebhooks: Set<Promise<unknown>>;
   readonly bulk: BulkManager;
+  readonly uploads: StagedUploadStore;
+  /** Flow trigger handles of the app's extensions. */
+  readonly flowTriggers: Map<string, FlowTriggerDefinition>;
 }
 
 export function createDoubleState(options: AdminApiDoubleOptions, dataDir: string): DoubleState {
@@ -102,6 +120,7 @@ export function createDoubleState(options: AdminApiDoubleOptions, dataDir: strin
       runningAfterMs: options.bulk?.runningAfterMs ?? 20,
       completeAfterMs: options.bulk?.completeAfterMs ?? 150,
       maxConcurrent: options.bulk?.maxConcurrent ?? null,
+      mutationLinesPerSecond: options.bulk?.mutationLinesPerSecond ?? null,
     },
     shopsByToken: new Map(),
     shopsByDomain: new Map(),
@@ -122,10 +141,43 @@ export function createDoubleState(options: AdminApiDoubleOptions, dataDir: strin
         const body = BulkManager.finishPayload(op, shop.ianaTimezone);
         void deliverWebhook(state, { topic: "bulk_operations/finish", shop: shop.shop, body }, state.webhookTarget);
       },
+      runMutationLine: (shop, mutation, variables, apiVersion) => runMutationLine(state, shop, mutation, variables, apiVersion),
     }),
+    uploads: new StagedUploadStore({ dataDir, origin: () => state.origin, maxBytes: options.maxUploadBytes ?? 20 * 1024 * 1024 }),
+    flowTriggers: new Map(
+      (options.flowTriggers ?? []).map((t) => (typeof t === "string" ? { handle: t } : t)).map((t) => [t.handle, t] as const),
+    ),
   };
   for (const shop of options.shops ?? []) addShop(state, shop);
   return state;
+}
+
+/** What a resolver may use: the shop, the API version, and the double's shared services. */
+export function resolveContext(state: DoubleState, shop: ShopState, apiVersion: string): ResolveContext {
+  return {
+    shop,
+    apiVersion,
+    bulk: state.bulk,
+    appId: state.appId,
+    newId: () => ++state.objectSeq,
+    origin: state.origin,
+    uploads: state.uploads,
+    flowTriggers: state.flowTriggers,
+  };
+}
+
+/** One line of a bulk mutation: the mutation run with the line's variables, its answer as a result line. */
+async function runMutationLine(
+  state: DoubleState,
+  shop: ShopState,
+  mutation: string,
+  variables: Variables,
+  apiVersion: string,
+): Promise<Record<string, unknown>> {
+  const { errors, prepared } = prepareOperation(mutation, undefined, variables);
+  if (errors || !prepared) return { errors };
+  const answer = await executeOperation(prepared, resolveContext(state, shop, apiVersion));
+  return answer.errors.length > 0 ? { data: answer.data, errors: answer.errors } : { data: answer.data };
 }
 
 /** Adds a shop, or replaces the one with the same domain (its old token stops working). */

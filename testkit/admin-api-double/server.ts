@@ -6,7 +6,8 @@
 //   await double.close();
 //
 // Routes: POST /admin/api/<version>/graphql.json (handlers/graphql.ts), GET /bulk/<n>.jsonl
-// (handlers/bulk-files.ts), and the control API under /__control/* (handlers/control.ts). The state they
+// (handlers/bulk-files.ts), POST /staged-uploads/ (handlers/staged-uploads.ts), and the control API under
+// /__control/* (handlers/control.ts). The state they
 // share is one DoubleState (double-state.ts); the operations answered are in operations/.
 import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +20,7 @@ import { createDoubleState, webhooksSettled, type AdminApiDoubleOptions } from "
 import { serveBulkFile } from "./handlers/bulk-files";
 import { handleControlRequest } from "./handlers/control";
 import { handleGraphql } from "./handlers/graphql";
+import { handleStagedUpload } from "./handlers/staged-uploads";
 import { json, router } from "./http";
 
 export type { AdminApiDoubleControl, BulkUpdate, PublicBulkOperation, ThrottleUpdate } from "./control";
@@ -44,6 +46,7 @@ export async function startAdminApiDouble(options: AdminApiDoubleOptions = {}): 
       methods: ["GET", "HEAD"],
       handle: (req, res, m) => serveBulkFile(state, req, res, Number(m[1]), Boolean(m[2])),
     },
+    { path: /^\/staged-uploads\/?$/, methods: ["POST"], handle: (req, res) => handleStagedUpload(state, req, res) },
     { path: /^\/__control\//, handle: (req, res, _m, url) => handleControlRequest(req, res, url, control) },
   ]);
 

@@ -30,6 +30,11 @@ export interface ShopInput {
   synthetic?: SyntheticShopOptions;
   /** "Now" for the 60-day window of shops without read_all_orders (ISO time). Default: the real now. */
   now?: string;
+  /**
+   * The product catalogue (products, product, node): the synthetic shop's own catalogue by default (same seed, so
+   * the products of its orders), or these generator options (only seed, products, ids… matter); none without either.
+   */
+  catalog?: SyntheticShopOptions;
 }
 
 /** Costs by root field or operation name; `default` for fields the table does not name. */
@@ -48,6 +53,82 @@ export interface StoredMetafield {
   updatedAt: string;
 }
 
+export type ProductStatus = "ACTIVE" | "ARCHIVED" | "DRAFT" | "UNLISTED";
+
+export interface StoredVariant {
+  id: string;
+  title: string;
+  sku: string;
+  /** Decimal in shop currency, as Shopify's Money scalar ("19.99"). */
+  price: string;
+  inventoryQuantity: number;
+}
+
+export interface StoredProduct {
+  id: string;
+  title: string;
+  handle: string;
+  vendor: string;
+  status: ProductStatus;
+  /** Null while the product is not published to the online store. */
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  featuredImage: { url: string; altText: string | null; width: number; height: number } | null;
+  variants: StoredVariant[];
+}
+
+/** Who may use a discount: every buyer, listed customers, or the members of listed segments (ids). */
+export type StoredDiscountContext = { type: "all" } | { type: "customers"; ids: string[] } | { type: "segments"; ids: string[] };
+
+export interface StoredDiscount {
+  id: string;
+  kind: "code" | "automatic";
+  title: string;
+  /** Redeem codes as given (code discounts); unique per shop, case-insensitively. */
+  codes: string[];
+  startsAt: string;
+  endsAt: string | null;
+  usageLimit: number | null;
+  appliesOncePerCustomer: boolean;
+  context: StoredDiscountContext;
+  value: { type: "percentage"; percentage: number } | { type: "amount"; amount: string; appliesOnEachItem: boolean };
+  items:
+    { type: "all" } | { type: "products"; products: string[]; productVariants: string[] } | { type: "collections"; collections: string[] };
+  minimumRequirement: { type: "subtotal"; amount: string } | { type: "quantity"; quantity: string } | null;
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  tags: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredSegment {
+  id: string;
+  name: string;
+  query: string;
+  creationDate: string;
+  lastEditDate: string;
+}
+
+export interface StoredMetafieldDefinition {
+  id: string;
+  name: string;
+  namespace: string;
+  key: string;
+  type: string;
+  ownerType: string;
+  description: string | null;
+  access: { admin: string; storefront: string; customerAccount: string };
+  createdAt: string;
+}
+
+/** One flowTriggerReceive call the double accepted. */
+export interface FlowTriggerCall {
+  handle: string;
+  payload: unknown;
+  receivedAt: string;
+}
+
 export type BulkStatus = "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
 
 export interface BulkFailure {
@@ -61,8 +142,10 @@ export interface BulkSettings {
   runningAfterMs: number;
   /** Minimum time from creation to completion. Default 150 ms. */
   completeAfterMs: number;
-  /** Concurrent bulk queries per shop. Default by API version: 5 from 2026-01, 1 before. */
+  /** Concurrent bulk queries (and, separately, bulk mutations) per shop. Default by API version: 5 from 2026-01, 1 before. */
   maxConcurrent: number | null;
+  /** Lines of a bulk mutation run per second (a stand-in for Shopify's processing time). Null: as fast as it can. */
+  mutationLinesPerSecond: number | null;
 }
 
 export interface BulkOperationRecord {
@@ -70,8 +153,12 @@ export interface BulkOperationRecord {
   id: string;
   shop: string;
   apiVersion: string;
-  type: "QUERY";
+  type: "QUERY" | "MUTATION";
+  /** The bulk query, or the mutation a bulk mutation runs for each line. */
   query: string;
+  /** Bulk mutations: the staged upload key of the variables file. */
+  stagedUploadPath: string | null;
+  clientIdentifier: string | null;
   groupObjects: boolean;
   status: BulkStatus;
   errorCode: string | null;
@@ -142,6 +229,16 @@ export interface ShopState {
   metafields: Map<string, Map<string, StoredMetafield>>;
   /** owner id → tags. */
   tags: Map<string, Set<string>>;
+  /** Code and automatic discounts by node id, and the code discounts by upper-cased code. */
+  discounts: Map<string, StoredDiscount>;
+  discountCodes: Map<string, string>;
+  segments: Map<string, StoredSegment>;
+  /** "OWNER_TYPE|namespace|key" → definition. */
+  metafieldDefinitions: Map<string, StoredMetafieldDefinition>;
+  flowTriggerCalls: FlowTriggerCall[];
+  /** Generator options of the catalogue (null: no catalogue), and the products once built from it (by id). */
+  catalog: SyntheticShopOptions | null;
+  products: Map<string, StoredProduct> | null;
   bulk: BulkSettings;
   bulkFailNext: BulkFailure[];
   generated: Map<string, Promise<string>>;
@@ -175,6 +272,13 @@ export function createShopState(input: ShopInput, throttle: ThrottleDefaults, bu
     maxQueryCost: throttle.maxQueryCost,
     metafields: new Map(),
     tags: new Map(),
+    discounts: new Map(),
+    discountCodes: new Map(),
+    segments: new Map(),
+    metafieldDefinitions: new Map(),
+    flowTriggerCalls: [],
+    catalog: input.catalog ?? input.synthetic ?? null,
+    products: null,
     bulk: { ...bulk },
     bulkFailNext: [],
     generated: new Map(),

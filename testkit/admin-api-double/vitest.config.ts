@@ -10,7 +10,13 @@ export default defineConfig({
   root,
   plugins: [tsconfigPaths({ root })],
   test: {
-    include: ["test/integration/admin-api-double.test.ts", "test/integration/admin-gateway.test.ts", "test/unit/synthetic-shop.test.ts"],
+    include: [
+      "test/integration/admin-api-double.test.ts",
+      "test/integration/admin-api-double-writes.test.ts",
+      "test/integration/admin-api-double-bulk.test.ts",
+      "test/integration/admin-gateway.test.ts",
+      "test/unit/synthetic-shop.test.ts",
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -1,5 +1,5 @@
 // The shop's catalogue and the name pools of its customers, all drawn from the seed.
-import { WeightedTable, zipfWeights, type Rng } from "./random";
+import { Rng, WeightedTable, zipfWeights } from "./random";
 
 export interface Variant {
   id: number;
@@ -183,4 +183,31 @@ export function buildCatalog(
     });
   }
   return { products, popularity: new WeightedTable(zipfWeights(options.products, options.popularitySkew)) };
+}
+
+/** What decides a synthetic shop's catalogue: these fields of the generator's resolved options. */
+export interface ShopCatalogOptions {
+  seed: number | string;
+  products: number;
+  popularitySkew: number;
+  spendScale: number;
+  /** Minor-unit digits of the shop currency. */
+  digits: number;
+  productDeletedShare: number;
+  ids: { product: number; variant: number };
+}
+
+/**
+ * The catalogue a synthetic shop's orders are drawn from (its own seed stream), so that other views of the
+ * shop (the Admin API double's products) name the same products and variants as its orders.
+ */
+export function shopCatalog(o: ShopCatalogOptions): Catalog {
+  return buildCatalog(new Rng(o.seed, "catalog"), {
+    products: o.products,
+    popularitySkew: o.popularitySkew,
+    medianPriceMinor: Math.round(25 * o.spendScale * 10 ** o.digits),
+    productIdBase: o.ids.product,
+    variantIdBase: o.ids.variant,
+    deletedShare: o.productDeletedShare,
+  });
 }

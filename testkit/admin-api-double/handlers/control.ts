@@ -12,13 +12,21 @@
 //   GET    /__control/bulk-operations?shop=
 //   GET    /__control/metafields?shop=&ownerId=
 //   GET    /__control/tags?shop=&id=
+//   GET    /__control/discounts?shop=            GET /segments?shop=   GET /metafield-definitions?shop=
+//   GET    /__control/flow-triggers?shop=        calls accepted;  POST { handle, fields? } registers a trigger
+//   GET    /__control/staged-uploads?shop=
+//   GET    /__control/products?shop=             POST { shop, input } adds one
+//   PATCH  /__control/products                   { shop, id, patch: { status?, publishedAt?, title?, inventoryQuantity? }, notify? }
+//   DELETE /__control/products?shop=&id=&notify=true
 //   GET    /__control/requests?since=<seq>       request log;  DELETE clears it
 //   GET    /__control/webhooks                   deliveries made
 //   POST   /__control/webhooks                   send a signed webhook: { shop, topic, body | rawBody, eventId?, webhookId? }
 //   POST   /__control/webhook-target             { appUrl, apiSecret, apiVersion?, retries? } or null
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AdminApiDoubleControl, BulkUpdate, ThrottleUpdate } from "../control";
+import type { ProductInput, ProductPatch } from "../catalog-control";
 import type { FailNextOptions } from "../double-state";
+import type { FlowTriggerDefinition } from "../operations/index";
 import type { ShopInput } from "../state";
 import type { WebhookMessage, WebhookTarget } from "../webhooks";
 import { json, readBody } from "../http";
@@ -60,6 +68,31 @@ const ROUTES = new Map<string, (r: ControlRequest) => unknown>([
   ["GET /bulk-operations", ({ control, query }) => control.bulkOperations(query("shop"))],
   ["GET /metafields", ({ control, query }) => control.getMetafields(query("shop") ?? "", query("ownerId"))],
   ["GET /tags", ({ control, query }) => control.getTags(query("shop") ?? "", query("id") ?? "")],
+  ["GET /discounts", ({ control, query }) => control.getDiscounts(query("shop") ?? "")],
+  ["GET /segments", ({ control, query }) => control.getSegments(query("shop") ?? "")],
+  ["GET /metafield-definitions", ({ control, query }) => control.getMetafieldDefinitions(query("shop") ?? "")],
+  ["GET /flow-triggers", ({ control, query }) => control.getFlowTriggerCalls(query("shop") ?? "")],
+  ["POST /flow-triggers", async ({ control, body }) => (control.registerFlowTrigger(await body<FlowTriggerDefinition>()), OK)],
+  ["GET /staged-uploads", ({ control, query }) => control.stagedUploads(query("shop"))],
+  ["GET /products", ({ control, query }) => control.products(query("shop") ?? "")],
+  [
+    "POST /products",
+    async ({ control, body }) => {
+      const b = await body<{ shop: string; input: ProductInput }>();
+      return control.addProduct(b.shop, b.input);
+    },
+  ],
+  [
+    "PATCH /products",
+    async ({ control, body }) => {
+      const b = await body<{ shop: string; id: string; patch: ProductPatch; notify?: boolean }>();
+      return control.setProduct(b.shop, b.id, b.patch, { notify: b.notify });
+    },
+  ],
+  [
+    "DELETE /products",
+    ({ control, query }) => control.deleteProduct(query("shop") ?? "", query("id") ?? "", { notify: query("notify") === "true" }),
+  ],
   [
     "GET /requests",
     ({ control, query }) => {

@@ -1,10 +1,10 @@
 // POST /admin/api/<version>/graphql.json: injected faults, the access token, the body, the operation
-// (prepare.ts), its cost against the shop's leaky bucket (cost.ts), then the resolvers (execute.ts).
-// Every request is logged with its outcome: ok | throttled | graphql-error | user-error | unauthorized |
-// bad-request | injected-<status>.
+// (prepare.ts), faults naming its root fields, its cost against the shop's leaky bucket (cost.ts), the
+// resolvers (execute.ts), then faults that lose the answer after the writes. Every request is logged with
+// its outcome: ok | throttled | graphql-error | user-error | unauthorized | bad-request | injected-<status>[-after].
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { maxCostExceededBody, maximumCost, requestedCost, throttledBody } from "../cost";
-import { logRequest, type DoubleState } from "../double-state";
+import { logRequest, resolveContext, type DoubleState } from "../double-state";
 import { executeOperation, hasUserErrors } from "../execute";
 import type { Variables } from "../graphql-lite/index";
 import { drain, json, readBody } from "../http";
@@ -73,6 +73,7 @@ export async function handleGraphql(state: DoubleState, req: IncomingMessage, re
     logRequest(state, { ...entry, httpStatus: 200, outcome: "graphql-error" });
     return json(res, 200, { errors: invalid });
   }
+  if (await answerInjectedFault(state, req, res, entry, { route: "graphql", phase: "parsed", rootFields: entry.rootFields })) return;
 
   const requested = requestedCost(shop, prepared);
   const max = maximumCost(shop);
@@ -87,9 +88,10 @@ export async function handleGraphql(state: DoubleState, req: IncomingMessage, re
     return json(res, 200, throttledBody(requested, taken.status));
   }
 
-  const newId = () => ++state.objectSeq;
-  const { data, errors } = await executeOperation(prepared, { shop, apiVersion, bulk: state.bulk, appId: state.appId, newId });
+  const { data, errors } = await executeOperation(prepared, resolveContext(state, shop, apiVersion));
   const status = shop.bucket.status();
+  const after = { route: "graphql" as const, phase: "after" as const, rootFields: entry.rootFields };
+  if (await answerInjectedFault(state, req, res, { ...entry, requestedQueryCost: requested, throttleStatus: status }, after)) return;
   const outcome = errors.length > 0 ? "graphql-error" : hasUserErrors(data) ? "user-error" : "ok";
   logRequest(state, { ...entry, httpStatus: 200, outcome, requestedQueryCost: requested, throttleStatus: status });
   const cost = { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: status };

@@ -1,4 +1,5 @@
-// Bulk query operations: run, cancel, and read their status (the lifecycle itself is in ../bulk.ts).
+// Bulk operations: run a bulk query or a bulk mutation (over a staged upload), cancel, and read their
+// status (the lifecycle itself is in ../bulk.ts, the checks of a bulk mutation in ../bulk-mutation.ts).
 import type { BulkOperationRecord } from "../state";
 import { parseGid, userError } from "./common";
 import type { ApiSlice } from "./registry";
@@ -42,8 +43,9 @@ export const bulkOperationsSlice: ApiSlice = {
       returns: "BulkOperation",
       cost: 1,
       resolve: (args, ctx) => {
-        if ((args.type ?? "QUERY") !== "QUERY") return null;
-        const op = ctx.bulk.current(ctx.shop.shop);
+        const type = args.type ?? "QUERY";
+        if (type !== "QUERY" && type !== "MUTATION") return null;
+        const op = ctx.bulk.current(ctx.shop.shop, type);
         return op ? bulkOperationObject(op) : null;
       },
     },
@@ -59,6 +61,37 @@ export const bulkOperationsSlice: ApiSlice = {
           typeof args.groupObjects === "boolean" ? args.groupObjects : ctx.apiVersion < "2026-01" && ctx.apiVersion !== "unstable";
         const result = ctx.bulk.run(ctx.shop, { query: String(args.query), groupObjects, apiVersion: ctx.apiVersion });
         if (!result.ok) return { bulkOperation: null, userErrors: [{ __typename: "BulkOperationUserError", ...result.userError }] };
+        return { bulkOperation: bulkOperationObject(result.op), userErrors: [] };
+      },
+    },
+    {
+      root: "Mutation",
+      name: "bulkOperationRunMutation",
+      returns: "BulkOperationRunMutationPayload",
+      requiredArguments: ["mutation", "stagedUploadPath"],
+      cost: 10,
+      resolve: async (args, ctx) => {
+        const fail = (field: string[] | null, message: string, code: string) => ({
+          bulkOperation: null,
+          userErrors: [{ __typename: "BulkMutationUserError", field, message, code }],
+        });
+        const stagedUploadPath = String(args.stagedUploadPath);
+        const upload = ctx.uploads.uploaded(ctx.shop.shop, stagedUploadPath);
+        if (!upload?.filePath) {
+          const message =
+            "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly " +
+            "for the stagedUploadPath mutation argument.";
+          return fail(["stagedUploadPath"], message, "NO_SUCH_FILE");
+        }
+        const clientIdentifier = typeof args.clientIdentifier === "string" ? args.clientIdentifier : null;
+        const result = await ctx.bulk.runMutation(ctx.shop, {
+          mutation: String(args.mutation),
+          variablesFile: upload.filePath,
+          stagedUploadPath,
+          clientIdentifier,
+          apiVersion: ctx.apiVersion,
+        });
+        if (!result.ok) return fail(result.userError.field, result.userError.message, result.userError.code);
         return { bulkOperation: bulkOperationObject(result.op), userErrors: [] };
       },
     },
@@ -94,6 +127,8 @@ export const bulkOperationsSlice: ApiSlice = {
     },
     BulkOperationRunQueryPayload: { bulkOperation: "BulkOperation", userErrors: "BulkOperationUserError" },
     BulkOperationUserError: { field: "String", message: "String", code: "BulkOperationUserErrorCode" },
+    BulkOperationRunMutationPayload: { bulkOperation: "BulkOperation", userErrors: "BulkMutationUserError" },
+    BulkMutationUserError: { field: "String", message: "String", code: "BulkMutationErrorCode" },
     BulkOperationCancelPayload: { bulkOperation: "BulkOperation", userErrors: "UserError" },
   },
   interfaces: { Node: ["BulkOperation"] },

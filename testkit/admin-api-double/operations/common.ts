@@ -1,4 +1,5 @@
 // Helpers shared by the resolvers: Shopify's global ids and its access-denied error.
+import { createHash } from "node:crypto";
 import { FieldError, type ApiSlice } from "./registry";
 
 /** Types many slices answer with. */
@@ -7,6 +8,9 @@ export const commonSlice: ApiSlice = {
   types: {
     Node: { id: "ID" },
     UserError: { field: "String", message: "String" },
+    PageInfo: { hasNextPage: "Boolean", hasPreviousPage: "Boolean", startCursor: "String", endCursor: "String" },
+    MoneyV2: { amount: "Decimal", currencyCode: "CurrencyCode" },
+    Count: { count: "Int", precision: "CountPrecision" },
   },
 };
 
@@ -25,6 +29,11 @@ export function accessDenied(field: string, scope: string): FieldError {
     documentation: "https://shopify.dev/api/usage/access-scopes",
     requiredAccess: `\`${scope}\` access scope.`,
   });
+}
+
+/** The shop's numeric id (stable per domain), as in gid://shopify/Shop/<id>. */
+export function shopNumericId(domain: string): number {
+  return parseInt(createHash("sha1").update(domain).digest("hex").slice(0, 10), 16);
 }
 
 /** A mutation's userErrors entry (type UserError: field path and message). */

@@ -1,16 +1,20 @@
 // metafieldsSet: up to 25 metafields per call, all or nothing, stored per owner id in the shop's state
 // (read back with control.getMetafields). `$app` namespaces become app--<appId>; compareDigest guards
-// against lost updates.
+// against lost updates. A metafield with a definition (metafield-definitions.ts) takes the definition's
+// type; list types hold JSON arrays; product and variant references must exist in a shop with a catalogue;
+// the AppInstallation owner (app-data metafields) is the app's own installation only.
 import { createHash } from "node:crypto";
 import type { StoredMetafield } from "../state";
 import { accessDenied, parseGid, utcNow } from "./common";
+import { connectionTypes } from "./connections";
+import { shopProducts } from "./products";
 import { FieldError, type ApiSlice, type ResolveContext } from "./registry";
 
 /** Shopify's limit of inputs per metafieldsSet call. */
 export const METAFIELDS_PER_CALL = 25;
 
 /** Owner types that take metafields, their MetafieldOwnerType and the scope writing them needs. */
-const OWNER_TYPES = new Map<string, { ownerType: string; scope: string | null }>([
+export const OWNER_TYPES = new Map<string, { ownerType: string; scope: string | null }>([
   ["Customer", { ownerType: "CUSTOMER", scope: "write_customers" }],
   ["Product", { ownerType: "PRODUCT", scope: "write_products" }],
   ["ProductVariant", { ownerType: "PRODUCTVARIANT", scope: "write_products" }],
@@ -21,7 +25,7 @@ const OWNER_TYPES = new Map<string, { ownerType: string; scope: string | null }>
   ["Company", { ownerType: "COMPANY", scope: "write_customers" }],
 ]);
 
-const KNOWN_TYPES = new Set([
+export const KNOWN_TYPES = new Set([
   "boolean",
   "color",
   "date",
@@ -51,8 +55,46 @@ const KNOWN_TYPES = new Set([
 
 const JSON_TYPES = new Set(["json", "money", "rating", "dimension", "volume", "weight"]);
 
+const REFERENCES = new Map([
+  ["product_reference", "Product"],
+  ["variant_reference", "ProductVariant"],
+  ["customer_reference", "Customer"],
+  ["collection_reference", "Collection"],
+  ["page_reference", "Page"],
+  ["file_reference", "MediaImage"],
+  ["metaobject_reference", "Metaobject"],
+]);
+
+/** A reference's complaint: not a gid of the type, or (products, variants of a shop with a catalogue) no such object. */
+function invalidReference(type: string, value: string, ctx: ResolveContext): string | null {
+  const expected = REFERENCES.get(type)!;
+  const m = /^gid:\/\/shopify\/([A-Za-z]+)\/\d+$/.exec(value);
+  if (!m || (m[1] !== expected && !(type === "file_reference" && m[1] === "GenericFile")))
+    return `Value must be a global id of a ${expected} (gid://shopify/${expected}/<id>).`;
+  const products = type === "product_reference" || type === "variant_reference" ? shopProducts(ctx.shop) : null;
+  if (!products) return null;
+  const exists =
+    type === "product_reference" ? products.has(value) : [...products.values()].some((p) => p.variants.some((v) => v.id === value));
+  return exists ? null : `Value references non-existent resource ${value}.`;
+}
+
 /** Shopify's complaint about a value of a metafield type, or null when it is valid. */
-function invalidValue(type: string, value: string): string | null {
+function invalidValue(type: string, value: string, ctx: ResolveContext): string | null {
+  if (type.startsWith("list.")) {
+    let items: unknown;
+    try {
+      items = JSON.parse(value);
+    } catch {
+      return "Value is invalid JSON.";
+    }
+    if (!Array.isArray(items)) return "Value must be a JSON array.";
+    for (const item of items) {
+      const problem = invalidValue(type.slice(5), typeof item === "string" ? item : JSON.stringify(item), ctx);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  if (REFERENCES.has(type)) return invalidReference(type, value, ctx);
   if (JSON_TYPES.has(type)) {
     try {
       JSON.parse(value);
@@ -77,7 +119,7 @@ function invalidValue(type: string, value: string): string | null {
   }
 }
 
-function resolveNamespace(namespace: unknown, appId: string): string {
+export function resolveNamespace(namespace: unknown, appId: string): string {
   const ns = typeof namespace === "string" && namespace !== "" ? namespace : "$app";
   if (ns === "$app") return `app--${appId}`;
   if (ns.startsWith("$app:")) return `app--${appId}--${ns.slice(5)}`;
@@ -85,6 +127,9 @@ function resolveNamespace(namespace: unknown, appId: string): string {
 }
 
 const metafieldKey = (m: { namespace: string; key: string }) => `${m.namespace}.${m.key}`;
+
+/** How definitions are kept: one per owner type, namespace and key. */
+export const definitionKey = (ownerType: string, namespace: string, key: string) => `${ownerType}|${namespace}|${key}`;
 
 interface MetafieldsSetUserError {
   __typename: "MetafieldsSetUserError";
@@ -114,12 +159,18 @@ function stage(raw: unknown, i: number, ctx: ResolveContext): Staged {
   if (!owner) return fail("ownerId", `Owner type ${ownerType} does not support metafields.`, "INVALID");
   if (owner.scope && !ctx.shop.scopes.includes(owner.scope)) throw accessDenied("metafieldsSet", owner.scope);
   const ownerId = String(input.ownerId);
+  if (ownerType === "AppInstallation" && ownerId !== `gid://shopify/AppInstallation/${ctx.appId}`)
+    return fail("ownerId", "Owner does not exist.", "INVALID");
   const namespace = resolveNamespace(input.namespace, ctx.appId);
   const key = typeof input.key === "string" ? input.key : "";
   const value =
     typeof input.value === "string" ? input.value : input.value === undefined || input.value === null ? "" : String(input.value);
   const existing = ctx.shop.metafields.get(ownerId)?.get(metafieldKey({ namespace, key }));
-  const type = typeof input.type === "string" && input.type !== "" ? input.type : (existing?.type ?? "");
+  const definition = ctx.shop.metafieldDefinitions.get(definitionKey(owner.ownerType, namespace, key));
+  const given = typeof input.type === "string" && input.type !== "" ? input.type : null;
+  if (definition && given !== null && given !== definition.type)
+    return fail("type", `Type '${given}' must be consistent with the definition's type: '${definition.type}'.`, "INVALID_TYPE");
+  const type = given ?? definition?.type ?? existing?.type ?? "";
   if (key.length === 0) return fail("key", "Key can't be blank", "BLANK");
   if (key.length < 2) return fail("key", "Key is too short (minimum is 2 characters)", "TOO_SHORT");
   if (key.length > 64) return fail("key", "Key is too long (maximum is 64 characters)", "TOO_LONG");
@@ -128,7 +179,7 @@ function stage(raw: unknown, i: number, ctx: ResolveContext): Staged {
   if (value === "") return fail("value", "Value can't be blank", "BLANK");
   if (type === "") return fail("type", "Type can't be blank", "BLANK");
   if (!KNOWN_TYPES.has(type.replace(/^list\./, ""))) return fail("type", `Type name ${type} is not a valid type.`, "INVALID_TYPE");
-  const invalid = invalidValue(type, value);
+  const invalid = invalidValue(type, value, ctx);
   if (invalid) return fail("value", invalid, "INVALID_VALUE");
   // compareDigest: absent = overwrite; null = only if new; a digest = only if unchanged since read.
   if (Object.hasOwn(input, "compareDigest") && input.compareDigest !== (existing?.compareDigest ?? null)) {
@@ -197,6 +248,7 @@ export const metafieldsSlice: ApiSlice = {
       createdAt: "DateTime",
       updatedAt: "DateTime",
     },
+    ...connectionTypes("Metafield"),
     MetafieldsSetUserError: { field: "String", message: "String", code: "MetafieldsSetUserErrorCode", elementIndex: "Int" },
   },
 };

@@ -4,7 +4,15 @@
 //
 // Adding an operation = one module exporting an ApiSlice, listed in operations/index.ts.
 import type { BulkManager } from "../bulk";
-import { MiniSchema, type InterfaceDefinitions, type TypeDefinitions } from "../graphql-lite/index";
+import {
+  MiniSchema,
+  type DocumentNode,
+  type FieldNode,
+  type InterfaceDefinitions,
+  type TypeDefinitions,
+  type Variables,
+} from "../graphql-lite/index";
+import type { StagedUploadStore } from "../staged-uploads";
 import type { CostTable, ShopState } from "../state";
 
 export type RootType = "QueryRoot" | "Mutation";
@@ -16,8 +24,28 @@ export interface ResolveContext {
   bulk: BulkManager;
   /** The app's id: `$app` namespaces become app--<appId>. */
   appId: string;
-  /** A fresh numeric id for a new object (metafields, and later segments, discounts…), unique in the double. */
+  /** A fresh numeric id for a new object (metafields, segments, discounts…), unique in the double. */
   newId(): number;
+  /** The double's http://host:port (staged upload targets point there). */
+  origin: string;
+  /** Staged uploads (stagedUploadsCreate, bulkOperationRunMutation). */
+  uploads: StagedUploadStore;
+  /** Flow trigger handles the app's extensions declare, with the fields each payload must carry. */
+  flowTriggers: Map<string, FlowTriggerDefinition>;
+}
+
+/** A Flow trigger extension of the app (shopify.extension.toml `type = "flow_trigger"`). */
+export interface FlowTriggerDefinition {
+  handle: string;
+  /** The extension's [[settings.fields]]: a reference `type` (e.g. "customer_reference") or a custom field's `key`. */
+  fields?: { type: string; key?: string }[];
+}
+
+/** Where a root field sits in the request: a cost function may look at its selections (nested connections). */
+export interface CostSite {
+  field: FieldNode;
+  doc: DocumentNode;
+  variables: Variables;
 }
 
 /** An answer the resolver returns; objects carry `__typename` when fragments or __typename may ask for it. */
@@ -32,9 +60,9 @@ export interface RootFieldDefinition {
   requiredArguments?: string[];
   /**
    * Points taken from the shop's leaky bucket unless the double's cost table overrides them. Shopify: about
-   * 1 per object read (a connection: its `first` times its node's cost), 10 per mutation.
+   * 1 per object read (a connection: 2 + its `first` times its node's cost), 10 per mutation.
    */
-  cost: number | ((args: Arguments) => number);
+  cost: number | ((args: Arguments, site?: CostSite) => number);
   resolve: Resolver;
 }
 

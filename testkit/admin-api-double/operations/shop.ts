@@ -1,10 +1,38 @@
-// shop and currentAppInstallation: what the app reads on install (SHOP_QUERY).
-import { createHash } from "node:crypto";
-import type { ApiSlice } from "./registry";
+// shop and currentAppInstallation: what the app reads on install (SHOP_QUERY), and the installation's
+// app-data metafields (metafield(namespace:, key:), metafields(first:)).
+import { shopNumericId } from "./common";
+import { connection } from "./connections";
+import { resolveNamespace } from "./metafields";
+import type { ApiSlice, Arguments, ResolveContext } from "./registry";
 
 function timezoneAbbreviation(timeZone: string): string {
   const parts = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" }).formatToParts(new Date());
   return parts.find((p) => p.type === "timeZoneName")?.value ?? "UTC";
+}
+
+/** The app's installation on the shop; its app-data metafields are those metafieldsSet stored on its id. */
+export function appInstallationObject({ shop, appId }: ResolveContext) {
+  const id = `gid://shopify/AppInstallation/${appId}`;
+  const owned = () => [...(shop.metafields.get(id)?.values() ?? [])];
+  return {
+    __typename: "AppInstallation",
+    id,
+    launchUrl: `https://admin.shopify.com/store/${shop.shop.replace(/\.myshopify\.com$/, "")}/apps/${appId}`,
+    accessScopes: shop.scopes.map((handle) => ({ __typename: "AccessScope", handle, description: handle.replace(/_/g, " ") })),
+    metafield: (args: Arguments) => {
+      const namespace = resolveNamespace(args.namespace, appId);
+      const found = owned().find((m) => m.namespace === namespace && m.key === args.key);
+      return found ? { __typename: "Metafield", ...found } : null;
+    },
+    metafields: (args: Arguments) =>
+      connection(
+        owned(),
+        args,
+        "metafields",
+        (m) => m.id,
+        (m) => ({ __typename: "Metafield", ...m }),
+      ),
+  };
 }
 
 export const shopSlice: ApiSlice = {
@@ -17,7 +45,7 @@ export const shopSlice: ApiSlice = {
       resolve: (_args, { shop }) => ({
         __typename: "Shop",
         // A stable numeric id per domain.
-        id: `gid://shopify/Shop/${parseInt(createHash("sha1").update(shop.shop).digest("hex").slice(0, 10), 16)}`,
+        id: `gid://shopify/Shop/${shopNumericId(shop.shop)}`,
         name: shop.name,
         email: shop.email,
         contactEmail: shop.email,
@@ -34,12 +62,7 @@ export const shopSlice: ApiSlice = {
       name: "currentAppInstallation",
       returns: "AppInstallation",
       cost: 1,
-      resolve: (_args, { shop, appId }) => ({
-        __typename: "AppInstallation",
-        id: `gid://shopify/AppInstallation/${appId}`,
-        launchUrl: `https://admin.shopify.com/store/${shop.shop.replace(/\.myshopify\.com$/, "")}/apps/${appId}`,
-        accessScopes: shop.scopes.map((handle) => ({ __typename: "AccessScope", handle, description: handle.replace(/_/g, " ") })),
-      }),
+      resolve: (_args, ctx) => appInstallationObject(ctx),
     },
   ],
   types: {
@@ -56,7 +79,7 @@ export const shopSlice: ApiSlice = {
       plan: "ShopPlan",
     },
     ShopPlan: { displayName: "String", partnerDevelopment: "Boolean", shopifyPlus: "Boolean" },
-    AppInstallation: { id: "ID", accessScopes: "AccessScope", launchUrl: "URL" },
+    AppInstallation: { id: "ID", accessScopes: "AccessScope", launchUrl: "URL", metafield: "Metafield", metafields: "MetafieldConnection" },
     AccessScope: { handle: "String", description: "String" },
   },
 };
