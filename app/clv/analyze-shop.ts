@@ -1,40 +1,57 @@
 /**
  * analyzeShop: the one call the per-shop refit job makes. From a shop's
- * transactions it builds the customer summary, fits BG/NBD and Gamma-Gamma,
- * and scores every customer (expected purchases, P(alive), expected order
- * value, predicted CLV, RFM segment).
+ * transactions it builds the customer summary, backtests the purchase-count
+ * models on the shop's own history and chooses one (backtest.ts,
+ * model-choice.ts), fits it on all the data, fits Gamma-Gamma, and scores
+ * every customer: expected purchases, P(alive), expected order value,
+ * predicted CLV, 80% intervals of purchases and value, RFM segment.
  *
- * Degenerate data never produces NaN, Infinity or an exception:
- * - transactions after `asOf` are excluded (counted in `counts.afterAsOf`);
- *   rows with a non-finite time or amount are excluded (`counts.invalid`);
- * - fewer than `minCustomers` customers or fewer than `minRepeatCustomers`
- *   repeat customers, or a BG/NBD estimate whose r or α runs to the edge of
- *   the parameter range (no heterogeneity in purchase rates), give status
- *   "insufficient_data" with the reason: the historic columns and RFM
- *   segments are filled, the predictions are null. (a and b running off
- *   together is the benign limit of one dropout probability for everyone:
- *   fitted, with a warning);
- * - when Gamma-Gamma is refused (too few repeat customers with positive
- *   spend, q ≤ 1, not identifiable) the expected order value falls back to
- *   the customer's own historic average per purchase day (never below 0),
- *   and `expectedAverageValueSource` says so.
- * Invalid options (unknown time zone, invalid asOf, negative horizon …)
- * are programming errors and throw a RangeError.
+ * Honest answers: status "insufficient_data", with the reason and what the
+ * shop needs, when
+ * - there are fewer than `minCustomers` customers or `minRepeatCustomers`
+ *   repeat customers;
+ * - no model beats the naive baseline (each customer's past rate) in the
+ *   backtest;
+ * - no candidate's final fit is identifiable: a parameter ran to the edge of
+ *   the search box, or the Hessian is not positive definite (no standard
+ *   errors: the data do not pin the parameters down). The candidates are
+ *   tried in the backtest's order of preference.
+ * The historic columns and RFM segments are always filled; predictions are
+ * null when there is no fit. Degenerate data never produce NaN, Infinity, a
+ * negative prediction or an exception; invalid options (unknown time zone,
+ * invalid asOf, negative horizon …) are programming errors and throw a
+ * RangeError.
+ *
+ * When Gamma-Gamma is refused (too few repeat customers with positive spend,
+ * q ≤ 1, not identifiable) the expected order value falls back to the
+ * customer's own historic average per purchase day (never below 0), and
+ * `expectedAverageValueSource` says so.
  */
 
 import type { BgNbdParams } from "./bgnbd.ts";
-import { fitBgNbd, type BgNbdFit } from "./bgnbd-fit.ts";
-import { scoreCustomers, UNITS_PER_MONTH } from "./clv.ts";
+import { DEFAULT_BACKTEST_MAX_CUSTOMERS, DEFAULT_DRAWS, drawsFor, runBacktest, type BacktestResult } from "./backtest.ts";
+import { expectedPurchasesOverWithModel, scoreCustomersWithModel, UNITS_PER_MONTH } from "./clv.ts";
+import type { CountModelFitResult, WarmStart } from "./count-model-fit.ts";
 import { CustomerResults, type CustomerColumns } from "./customer-results.ts";
 import { gammaGammaExpectedAverageValue, type GammaGammaFit } from "./gamma-gamma.ts";
 import { fitGammaGamma } from "./gamma-gamma-fit.ts";
+import { chooseModel, type ModelChoice, type ModelRequest } from "./model-choice.ts";
+import { COUNTING_MODELS, fitModel, isModelName, MODEL_LABELS, MODEL_NAMES, paramsVector, type ModelName } from "./models.ts";
+import { parameterDraws } from "./parameter-draws.ts";
+import { expandToRows, groupRows, patternRows } from "./patterns.ts";
+import { predictivePurchases } from "./predictive.ts";
 import { rfmScores } from "./rfm.ts";
 import { summarizeTransactions, type CustomerSummary, type Period } from "./summary.ts";
 import type { KeyedTransactionColumns, TransactionColumns } from "./transactions.ts";
 
 export interface AnalyzeShopOptions {
-  /** Calibration end: transactions after it are excluded. Default: now. */
+  /** Calibration end: transactions after it are excluded from the fit. Default: now. */
   asOf?: Date;
+  /**
+   * End of a holdout after asOf (model checks, the CLI): transactions in (asOf, holdoutEnd] are counted per
+   * customer and compared with the predictions (`holdout`, holdout columns). Default: every transaction after asOf.
+   */
+  holdoutEnd?: Date;
   /** IANA zone of the shop: purchases are calendar days there. Default "UTC". */
   timeZone?: string;
   /** Model time unit. Default "week". */
@@ -43,7 +60,7 @@ export interface AnalyzeShopOptions {
   horizonMonths?: number;
   /** Monthly discount rate of the CLV. Default 0.01. */
   monthlyDiscountRate?: number;
-  /** L2 penalty of both fits (see BgNbdFitOptions.penalizer). Default 0. */
+  /** L2 penalty of every fit (see CountModelFitOptions.penalizer). Default 0. */
   penalizer?: number;
   /** Override of the model units per month (default: 4.345 weeks = 30.415 days). */
   unitsPerMonth?: number;
@@ -51,6 +68,14 @@ export interface AnalyzeShopOptions {
   minCustomers?: number;
   /** Fewer repeat customers (x > 0) than this: insufficient_data. Default 2. */
   minRepeatCustomers?: number;
+  /** "auto" (default): the model the backtest chooses; or one model, backtested all the same. */
+  model?: ModelRequest;
+  /** Run the backtest (default true). Without it "auto" means BG/NBD and nothing checks the predictions. */
+  backtest?: boolean;
+  /** Above this many customers the backtest runs on a systematic sample. Default 250,000. */
+  backtestMaxCustomers?: number;
+  /** Parameter draws for the intervals (when the parameters are uncertain). Default 32. */
+  intervalDraws?: number;
 }
 
 export interface BgNbdResult {
@@ -59,6 +84,19 @@ export interface BgNbdResult {
   converged: boolean;
   iterations: number;
   stdErrors?: BgNbdParams;
+}
+
+/** The final fit of the chosen model on all the data. */
+export interface ModelFitSummary {
+  model: ModelName;
+  label: string;
+  params: Record<string, number>;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  stdErrors?: Record<string, number>;
+  hessianPositiveDefinite: boolean;
+  boundaryParameters: string[];
 }
 
 export interface ShopAnalysisCounts {
@@ -73,9 +111,36 @@ export interface ShopAnalysisCounts {
   repeatCustomers: number;
 }
 
+/** How the per-customer intervals were made. */
+export interface IntervalMethod {
+  /** 0.8: from the 10th to the 90th percentile. */
+  level: number;
+  lowerProbability: number;
+  upperProbability: number;
+  /** Parameter draws from the fit's asymptotic normal (1: the estimate alone, uncertainty negligible or unknown). */
+  draws: number;
+  description: string;
+}
+
+/** The chosen model's predictions over the holdout after asOf, against what happened. */
+export interface HoldoutScores {
+  /** Holdout length in model periods. */
+  length: number;
+  customers: number;
+  predictedPurchases: number;
+  actualPurchases: number;
+  rmse: number;
+  meanLogScore: number;
+  coverage: number;
+  expectedCoverage: number;
+  pitCoverage: number;
+}
+
 export interface ShopAnalysis {
   status: "fitted" | "insufficient_data";
   reason?: string;
+  /** With insufficient_data: what the shop needs, in plain words. */
+  needs?: string;
   asOf: string;
   timeZone: string;
   period: Period;
@@ -83,38 +148,107 @@ export interface ShopAnalysis {
   monthlyDiscountRate: number;
   unitsPerMonth: number;
   counts: ShopAnalysisCounts;
+  /** The model behind the predictions; null without predictions. */
+  model: ModelName | null;
+  /** Its fit on all the data. */
+  fit?: ModelFitSummary;
+  /** The backtest per model and cut-off, the choice and why; null when the data stopped before the backtest. */
+  modelChoice: ModelChoice | null;
+  /** The BG/NBD fit on all the data (the reference model), whichever model was chosen. */
   bgnbd?: BgNbdResult;
   gammaGamma?: GammaGammaFit;
   /** Where expectedAverageValue comes from; null when there are no predictions. */
   expectedAverageValueSource: "gamma-gamma" | "historic-average" | null;
+  intervals: IntervalMethod | null;
+  /** With transactions after asOf and a fit: the chosen model on that holdout. */
+  holdout: HoldoutScores | null;
   warnings: string[];
   customers: CustomerResults;
   /** The calibration summary (with holdout columns when transactions after asOf exist). */
   summary: CustomerSummary;
 }
 
+const INTERVAL_DESCRIPTION =
+  "10th to 90th percentile of each customer's predictive distribution of purchases, P(Y = n | history), mixed over parameter draws from the fit's asymptotic normal (Halton points, antithetic pairs); values are those purchases at the expected order value, discounted like the point prediction";
+
+/** Rule of thumb for the message: fits of these models usually pin their parameters down from about this many repeat customers. */
+const REPEAT_CUSTOMERS_RULE_OF_THUMB = 50;
+
 function requireNonNegativeInteger(name: string, value: number): void {
   if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
 }
 
-/** Replaces non-finite entries by 0 and returns how many there were (a guard: none are expected). */
-function zeroNonFinite(values: Float64Array): number {
+/** Replaces non-finite and negative entries by 0 and returns how many there were (a guard: none are expected). */
+function zeroNonFiniteOrNegative(values: Float64Array): number {
   let replaced = 0;
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
+    if (!(values[i] >= 0) || !Number.isFinite(values[i])) {
+      if (!(values[i] > -1e-12 && values[i] <= 0)) replaced++;
       values[i] = 0;
-      replaced++;
     }
   }
   return replaced;
 }
 
-export function analyzeShop(
-  transactions: TransactionColumns | KeyedTransactionColumns,
-  options: AnalyzeShopOptions = {},
-): ShopAnalysis {
+function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return values.length > 0 ? sum / values.length : 0;
+}
+
+function needsText(repeatCustomers: number): string {
+  return repeatCustomers < REPEAT_CUSTOMERS_RULE_OF_THUMB
+    ? `about ${REPEAT_CUSTOMERS_RULE_OF_THUMB - repeatCustomers} more repeat customers (customers who buy on a second day), or a longer history`
+    : "a longer purchase history (more repeat purchases per customer), so that purchase and dropout rates can be told apart";
+}
+
+function summarizeFit(model: ModelName, fit: CountModelFitResult): ModelFitSummary {
+  return {
+    model,
+    label: MODEL_LABELS[model],
+    params: fit.params,
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    ...(fit.stdErrors ? { stdErrors: fit.stdErrors } : {}),
+    hessianPositiveDefinite: fit.hessianPositiveDefinite,
+    boundaryParameters: fit.boundaryParameters,
+  };
+}
+
+/** Why a final fit cannot carry predictions, or null when it can. */
+function unidentifiable(model: ModelName, fit: CountModelFitResult): string | null {
+  if (!Number.isFinite(fit.logLikelihood)) return `the ${MODEL_LABELS[model]} fit found no finite log-likelihood`;
+  if (fit.atBoundary) {
+    return `the ${MODEL_LABELS[model]} parameters are not identifiable from this data (${fit.boundaryParameters.join(", ")} ran to the edge of the parameter range)`;
+  }
+  if (!fit.hessianPositiveDefinite) {
+    return `the ${MODEL_LABELS[model]} fit is not pinned down by this data (its Hessian is not positive definite: no standard errors)`;
+  }
+  return null;
+}
+
+function bgParams(params: Record<string, number>): BgNbdParams {
+  return { r: params.r, alpha: params.alpha, a: params.a, b: params.b };
+}
+
+function bgnbdResult(fit: CountModelFitResult): BgNbdResult {
+  return {
+    params: bgParams(fit.params),
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    ...(fit.stdErrors ? { stdErrors: bgParams(fit.stdErrors) } : {}),
+  };
+}
+
+export function analyzeShop(transactions: TransactionColumns | KeyedTransactionColumns, options: AnalyzeShopOptions = {}): ShopAnalysis {
   const asOf = options.asOf ?? new Date();
   if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime())) throw new RangeError("asOf must be a valid Date");
+  const holdoutEnd = options.holdoutEnd;
+  if (holdoutEnd !== undefined && (!(holdoutEnd instanceof Date) || Number.isNaN(holdoutEnd.getTime()))) {
+    throw new RangeError("holdoutEnd must be a valid Date");
+  }
   const timeZone = options.timeZone ?? "UTC";
   const period = options.period ?? "week";
   const horizonMonths = options.horizonMonths ?? 12;
@@ -123,23 +257,34 @@ export function analyzeShop(
   const unitsPerMonth = options.unitsPerMonth ?? UNITS_PER_MONTH[period];
   const minCustomers = options.minCustomers ?? 10;
   const minRepeatCustomers = options.minRepeatCustomers ?? 2;
+  const requested: ModelRequest = options.model ?? "auto";
+  const withBacktest = options.backtest ?? true;
+  const intervalDraws = options.intervalDraws ?? DEFAULT_DRAWS;
   requireNonNegativeInteger("horizonMonths", horizonMonths);
   requireNonNegativeInteger("minCustomers", minCustomers);
   requireNonNegativeInteger("minRepeatCustomers", minRepeatCustomers);
+  requireNonNegativeInteger("intervalDraws", intervalDraws);
   if (!(monthlyDiscountRate > -1 && Number.isFinite(monthlyDiscountRate))) {
     throw new RangeError(`monthlyDiscountRate must be a finite number > −1, got ${monthlyDiscountRate}`);
   }
   if (!(penalizer >= 0 && Number.isFinite(penalizer))) throw new RangeError(`penalizer must be ≥ 0, got ${penalizer}`);
+  if (requested !== "auto" && !isModelName(requested)) throw new RangeError(`model must be "auto" or one of ${MODEL_NAMES.join(", ")}`);
 
   // Everything after asOf lands in the holdout columns of the summary and is not used for the fit.
-  const summary = summarizeTransactions(transactions, { calibrationEndMs: asOf.getTime(), timeZone, period });
+  const summary = summarizeTransactions(transactions, {
+    calibrationEndMs: asOf.getTime(),
+    timeZone,
+    period,
+    holdoutEndMs: holdoutEnd?.getTime(),
+    keepPurchaseDays: withBacktest,
+  });
   const n = summary.count;
   let repeatCustomers = 0;
   for (let i = 0; i < n; i++) if (summary.frequency[i] > 0) repeatCustomers++;
   const counts: ShopAnalysisCounts = {
     transactions: summary.counts.transactions,
     used: summary.counts.calibrationTransactions,
-    afterAsOf: summary.counts.holdoutTransactions,
+    afterAsOf: summary.counts.holdoutTransactions + summary.counts.afterHoldoutTransactions,
     invalid: summary.counts.invalidTransactions,
     customers: n,
     repeatCustomers,
@@ -148,6 +293,7 @@ export function analyzeShop(
   if (counts.afterAsOf > 0) warnings.push(`${counts.afterAsOf} transactions after asOf were excluded`);
   if (counts.invalid > 0) warnings.push(`${counts.invalid} transactions with a non-finite time or amount were excluded`);
 
+  const hasHoldout = summary.holdoutLength > 0;
   const daysSinceLastPurchase = new Int32Array(n);
   for (let i = 0; i < n; i++) daysSinceLastPurchase[i] = summary.calibrationEndDay - summary.lastPurchaseDay[i];
   const rfm = rfmScores({ daysSinceLastPurchase, orders: summary.orders, totalSpend: summary.totalSpend });
@@ -164,6 +310,14 @@ export function analyzeShop(
     probabilityAlive: null,
     expectedAverageValue: null,
     predictedClv: null,
+    purchasesLow: null,
+    purchasesHigh: null,
+    valueLow: null,
+    valueHigh: null,
+    holdoutExpected: null,
+    holdoutActual: hasHoldout ? summary.holdoutPurchases : null,
+    holdoutLow: null,
+    holdoutHigh: null,
     ...rfm,
   };
   const base = {
@@ -177,52 +331,123 @@ export function analyzeShop(
     warnings,
     summary,
   };
-  const insufficient = (reason: string, bgnbd?: BgNbdResult): ShopAnalysis => ({
+  let modelChoice: ModelChoice | null = null;
+  let bgnbd: BgNbdResult | undefined;
+  const insufficient = (reason: string, needs?: string, fit?: ModelFitSummary): ShopAnalysis => ({
     status: "insufficient_data",
     reason,
+    ...(needs ? { needs } : {}),
     ...base,
+    model: null,
+    ...(fit ? { fit } : {}),
+    modelChoice,
     bgnbd,
     expectedAverageValueSource: null,
+    intervals: null,
+    holdout: null,
     customers: new CustomerResults(columns),
   });
 
   if (n < minCustomers) {
-    return insufficient(`${n} customer${n === 1 ? "" : "s"} with purchases up to asOf; at least ${minCustomers} are needed to fit the model`);
+    return insufficient(
+      `${n} customer${n === 1 ? "" : "s"} with purchases up to asOf; at least ${minCustomers} are needed to fit the model`,
+      `at least ${minCustomers - n} more customers`,
+    );
   }
   if (repeatCustomers < minRepeatCustomers) {
     return insufficient(
       `${repeatCustomers} repeat customer${repeatCustomers === 1 ? "" : "s"} (a purchase on a second day); at least ${minRepeatCustomers} are needed to fit the model`,
+      needsText(repeatCustomers),
     );
   }
 
-  let fit: BgNbdFit;
+  // Backtest and choice.
+  const models: readonly ModelName[] = requested === "auto" ? MODEL_NAMES : [requested];
+  const horizonDays = horizonMonths * unitsPerMonth * summary.daysPerPeriod;
+  let backtest: BacktestResult | null = null;
+  if (withBacktest) {
+    backtest = runBacktest(summary, {
+      models,
+      horizonDays: Math.max(horizonDays, 1),
+      minCustomers,
+      minRepeatCustomers,
+      penalizer,
+      maxCustomers: options.backtestMaxCustomers ?? DEFAULT_BACKTEST_MAX_CUSTOMERS,
+      drawCount: intervalDraws,
+    });
+  } else {
+    backtest = {
+      status: "not_run",
+      reason: "the backtest was switched off",
+      holdoutDays: 0,
+      sampledCustomers: 0,
+      totalCustomers: n,
+      cutoffs: [],
+      comparisons: [],
+      warmStarts: {},
+    };
+  }
+  modelChoice = chooseModel(backtest, requested, models);
+  const warmStarts: Partial<Record<ModelName, WarmStart>> = backtest.warmStarts;
+
+  // Every fit and score below works on the distinct (x, t_x, T), grouped once.
+  const patterns = groupRows([summary.frequency, summary.recency, summary.T]);
+  const weighted = patternRows(patterns);
+
+  // BG/NBD on all the data: the reference fit (`bgnbd`), and the final fit when it is the choice.
+  let bgFit: CountModelFitResult | null = null;
   try {
-    fit = fitBgNbd(summary, { penalizer });
+    bgFit = fitModel(COUNTING_MODELS.bgnbd, weighted, { penalizer, groupPatterns: false, warmStart: warmStarts.bgnbd });
+    bgnbd = bgnbdResult(bgFit);
   } catch (error) {
-    return insufficient(`BG/NBD fit failed: ${error instanceof Error ? error.message : String(error)}`);
+    warnings.push(`BG/NBD fit failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const bgnbd: BgNbdResult = {
-    params: fit.params,
-    logLikelihood: fit.logLikelihood,
-    converged: fit.converged,
-    iterations: fit.iterations,
-    ...(fit.stdErrors ? { stdErrors: fit.stdErrors } : {}),
-  };
-  const onlyDropoutAtBoundary = fit.boundaryParameters.every((name) => name === "a" || name === "b");
-  if (!Number.isFinite(fit.logLikelihood) || !onlyDropoutAtBoundary) {
-    return insufficient(
-      `the BG/NBD parameters are not identifiable from this data (${fit.boundaryParameters.join(", ")} ran to the edge of the parameter range: purchase rates look the same for every customer); more customers or a penalizer > 0 are needed`,
-      bgnbd,
-    );
+
+  if (modelChoice.status === "baseline_not_beaten") {
+    return insufficient(modelChoice.reason, needsText(repeatCustomers));
   }
-  if (fit.atBoundary) {
-    const { a, b } = fit.params;
-    warnings.push(
-      `BG/NBD: a and b are very large (a = ${a.toPrecision(3)}, b = ${b.toPrecision(3)}): the data cannot tell dropout probabilities apart, so all customers share p = a/(a+b) = ${(a / (a + b)).toPrecision(3)}; predictions use that limit`,
-    );
-  } else if (!fit.converged) {
-    warnings.push("the BG/NBD fit stopped before its convergence test passed");
+  if (modelChoice.status === "not_run") warnings.push(modelChoice.reason);
+
+  // The final fit: the first candidate whose fit on all the data is identifiable.
+  let chosen: ModelName | null = null;
+  let finalFit: CountModelFitResult | null = null;
+  const refusals: string[] = [];
+  let lastSummary: ModelFitSummary | undefined;
+  for (const name of modelChoice.ranking) {
+    const averages = modelChoice.averages[name];
+    if (modelChoice.baseline && averages && !(averages.rmse < modelChoice.baseline.rmse)) {
+      refusals.push(`${MODEL_LABELS[name]} did not beat the naive baseline in the backtest`);
+      continue;
+    }
+    let fit: CountModelFitResult;
+    try {
+      fit =
+        name === "bgnbd" && bgFit
+          ? bgFit
+          : fitModel(COUNTING_MODELS[name], weighted, { penalizer, groupPatterns: false, warmStart: warmStarts[name] });
+    } catch (error) {
+      refusals.push(`${MODEL_LABELS[name]} fit failed: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    lastSummary = summarizeFit(name, fit);
+    const problem = unidentifiable(name, fit);
+    if (problem) {
+      refusals.push(problem);
+      continue;
+    }
+    chosen = name;
+    finalFit = fit;
+    break;
   }
+  if (!chosen || !finalFit) {
+    return insufficient(`${refusals.join("; ")}: the data cannot support confident predictions`, needsText(repeatCustomers), lastSummary);
+  }
+  if (chosen !== modelChoice.ranking[0]) {
+    warnings.push(`${refusals.join("; ")}; ${MODEL_LABELS[chosen]}, the next model in the backtest's order, is used instead`);
+  }
+  if (!finalFit.converged) warnings.push(`the ${MODEL_LABELS[chosen]} fit stopped before its convergence test passed`);
+  const model = COUNTING_MODELS[chosen];
+  const p = paramsVector(model, finalFit.params);
 
   const gammaGamma = fitGammaGamma({ frequency: summary.frequency, monetary: summary.monetary }, { penalizer });
   const expectedAverageValue = new Float64Array(n);
@@ -238,27 +463,92 @@ export function analyzeShop(
     for (let i = 0; i < n; i++) expectedAverageValue[i] = Math.max(0, summary.totalSpend[i] / summary.orders[i]);
   }
 
-  const scores = scoreCustomers(fit.params, summary, { horizonMonths, monthlyDiscountRate, unitsPerMonth });
+  const patternScores = scoreCustomersWithModel(model, p, weighted, { horizonMonths, monthlyDiscountRate, unitsPerMonth });
+  const scores = {
+    probabilityAlive: expandToRows(patternScores.probabilityAlive, patterns.patternOfRow),
+    expectedPurchases: expandToRows(patternScores.expectedPurchases, patterns.patternOfRow),
+    discountedPurchases: expandToRows(patternScores.discountedPurchases, patterns.patternOfRow),
+  };
   const predictedClv = new Float64Array(n);
   for (let i = 0; i < n; i++) predictedClv[i] = expectedAverageValue[i] * scores.discountedPurchases[i];
 
+  // Intervals over the horizon: the purchase percentiles, valued like the point prediction.
+  const draws = parameterDraws(p, finalFit.covariance, drawsFor(finalFit.covariance, intervalDraws));
+  const horizon = horizonMonths * unitsPerMonth;
+  const purchasesInterval = predictivePurchases(model, summary, { t: horizon, draws, patterns });
+  const valueLow = new Float64Array(n);
+  const valueHigh = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const perPurchase = scores.expectedPurchases[i] > 0 ? predictedClv[i] / scores.expectedPurchases[i] : 0;
+    valueLow[i] = purchasesInterval.low[i] * perPurchase;
+    valueHigh[i] = purchasesInterval.high[i] * perPurchase;
+  }
+
+  let holdout: HoldoutScores | null = null;
+  if (hasHoldout) {
+    const t = summary.holdoutLength;
+    const holdoutExpected = expandToRows(expectedPurchasesOverWithModel(model, p, weighted, t), patterns.patternOfRow);
+    const holdoutPredictive = predictivePurchases(model, summary, { t, draws, actual: summary.holdoutPurchases, patterns });
+    let squared = 0;
+    let predicted = 0;
+    let actual = 0;
+    for (let i = 0; i < n; i++) {
+      const error = holdoutExpected[i] - summary.holdoutPurchases[i];
+      squared += error * error;
+      predicted += holdoutExpected[i];
+      actual += summary.holdoutPurchases[i];
+    }
+    zeroNonFiniteOrNegative(holdoutExpected);
+    columns.holdoutExpected = holdoutExpected;
+    columns.holdoutLow = holdoutPredictive.low;
+    columns.holdoutHigh = holdoutPredictive.high;
+    holdout = {
+      length: t,
+      customers: n,
+      predictedPurchases: predicted,
+      actualPurchases: actual,
+      rmse: Math.sqrt(squared / n),
+      meanLogScore: mean(holdoutPredictive.logScore!),
+      coverage: mean(holdoutPredictive.inInterval!),
+      expectedCoverage: mean(holdoutPredictive.intervalProbability!),
+      pitCoverage: mean(holdoutPredictive.pitCoverage!),
+    };
+  }
+
   const replaced =
-    zeroNonFinite(scores.expectedPurchases) +
-    zeroNonFinite(scores.probabilityAlive) +
-    zeroNonFinite(expectedAverageValue) +
-    zeroNonFinite(predictedClv);
-  if (replaced > 0) warnings.push(`${replaced} non-finite predictions were set to 0`);
+    zeroNonFiniteOrNegative(scores.expectedPurchases) +
+    zeroNonFiniteOrNegative(scores.probabilityAlive) +
+    zeroNonFiniteOrNegative(expectedAverageValue) +
+    zeroNonFiniteOrNegative(predictedClv) +
+    zeroNonFiniteOrNegative(valueLow) +
+    zeroNonFiniteOrNegative(valueHigh);
+  if (replaced > 0) warnings.push(`${replaced} non-finite or negative predictions were set to 0`);
 
   columns.expectedPurchases = scores.expectedPurchases;
   columns.probabilityAlive = scores.probabilityAlive;
   columns.expectedAverageValue = expectedAverageValue;
   columns.predictedClv = predictedClv;
+  columns.purchasesLow = purchasesInterval.low;
+  columns.purchasesHigh = purchasesInterval.high;
+  columns.valueLow = valueLow;
+  columns.valueHigh = valueHigh;
   return {
     status: "fitted",
     ...base,
+    model: chosen,
+    fit: summarizeFit(chosen, finalFit),
+    modelChoice,
     bgnbd,
     gammaGamma,
     expectedAverageValueSource,
+    intervals: {
+      level: 0.8,
+      lowerProbability: 0.1,
+      upperProbability: 0.9,
+      draws: draws.length,
+      description: INTERVAL_DESCRIPTION,
+    },
+    holdout,
     customers: new CustomerResults(columns),
   };
 }

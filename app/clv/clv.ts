@@ -11,7 +11,8 @@
  * and a few multiplications.
  */
 
-import { bgnbdAliveExpectation, bgnbdProbabilityAlive, type BgNbdParams } from "./bgnbd.ts";
+import type { BgNbdParams } from "./bgnbd.ts";
+import { BGNBD_MODEL, paramsVector, type CountingModel } from "./models.ts";
 import { groupRows } from "./patterns.ts";
 import type { Period } from "./summary.ts";
 
@@ -65,9 +66,35 @@ function checkValueOptions(options: ValueOptions): Required<ValueOptions> {
 
 /**
  * Scores every customer: P(alive), expected purchases over the horizon, and
- * the discounted expected purchases that CLV multiplies by m̂.
+ * the discounted expected purchases that CLV multiplies by m̂ (BG/NBD).
  */
 export function scoreCustomers(params: BgNbdParams, history: CustomerHistory, options: ValueOptions = {}): CustomerScores {
+  return scoreCustomersWithModel(BGNBD_MODEL, paramsVector(BGNBD_MODEL, params), history, options);
+}
+
+/** P(alive) of every customer; computed once per distinct (x, t_x, T) when the model's P(alive) is costly (Pareto/NBD). */
+export function probabilityAliveOf(model: CountingModel, p: ArrayLike<number>, history: CustomerHistory): Float64Array {
+  const n = history.frequency.length;
+  const alive = new Float64Array(n);
+  if (model.name !== "paretonbd") {
+    for (let i = 0; i < n; i++) alive[i] = model.probabilityAlive(p, history.frequency[i], history.recency[i], history.T[i]);
+    return alive;
+  }
+  const patterns = groupRows([history.frequency, history.recency, history.T]);
+  const [x, tx, T] = patterns.values as [Float64Array, Float64Array, Float64Array];
+  const patternAlive = new Float64Array(patterns.count);
+  for (let k = 0; k < patterns.count; k++) patternAlive[k] = model.probabilityAlive(p, x[k], tx[k], T[k]);
+  for (let i = 0; i < n; i++) alive[i] = patternAlive[patterns.patternOfRow[i]];
+  return alive;
+}
+
+/** Any model: P(alive), expected purchases over the horizon and discounted expected purchases (see scoreCustomers). */
+export function scoreCustomersWithModel(
+  model: CountingModel,
+  p: ArrayLike<number>,
+  history: CustomerHistory,
+  options: ValueOptions = {},
+): CustomerScores {
   const { horizonMonths, monthlyDiscountRate, unitsPerMonth } = checkValueOptions(options);
   const n = history.frequency.length;
   const pairs = groupRows([history.frequency, history.T]);
@@ -77,43 +104,49 @@ export function scoreCustomers(params: BgNbdParams, history: CustomerHistory, op
   const discountFactors = new Float64Array(horizonMonths + 1);
   for (let k = 1; k <= horizonMonths; k++) discountFactors[k] = Math.pow(1 + monthlyDiscountRate, -k);
 
-  for (let p = 0; p < pairs.count; p++) {
+  for (let q = 0; q < pairs.count; q++) {
     let previous = 0;
     let discounted = 0;
     for (let k = 1; k <= horizonMonths; k++) {
-      const current = bgnbdAliveExpectation(params, pairX[p], pairT[p], k * unitsPerMonth);
+      const current = model.aliveExpectation(p, pairX[q], pairT[q], k * unitsPerMonth);
       discounted += (current - previous) * discountFactors[k];
       previous = current;
     }
-    pairHorizon[p] = previous;
-    pairDiscounted[p] = discounted;
+    pairHorizon[q] = previous;
+    pairDiscounted[q] = discounted;
   }
 
-  const probabilityAlive = new Float64Array(n);
+  const probabilityAlive = probabilityAliveOf(model, p, history);
   const expectedPurchases = new Float64Array(n);
   const discountedPurchases = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const alive = bgnbdProbabilityAlive(params, history.frequency[i], history.recency[i], history.T[i]);
     const pair = pairs.patternOfRow[i];
-    probabilityAlive[i] = alive;
-    expectedPurchases[i] = alive * pairHorizon[pair];
-    discountedPurchases[i] = alive * pairDiscounted[pair];
+    expectedPurchases[i] = probabilityAlive[i] * pairHorizon[pair];
+    discountedPurchases[i] = probabilityAlive[i] * pairDiscounted[pair];
   }
   return { probabilityAlive, expectedPurchases, discountedPurchases };
 }
 
 /** Expected purchases of every customer over an arbitrary horizon t (model units), e.g. a holdout period. */
 export function expectedPurchasesOver(params: BgNbdParams, history: CustomerHistory, t: number): Float64Array {
+  return expectedPurchasesOverWithModel(BGNBD_MODEL, paramsVector(BGNBD_MODEL, params), history, t);
+}
+
+/** Any model: E[Y(t) | x, t_x, T] of every customer. */
+export function expectedPurchasesOverWithModel(
+  model: CountingModel,
+  p: ArrayLike<number>,
+  history: CustomerHistory,
+  t: number,
+): Float64Array {
   const n = history.frequency.length;
   const pairs = groupRows([history.frequency, history.T]);
   const [pairX, pairT] = pairs.values as [Float64Array, Float64Array];
   const pairValue = new Float64Array(pairs.count);
-  for (let p = 0; p < pairs.count; p++) pairValue[p] = bgnbdAliveExpectation(params, pairX[p], pairT[p], t);
+  for (let q = 0; q < pairs.count; q++) pairValue[q] = model.aliveExpectation(p, pairX[q], pairT[q], t);
+  const alive = probabilityAliveOf(model, p, history);
   const expected = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    expected[i] =
-      bgnbdProbabilityAlive(params, history.frequency[i], history.recency[i], history.T[i]) * pairValue[pairs.patternOfRow[i]];
-  }
+  for (let i = 0; i < n; i++) expected[i] = alive[i] * pairValue[pairs.patternOfRow[i]];
   return expected;
 }
 

@@ -27,6 +27,19 @@ export interface CustomerResult {
   expectedAverageValue: number | null;
   /** Discounted value of the expected purchases over the horizon; null when the model was not fitted. */
   predictedClv: number | null;
+  /** 10th and 90th percentile of the purchases over the horizon (parameter uncertainty included); null when not fitted. */
+  purchasesLow: number | null;
+  purchasesHigh: number | null;
+  /** The purchase percentiles valued like predictedClv (expected order value, discounting); null when not fitted. */
+  valueLow: number | null;
+  valueHigh: number | null;
+  /** Expected purchases over the holdout after asOf; null without a holdout or a fit. */
+  holdoutExpected: number | null;
+  /** Purchase days observed in the holdout; null without a holdout. */
+  holdoutActual: number | null;
+  /** 10th and 90th percentile of the holdout purchases; null without a holdout or a fit. */
+  holdoutLow: number | null;
+  holdoutHigh: number | null;
   segment: SegmentName;
   recencyScore: number;
   frequencyScore: number;
@@ -46,6 +59,14 @@ export interface CustomerColumns {
   probabilityAlive: Float64Array | null;
   expectedAverageValue: Float64Array | null;
   predictedClv: Float64Array | null;
+  purchasesLow: Int32Array | null;
+  purchasesHigh: Int32Array | null;
+  valueLow: Float64Array | null;
+  valueHigh: Float64Array | null;
+  holdoutExpected: Float64Array | null;
+  holdoutActual: Int32Array | null;
+  holdoutLow: Int32Array | null;
+  holdoutHigh: Int32Array | null;
   recencyScore: Uint8Array;
   frequencyScore: Uint8Array;
   monetaryScore: Uint8Array;
@@ -76,6 +97,14 @@ export class CustomerResults implements Iterable<CustomerResult> {
       probabilityAlive: c.probabilityAlive ? c.probabilityAlive[index] : null,
       expectedAverageValue: c.expectedAverageValue ? c.expectedAverageValue[index] : null,
       predictedClv: c.predictedClv ? c.predictedClv[index] : null,
+      purchasesLow: c.purchasesLow ? c.purchasesLow[index] : null,
+      purchasesHigh: c.purchasesHigh ? c.purchasesHigh[index] : null,
+      valueLow: c.valueLow ? c.valueLow[index] : null,
+      valueHigh: c.valueHigh ? c.valueHigh[index] : null,
+      holdoutExpected: c.holdoutExpected ? c.holdoutExpected[index] : null,
+      holdoutActual: c.holdoutActual ? c.holdoutActual[index] : null,
+      holdoutLow: c.holdoutLow ? c.holdoutLow[index] : null,
+      holdoutHigh: c.holdoutHigh ? c.holdoutHigh[index] : null,
       segment: SEGMENT_NAMES[c.segment[index]],
       recencyScore: c.recencyScore[index],
       frequencyScore: c.frequencyScore[index],

@@ -32,22 +32,25 @@ export interface BfgsOptions {
   acceptableGradient?: number;
   /** Start from this inverse Hessian (row-major n×n), e.g. from a fit on a subsample; default identity. */
   initialInverseHessian?: Float64Array;
+  /**
+   * Box |x_j| ≤ bound: trial points are projected onto it, a coordinate at the wall whose gradient pushes
+   * outward is held there (left out of the step and of the convergence test). Without it, an estimate running
+   * off to the wall makes the search crawl along it. Default: no box.
+   */
+  bound?: number;
 }
 
 const ARMIJO_C1 = 1e-4;
 const CURVATURE_C2 = 0.9;
 const MAX_LINE_SEARCH_STEPS = 30;
+/** Iterations and relative progress of the running-off test (see minimizeBfgs). */
+const RIDGE_WINDOW = 10;
+const RIDGE_PROGRESS = 1e-6;
 
 function dot(u: Float64Array, v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < u.length; i++) s += u[i] * v[i];
   return s;
-}
-
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
 }
 
 function setIdentity(matrix: Float64Array, n: number, scale: number): void {
@@ -65,8 +68,18 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
   const n = start.length;
   const gradientTolerance = options.gradientTolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 500;
+  const bound = options.bound ?? Infinity;
+  const project = (value: number): number => (value > bound ? bound : value < -bound ? -bound : value);
+  // Coordinates held at the wall: there, and the gradient points outward (−g along +x at +bound).
+  const held = (point: Float64Array, gradient: Float64Array, j: number): boolean =>
+    (point[j] >= bound && gradient[j] < 0) || (point[j] <= -bound && gradient[j] > 0);
+  const freeGradientMax = (point: Float64Array, gradient: Float64Array): number => {
+    let m = 0;
+    for (let j = 0; j < n; j++) if (!held(point, gradient, j)) m = Math.max(m, Math.abs(gradient[j]));
+    return m;
+  };
 
-  const x = Float64Array.from(start);
+  const x = Float64Array.from(start, project);
   const g = new Float64Array(n);
   const direction = new Float64Array(n);
   const trial = new Float64Array(n);
@@ -85,27 +98,45 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
     return { point: x, value, gradient: g, iterations: 0, evaluations, converged: false };
   }
   let iterations = 0;
-  let converged = maxAbs(g) < gradientTolerance;
+  let converged = freeGradientMax(x, g) < gradientTolerance;
   let failuresInARow = 0;
   let stalledIterations = 0;
+  const heldBefore = new Uint8Array(n);
+  // Recent values, for the running-off test below.
+  const history: number[] = [value];
 
   while (!converged && iterations < maxIterations) {
     iterations++;
+    // A coordinate newly held at (or released from) the wall: the curvature learnt so far mixes it in; start afresh.
+    let heldChanged = false;
+    for (let j = 0; j < n; j++) {
+      const now = held(x, g, j) ? 1 : 0;
+      if (now !== heldBefore[j]) heldChanged = true;
+      heldBefore[j] = now;
+    }
+    if (heldChanged) {
+      setIdentity(inverseHessian, n, 1);
+      rescaleOnFirstUpdate = true;
+    }
     for (let i = 0; i < n; i++) {
+      if (held(x, g, i)) {
+        direction[i] = 0;
+        continue;
+      }
       let d = 0;
-      for (let j = 0; j < n; j++) d -= inverseHessian[i * n + j] * g[j];
+      for (let j = 0; j < n; j++) if (!held(x, g, j)) d -= inverseHessian[i * n + j] * g[j];
       direction[i] = d;
     }
     let slope = dot(direction, g);
     if (!(slope < 0)) {
       // Not a descent direction (H lost positive definiteness): restart along −g.
       setIdentity(inverseHessian, n, 1);
-      for (let i = 0; i < n; i++) direction[i] = -g[i];
+      for (let i = 0; i < n; i++) direction[i] = held(x, g, i) ? 0 : -g[i];
       slope = dot(direction, g);
     }
 
     // The predicted decrease is below the objective's rounding noise: no step can be told from noise.
-    if (-slope < 1e-13 * Math.max(1, Math.abs(value)) && maxAbs(g) < (options.acceptableGradient ?? 0)) break;
+    if (-slope < 1e-13 * Math.max(1, Math.abs(value)) && freeGradientMax(x, g) < (options.acceptableGradient ?? 0)) break;
 
     // Weak Wolfe line search by bracketing: lower/upper bound the acceptable step.
     let low = 0;
@@ -114,7 +145,7 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
     let accepted = false;
     let trialValue = NaN;
     for (let k = 0; k < MAX_LINE_SEARCH_STEPS; k++) {
-      for (let i = 0; i < n; i++) trial[i] = x[i] + step * direction[i];
+      for (let i = 0; i < n; i++) trial[i] = project(x[i] + step * direction[i]);
       trialValue = objective(trial, trialGradient);
       evaluations++;
       if (!Number.isFinite(trialValue) || trialValue > value + ARMIJO_C1 * step * slope) {
@@ -130,13 +161,13 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
     }
     // A step that decreased the function but failed the curvature test is still progress.
     if (!accepted && low > 0) {
-      for (let i = 0; i < n; i++) trial[i] = x[i] + low * direction[i];
+      for (let i = 0; i < n; i++) trial[i] = project(x[i] + low * direction[i]);
       trialValue = objective(trial, trialGradient);
       evaluations++;
       accepted = Number.isFinite(trialValue) && trialValue <= value;
     }
     if (!accepted) {
-      if (maxAbs(g) < (options.acceptableGradient ?? 0)) break;
+      if (freeGradientMax(x, g) < (options.acceptableGradient ?? 0)) break;
       failuresInARow++;
       if (failuresInARow >= 2) break;
       setIdentity(inverseHessian, n, 1e-3);
@@ -145,8 +176,9 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
     failuresInARow = 0;
 
     for (let i = 0; i < n; i++) {
-      s[i] = trial[i] - x[i];
-      y[i] = trialGradient[i] - g[i];
+      // Held coordinates stay out of the curvature: the update is of the free subspace.
+      s[i] = heldBefore[i] ? 0 : trial[i] - x[i];
+      y[i] = heldBefore[i] ? 0 : trialGradient[i] - g[i];
     }
     const previousValue = value;
     x.set(trial);
@@ -168,13 +200,22 @@ export function minimizeBfgs(objective: Objective, start: ArrayLike<number>, opt
       const yhy = dot(y, hy);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          inverseHessian[i * n + j] +=
-            (1 + rho * yhy) * rho * s[i] * s[j] - rho * (hy[i] * s[j] + s[i] * hy[j]);
+          inverseHessian[i * n + j] += (1 + rho * yhy) * rho * s[i] * s[j] - rho * (hy[i] * s[j] + s[i] * hy[j]);
         }
       }
     }
 
-    converged = maxAbs(g) < gradientTolerance;
+    converged = freeGradientMax(x, g) < gradientTolerance;
+    // Running off along a ridge towards the wall (e.g. two parameters growing together without bound): the
+    // value creeps to its limit while the steps stay small. Near the wall with almost no progress over the
+    // last iterations, the estimate is as good as at the wall; searching on would only burn evaluations.
+    history.push(value);
+    if (history.length > RIDGE_WINDOW + 1) history.shift();
+    if (Number.isFinite(bound) && history.length > RIDGE_WINDOW) {
+      let nearWall = false;
+      for (let j = 0; j < n; j++) if (Math.abs(x[j]) > bound - 2) nearWall = true;
+      if (nearWall && history[0] - value < RIDGE_PROGRESS * Math.max(1, Math.abs(value))) break;
+    }
     // The value stopped changing in its last digits twice in a row: rounding noise now dominates the gradient.
     if (Math.abs(previousValue - value) <= 1e-14 * Math.max(1, Math.abs(value))) {
       stalledIterations++;

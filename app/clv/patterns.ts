@@ -83,3 +83,20 @@ export function groupRows(columns: ArrayLike<number>[], rowWeights?: ArrayLike<n
   for (let row = 0; row < rowCount; row++) weights[patternOfRow[row]] += rowWeights ? rowWeights[row] : 1;
   return { count, patternOfRow, values, weights };
 }
+
+/** Per-row values from per-pattern values. */
+export function expandToRows(patternValues: Float64Array, patternOfRow: Int32Array): Float64Array {
+  const rows = new Float64Array(patternOfRow.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = patternValues[patternOfRow[i]];
+  return rows;
+}
+
+/** The patterns as weighted rows (x, t_x, T, customer count), the input the model fits and scorers take. */
+export function patternRows(patterns: Patterns): {
+  frequency: Float64Array;
+  recency: Float64Array;
+  T: Float64Array;
+  weights: Float64Array;
+} {
+  return { frequency: patterns.values[0], recency: patterns.values[1], T: patterns.values[2], weights: patterns.weights };
+}

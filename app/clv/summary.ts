@@ -35,6 +35,18 @@ export interface SummaryOptions {
    * holdout purchases; later ones are ignored (and counted). Default: no limit.
    */
   holdoutEndMs?: number;
+  /** Also return every customer's calibration purchase days with their amounts (`purchaseDays`), e.g. for backtests. */
+  keepPurchaseDays?: boolean;
+}
+
+/**
+ * Calibration purchase days per customer row, as compressed rows: the days of row i are
+ * day[offsets[i]] … day[offsets[i+1] − 1], ascending, with the day's total amount.
+ */
+export interface PurchaseDays {
+  offsets: Int32Array;
+  day: Int32Array;
+  amount: Float64Array;
 }
 
 export interface SummaryCounts {
@@ -92,6 +104,8 @@ export interface CustomerSummary {
   holdoutPurchaseWeeks: Int32Array;
   holdoutSpend: Float64Array;
   counts: SummaryCounts;
+  /** With `keepPurchaseDays`: the calibration purchase days of every row. */
+  purchaseDays?: PurchaseDays;
 }
 
 /** The range of a JavaScript Date (±100 million days around 1970); times beyond it are invalid. */
@@ -139,15 +153,12 @@ function orderByCustomerThenDay(
   return ordered;
 }
 
-export function summarizeTransactions(
-  input: TransactionColumns | KeyedTransactionColumns,
-  options: SummaryOptions,
-): CustomerSummary {
+export function summarizeTransactions(input: TransactionColumns | KeyedTransactionColumns, options: SummaryOptions): CustomerSummary {
   const columns = toIndexedColumns(input);
   const timeZone = options.timeZone ?? "UTC";
   const period = options.period ?? "week";
   assertValidTimeZone(timeZone);
-  if (!(period in DAYS_PER_PERIOD)) throw new RangeError(`period must be "day" or "week", got "${String(period)}"`);
+  if (!Object.hasOwn(DAYS_PER_PERIOD, period)) throw new RangeError(`period must be "day" or "week", got "${String(period)}"`);
   const calibrationEndMs = options.calibrationEndMs;
   if (!(Math.abs(calibrationEndMs) <= MAX_TIME_MS)) throw new RangeError("calibrationEndMs must be a valid time in ms");
   const holdoutEndMs = options.holdoutEndMs ?? Infinity;
@@ -217,6 +228,11 @@ export function summarizeTransactions(
   let holdoutTransactions = 0;
   let customersOnlyAfterCalibration = 0;
   let holdoutPurchasesOfNewCustomers = 0;
+  const keepDays = options.keepPurchaseDays === true;
+  const dayOffsets = keepDays ? new Int32Array(customerCount + 1) : null;
+  const dayList = keepDays ? new Int32Array(keptCount) : null;
+  const dayAmounts = keepDays ? new Float64Array(keptCount) : null;
+  let dayCount = 0;
 
   let k = 0;
   while (k < keptCount) {
@@ -241,10 +257,13 @@ export function summarizeTransactions(
           firstDay = day;
           lastDay = day;
           calibrationDays = 1;
+          if (dayList) dayList[dayCount++] = day;
         } else if (day !== lastDay) {
           lastDay = day;
           calibrationDays++;
+          if (dayList) dayList[dayCount++] = day;
         }
+        if (dayAmounts) dayAmounts[dayCount - 1] += amount;
         total += amount;
         if (day !== firstDay) repeat += amount;
       } else {
@@ -267,6 +286,7 @@ export function summarizeTransactions(
       holdoutPurchasesOfNewCustomers += holdoutDays;
       continue;
     }
+    if (dayOffsets) dayOffsets[rows + 1] = dayCount;
     rowCustomer[rows] = customer;
     frequency[rows] = calibrationDays - 1;
     firstPurchaseDay[rows] = firstDay;
@@ -328,5 +348,8 @@ export function summarizeTransactions(
       customersOnlyAfterCalibration,
       holdoutPurchasesOfNewCustomers,
     },
+    ...(dayOffsets && dayList && dayAmounts
+      ? { purchaseDays: { offsets: dayOffsets.slice(0, rows + 1), day: dayList.slice(0, dayCount), amount: dayAmounts.slice(0, dayCount) } }
+      : {}),
   };
 }

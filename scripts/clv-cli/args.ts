@@ -1,6 +1,6 @@
 /** Command-line options of the CLV CLI. */
 
-import type { Period } from "../../app/clv/index.ts";
+import type { ModelRequest, Period } from "../../app/clv/index.ts";
 import type { InputFormat } from "./read-input.ts";
 
 export interface CliOptions {
@@ -8,6 +8,9 @@ export interface CliOptions {
   period: Period;
   /** YYYY-MM-DD, or null for the last date in the file. */
   calibrationEnd: string | null;
+  /** YYYY-MM-DD: last day of the holdout after the calibration end; null for the last date in the file. */
+  holdoutEnd: string | null;
+  model: ModelRequest;
   horizonMonths: number;
   monthlyDiscountRate: number;
   penalizer: number;
@@ -21,13 +24,17 @@ export interface CliOptions {
 
 export const USAGE = `Usage: npm run clv -- <file> [options]
 
-Fits BG/NBD and Gamma-Gamma to a shop's transactions and writes per-customer
-predictions (expected purchases, P(alive), expected order value, CLV, RFM segment).
+Backtests BG/NBD, MBG/NBD and Pareto/NBD on the shop's own history, fits the best (or the
+requested) model and Gamma-Gamma, and writes per-customer predictions (expected purchases,
+P(alive), expected order value, CLV, their 80% intervals, RFM segment).
 
 Options:
+  --model auto|bgnbd|mbgnbd|paretonbd
+                                purchase model (default auto: chosen by the backtest)
   --period day|week             model time unit (default week)
   --calibration-end YYYY-MM-DD  last day used for the fit (default: the last date in the file);
                                 later transactions are used as a holdout check
+  --holdout-end YYYY-MM-DD      last day of that holdout (default: the last date in the file)
   --horizon <months>            CLV horizon in months (default 12)
   --discount <monthly rate>     monthly discount rate (default 0.01)
   --penalizer <λ>               L2 penalty on the log-parameters (default 0)
@@ -52,8 +59,10 @@ export class UsageError extends Error {
 }
 
 const VALUE_FLAGS = new Set([
+  "--model",
   "--period",
   "--calibration-end",
+  "--holdout-end",
   "--horizon",
   "--discount",
   "--penalizer",
@@ -82,6 +91,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     file: "",
     period: "week",
     calibrationEnd: null,
+    holdoutEnd: null,
+    model: "auto",
     horizonMonths: 12,
     monthlyDiscountRate: 0.01,
     penalizer: 0,
@@ -121,6 +132,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--calibration-end":
         options.calibrationEnd = value;
+        break;
+      case "--holdout-end":
+        options.holdoutEnd = value;
+        break;
+      case "--model":
+        options.model = oneOf(flag, value, ["auto", "bgnbd", "mbgnbd", "paretonbd"] as const);
         break;
       case "--horizon": {
         const months = finiteNumber(flag, value);

@@ -6,12 +6,7 @@
  */
 
 import { statSync, writeFileSync } from "node:fs";
-import {
-  analyzeShop,
-  assertValidTimeZone,
-  endOfDayInZone,
-  ZonedDayCalculator,
-} from "../../app/clv/index.ts";
+import { analyzeShop, assertValidTimeZone, endOfDayInZone, ZonedDayCalculator } from "../../app/clv/index.ts";
 import { parseArgs, USAGE, UsageError, type CliOptions } from "./args.ts";
 import { parseCalendarDay } from "./dates.ts";
 import { customersAsCsv, customersAsJson } from "./output.ts";
@@ -71,6 +66,11 @@ export function runClvCli(argv: readonly string[], io: CliIo): number {
     io.stderr.write(`clv: --calibration-end must be a date YYYY-MM-DD; got "${options.calibrationEnd}"\n`);
     return 2;
   }
+  const holdoutDay = options.holdoutEnd === null ? null : parseCalendarDay(options.holdoutEnd);
+  if (options.holdoutEnd !== null && holdoutDay === null) {
+    io.stderr.write(`clv: --holdout-end must be a date YYYY-MM-DD; got "${options.holdoutEnd}"\n`);
+    return 2;
+  }
 
   const input = readInputFile(options, io);
   if (typeof input === "string") {
@@ -98,10 +98,16 @@ export function runClvCli(argv: readonly string[], io: CliIo): number {
     io.stderr.write(`clv: --calibration-end ${options.calibrationEnd} is before the first transaction\n`);
     return 1;
   }
+  if (holdoutDay !== null && holdoutDay <= endDay) {
+    io.stderr.write(`clv: --holdout-end ${options.holdoutEnd} must be after the calibration end\n`);
+    return 2;
+  }
   const analysis = analyzeShop(
     { customerIndex: input.customerIndex, customerKeys: input.customerKeys, timesMs: input.timesMs, amounts: input.amounts },
     {
       asOf: new Date(endOfDayInZone(endDay, options.timeZone)),
+      ...(holdoutDay !== null ? { holdoutEnd: new Date(endOfDayInZone(holdoutDay, options.timeZone)) } : {}),
+      model: options.model,
       timeZone: options.timeZone,
       period: options.period,
       horizonMonths: options.horizonMonths,

@@ -14,6 +14,14 @@ export const OUTPUT_COLUMNS = [
   "p_alive",
   "expected_average_value",
   "predicted_clv",
+  "purchases_low",
+  "purchases_high",
+  "clv_low",
+  "clv_high",
+  "holdout_expected",
+  "holdout_actual",
+  "holdout_low",
+  "holdout_high",
   "segment",
 ] as const;
 
@@ -38,7 +46,7 @@ const ROWS_PER_BLOCK = 10_000;
 export function customersAsCsv(customers: CustomerResults): string {
   const c = customers.columns;
   const blocks: string[] = [csvLine(OUTPUT_COLUMNS)];
-  const optional = (column: Float64Array | null, i: number): string => (column === null ? "" : formatNumber(column[i]));
+  const optional = (column: Float64Array | Int32Array | null, i: number): string => (column === null ? "" : formatNumber(column[i]));
   let rows: string[] = [];
   for (let i = 0; i < customers.count; i++) {
     rows.push(
@@ -53,6 +61,14 @@ export function customersAsCsv(customers: CustomerResults): string {
         optional(c.probabilityAlive, i),
         optional(c.expectedAverageValue, i),
         optional(c.predictedClv, i),
+        optional(c.purchasesLow, i),
+        optional(c.purchasesHigh, i),
+        optional(c.valueLow, i),
+        optional(c.valueHigh, i),
+        optional(c.holdoutExpected, i),
+        optional(c.holdoutActual, i),
+        optional(c.holdoutLow, i),
+        optional(c.holdoutHigh, i),
         csvField(SEGMENT_NAMES[c.segment[i]]),
       ].join(","),
     );
@@ -79,6 +95,14 @@ export function customersAsJson(customers: CustomerResults): string {
       p_alive: rounded(row.probabilityAlive),
       expected_average_value: rounded(row.expectedAverageValue),
       predicted_clv: rounded(row.predictedClv),
+      purchases_low: row.purchasesLow,
+      purchases_high: row.purchasesHigh,
+      clv_low: rounded(row.valueLow),
+      clv_high: rounded(row.valueHigh),
+      holdout_expected: rounded(row.holdoutExpected),
+      holdout_actual: row.holdoutActual,
+      holdout_low: row.holdoutLow,
+      holdout_high: row.holdoutHigh,
       segment: row.segment,
     });
   }

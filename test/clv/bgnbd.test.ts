@@ -139,8 +139,8 @@ describe("BG/NBD predictions (published values)", () => {
     expectClose(bgnbdProbabilityOfPurchases(PUBLISHED_FIXED, 39, 0), 0.5737864, 5e-8);
     expectClose(bgnbdProbabilityOfPurchases(PUBLISHED_FIXED, 2, 10), 1.07869e-7, 1e-12);
     const published = [
-      0.0019995214, 0.0015170236, 0.001163315, 0.0009003148, 0.0007023638, 0.0005517902, 0.0004361913, 0.0003467171,
-      0.0002769613, 0.000222226,
+      0.0019995214, 0.0015170236, 0.001163315, 0.0009003148, 0.0007023638, 0.0005517902, 0.0004361913, 0.0003467171, 0.0002769613,
+      0.000222226,
     ];
     published.forEach((p, k) => expectClose(bgnbdProbabilityOfPurchases(PUBLISHED_FIXED, 30, 11 + k), p, 1e-10, `n=${11 + k}`));
   });
@@ -180,8 +180,7 @@ function aliveExpectationByQuadrature(params: BgNbdParams, x: number, T: number,
   const { r, alpha, a, b } = params;
   const intervals = 20_000;
   const h = 1 / intervals;
-  const g = (p: number): number =>
-    p === 0 ? ((r + x) * t) / (alpha + T) : -Math.expm1(-(r + x) * Math.log1p((p * t) / (alpha + T))) / p;
+  const g = (p: number): number => (p === 0 ? ((r + x) * t) / (alpha + T) : -Math.expm1(-(r + x) * Math.log1p((p * t) / (alpha + T))) / p);
   // ∫ g(p) p^(a−1) (1−p)^(b+x−1) dp = (1/a) ∫ g(u^(1/a)) (1 − u^(1/a))^(b+x−1) du.
   const integrand =
     a < 1.2
@@ -237,7 +236,9 @@ describe("E[Y(t) | alive] numerics", () => {
       const z = t / (params.alpha + T + t);
       const textbook =
         ((params.a + params.b + x - 1) / (params.a - 1)) *
-        (1 - Math.pow((params.alpha + T) / (params.alpha + T + t), params.r + x) * hyp2f1(params.r + x, params.b + x, params.a + params.b + x - 1, z));
+        (1 -
+          Math.pow((params.alpha + T) / (params.alpha + T + t), params.r + x) *
+            hyp2f1(params.r + x, params.b + x, params.a + params.b + x - 1, z));
       expectClose(bgnbdAliveExpectation(params, x, T, t), textbook, 1e-10 * textbook, `x=${x}`);
     }
   });

@@ -45,10 +45,18 @@ function expectFiniteCsv(csv: string): string[][] {
     "p_alive",
     "expected_average_value",
     "predicted_clv",
+    "purchases_low",
+    "purchases_high",
+    "clv_low",
+    "clv_high",
+    "holdout_expected",
+    "holdout_actual",
+    "holdout_low",
+    "holdout_high",
     "segment",
   ]);
   for (const row of rows) {
-    for (let column = 1; column <= 9; column++) {
+    for (let column = 1; column <= 17; column++) {
       const value = row[column];
       if (column >= 6 && value === "") continue;
       expect(Number.isFinite(Number(value)) && value.trim() !== "", `${header[column]} = "${value}" in ${row.join(",")}`).toBe(true);
@@ -66,32 +74,90 @@ describe("clv CLI on the CDNOW sample", () => {
     expect(stdout).toMatch(/cdnow format\): 6,919 rows, 6,919 transactions/);
     expect(stdout).toMatch(/Customers: 2,357 \(946 repeat\)/);
     expect(stdout).toMatch(/log-likelihood -9582\.43, converged/);
-    expect(stdout).toMatch(/\n  r +0\.2426/);
-    expect(stdout).toMatch(/\n  alpha +4\.41\d\d/);
-    expect(stdout).toMatch(/\n  a +0\.7929/);
-    expect(stdout).toMatch(/\n  b +2\.42\d\d/);
+    expect(stdout).toMatch(/\n {2}r +0\.2426/);
+    expect(stdout).toMatch(/\n {2}alpha +4\.41\d\d/);
+    expect(stdout).toMatch(/\n {2}a +0\.7929/);
+    expect(stdout).toMatch(/\n {2}b +2\.42\d\d/);
     expect(stdout).toMatch(/Gamma-Gamma .* log-likelihood -4055\.92/);
-    expect(stdout).toMatch(/\n  p +6\.24\d\d/);
+    expect(stdout).toMatch(/\n {2}p +6\.24\d\d/);
     expect(stdout).toMatch(/frequency–monetary correlation 0\.114/);
     expect(stdout).toMatch(/predicted purchases 1653\.4; actual purchase days 1,882 \(distinct customer-weeks, Monday to Sunday: 1,788\)/);
-    expect(stdout).toMatch(/\n  0 +1,411 +317\.6 +334 /);
+    expect(stdout).toMatch(/\n {2}0 +1,411 +317\.6 +334 /);
     const rows = expectFiniteCsv(readFileSync(out, "utf8"));
     expect(rows).toHaveLength(2357);
     expect(rows[0].slice(0, 4)).toEqual(["1", "3", "74.02", "2"]);
     expect(Number(rows[0][9])).toBeCloseTo(36.27, 2);
+    // The backtest: every model at each of three cut-offs, against the naive baseline, and the choice.
+    expect(stdout).toMatch(/Model: BG\/NBD \(chosen by the backtest\)/);
+    expect(stdout).toMatch(/Backtest: 3 cut-offs, each followed by a holdout of 54 days/);
+    const cutoffBlocks = stdout.split("  calibration to ").slice(1);
+    expect(cutoffBlocks).toHaveLength(3);
+    for (const block of cutoffBlocks) {
+      for (const name of ["baseline", "BG/NBD", "MBG/NBD", "Pareto/NBD"]) expect(block).toContain(`\n    ${name} `);
+    }
+    // Holdout columns and intervals per customer: the holdout purchases add up to the 1,882 purchase days.
+    const holdoutActual = rows.reduce((sum, row) => sum + Number(row[15]), 0);
+    expect(holdoutActual).toBe(1882);
+    for (const row of rows) {
+      expect(Number(row[10])).toBeLessThanOrEqual(Number(row[11]));
+      expect(Number(row[16])).toBeLessThanOrEqual(Number(row[17]));
+    }
+    expect(stdout).toMatch(/per-customer RMSE 1\.6080; .* fractional \(PIT\) coverage 79\.\d% \(nominal 80%\)/);
+  });
+
+  it("fits a requested model and ends the holdout at --holdout-end", () => {
+    const out = join(directory, "cdnow-pareto.csv");
+    const { code, stdout } = run([
+      CDNOW_TRANSACTIONS_PATH,
+      "--model",
+      "paretonbd",
+      "--calibration-end",
+      "1997-09-30",
+      "--holdout-end",
+      "1997-12-31",
+      "--out",
+      out,
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Model: Pareto\/NBD \(requested\)/);
+    expect(stdout).toMatch(/Pareto\/NBD \(time unit: week\) log-likelihood -9594\.98, converged/);
+    expect(stdout).toMatch(/Holdout 1997-10-01 \.\. 1997-12-31 \(13\.14 weeks\)/);
+    // Purchase days from 1997-10-01 to 1997-12-31, counted from the raw file here.
+    const days = new Set<string>();
+    for (const line of readFileSync(CDNOW_TRANSACTIONS_PATH, "utf8").split(/\r?\n/)) {
+      const [, id, date] = line.trim().split(/\s+/);
+      if (date && date >= "19971001" && date <= "19971231") days.add(`${Number(id)} ${date}`);
+    }
+    const rows = expectFiniteCsv(readFileSync(out, "utf8"));
+    expect(rows.reduce((sum, row) => sum + Number(row[15]), 0)).toBe(days.size);
+    expect(stdout).toContain(`actual purchase days ${days.size.toLocaleString("en-US")}`);
   });
 
   it("runs as a process (npx tsx scripts/clv-cli.ts) with JSON on stdout and the report on stderr", () => {
     const result = spawnSync(
       "npx",
-      ["tsx", "scripts/clv-cli.ts", CDNOW_TRANSACTIONS_PATH, "--calibration-end", "1997-09-30", "--format", "json", "--horizon", "6"],
+      [
+        "tsx",
+        "scripts/clv-cli.ts",
+        CDNOW_TRANSACTIONS_PATH,
+        "--calibration-end",
+        "1997-09-30",
+        "--format",
+        "json",
+        "--horizon",
+        "6",
+        "--model",
+        "bgnbd",
+      ],
       { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Predicted CLV over 6 months/);
+    expect(result.stderr).toMatch(/Model: BG\/NBD \(requested\)/);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(2357);
-    expect(rows[0]).toMatchObject({ customer_id: "1", orders: 3, frequency: 2, segment: "Champions" });
+    expect(rows[0]).toMatchObject({ customer_id: "1", orders: 3, frequency: 2, segment: "Champions", holdout_actual: 1 });
+    expect(rows[0].purchases_high as number).toBeGreaterThanOrEqual(rows[0].purchases_low as number);
     for (const row of rows) {
       for (const [key, value] of Object.entries(row)) {
         if (typeof value === "number") expect(Number.isFinite(value), key).toBe(true);
@@ -149,7 +215,17 @@ describe("clv CLI input checks", () => {
   });
 
   it("rejects bad options with the usage text (exit 2)", () => {
-    for (const args of [[], ["x.csv", "--period", "month"], ["x.csv", "--horizon", "1.5"], ["x.csv", "--bogus"], ["x.csv", "--time-zone", "Mars/Base"], ["x.csv", "--calibration-end", "30/09/1997"]]) {
+    for (const args of [
+      [],
+      ["x.csv", "--period", "month"],
+      ["x.csv", "--horizon", "1.5"],
+      ["x.csv", "--bogus"],
+      ["x.csv", "--time-zone", "Mars/Base"],
+      ["x.csv", "--calibration-end", "30/09/1997"],
+      ["x.csv", "--model", "gamma"],
+      ["x.csv", "--holdout-end", "1997-13-01"],
+      [CDNOW_TRANSACTIONS_PATH, "--calibration-end", "1997-09-30", "--holdout-end", "1997-09-30"],
+    ]) {
       const result = run(args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/clv: /);
@@ -185,7 +261,17 @@ describe("clv CLI on degenerate and other inputs", () => {
         "y@example.com,2024-01-03 09:00,20,q",
       ].join("\n"),
     );
-    const { code, stdout } = run([path, "--columns", "email,placed,total", "--time-zone", "America/New_York", "--period", "day", "--calibration-end", "2024-01-10"]);
+    const { code, stdout } = run([
+      path,
+      "--columns",
+      "email,placed,total",
+      "--time-zone",
+      "America/New_York",
+      "--period",
+      "day",
+      "--calibration-end",
+      "2024-01-10",
+    ]);
     expect(code).toBe(0);
     const rows = expectFiniteCsv(stdout);
     expect(rows[0].slice(0, 4)).toEqual(["x@example.com", "1", "25", "0"]);

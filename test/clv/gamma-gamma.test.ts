@@ -3,11 +3,10 @@ import {
   fitGammaGamma,
   gammaGammaCustomerLogLikelihood,
   gammaGammaExpectedAverageValue,
-  SeededRandom,
-  simulateMeanSpend,
   type GammaGammaFit,
   type GammaGammaFitted,
 } from "../../app/clv/index.ts";
+import { SeededRandom, simulateMeanSpend } from "../../testkit/clv/simulate.ts";
 import { expectClose, publishedSummaryColumns } from "./helpers.ts";
 
 let data: ReturnType<typeof publishedSummaryColumns>;

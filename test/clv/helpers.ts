@@ -19,7 +19,9 @@ export interface PublishedSummaryRow {
 }
 
 export function loadPublishedSummary(): PublishedSummaryRow[] {
-  const lines = readFileSync(CDNOW_SUMMARY_PATH, "utf8").split(/\r?\n/).filter((line) => line.trim() !== "");
+  const lines = readFileSync(CDNOW_SUMMARY_PATH, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "");
   expect(lines[0]).toBe("ID,x,t_x,T,zbar");
   return lines.slice(1).map((line) => {
     const [id, x, tx, T, zbar] = line.split(",");
@@ -40,7 +42,9 @@ export function publishedSummaryColumns() {
 
 /** The raw transactions as columns: sample id as the customer key, the date at noon UTC. */
 export function loadCdnowTransactions() {
-  const lines = readFileSync(CDNOW_TRANSACTIONS_PATH, "utf8").split(/\r?\n/).filter((line) => line.trim() !== "");
+  const lines = readFileSync(CDNOW_TRANSACTIONS_PATH, "utf8")
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "");
   const customerKeys: string[] = [];
   const timesMs = new Float64Array(lines.length);
   const amounts = new Float64Array(lines.length);

@@ -8,12 +8,20 @@ import { describe, expect, it } from "vitest";
 import {
   fitBgNbd,
   fitGammaGamma,
-  SeededRandom,
-  simulateBgNbdHistories,
-  simulateMeanSpend,
+  fitMbgNbd,
+  fitParetoNbd,
   type BgNbdParams,
   type GammaGammaParams,
+  type MbgNbdParams,
+  type ParetoNbdParams,
 } from "../../app/clv/index.ts";
+import {
+  SeededRandom,
+  simulateBgNbdHistories,
+  simulateMbgNbdHistories,
+  simulateMeanSpend,
+  simulateParetoNbdHistories,
+} from "../../testkit/clv/simulate.ts";
 
 describe("the seeded generator", () => {
   it("is deterministic and gives the right means for gamma and beta variates", () => {
@@ -31,7 +39,7 @@ describe("the seeded generator", () => {
       let sum = 0;
       for (let i = 0; i < n; i++) sum += random.gamma(shape, scale);
       const mean = shape * scale;
-      const standardError = Math.sqrt(shape) * scale / Math.sqrt(n);
+      const standardError = (Math.sqrt(shape) * scale) / Math.sqrt(n);
       expect(Math.abs(sum / n - mean)).toBeLessThan(4 * standardError);
     }
     let betaSum = 0;
@@ -54,6 +62,42 @@ describe("BG/NBD parameter recovery", () => {
       expect(error, `${key}: ${fit.params[key]} vs ${truth[key]} (se ${fit.stdErrors![key]})`).toBeLessThan(4 * fit.stdErrors![key]);
       expect(error / truth[key], key).toBeLessThan(0.25);
     }
+  });
+});
+
+/** Every estimate within 4 standard errors of the truth and within 25% of it. */
+function expectRecovered<K extends string>(
+  estimate: Record<K, number>,
+  stdErrors: Record<K, number> | undefined,
+  truth: Record<K, number>,
+): void {
+  expect(stdErrors).toBeDefined();
+  for (const key of Object.keys(truth) as K[]) {
+    const error = Math.abs(estimate[key] - truth[key]);
+    expect(error, `${key}: ${estimate[key]} vs ${truth[key]} (se ${stdErrors![key]})`).toBeLessThan(4 * stdErrors![key]);
+    expect(error / truth[key], key).toBeLessThan(0.25);
+  }
+}
+
+describe("MBG/NBD parameter recovery", () => {
+  it("recovers r, α, a, b from 30,000 simulated customers", () => {
+    const truth: MbgNbdParams = { r: 0.6, alpha: 5, a: 0.8, b: 2.5 };
+    const random = new SeededRandom(31);
+    const ages = Float64Array.from({ length: 30_000 }, () => 20 + random.uniform() * 60);
+    const fit = fitMbgNbd(simulateMbgNbdHistories(truth, ages, random));
+    expect(fit.converged).toBe(true);
+    expectRecovered(fit.params, fit.stdErrors, truth);
+  });
+});
+
+describe("Pareto/NBD parameter recovery", () => {
+  it("recovers r, α, s, β from 30,000 simulated customers", () => {
+    const truth: ParetoNbdParams = { r: 0.7, alpha: 8, s: 0.9, beta: 15 };
+    const random = new SeededRandom(47);
+    const ages = Float64Array.from({ length: 30_000 }, () => 20 + random.uniform() * 60);
+    const fit = fitParetoNbd(simulateParetoNbdHistories(truth, ages, random));
+    expect(fit.converged).toBe(true);
+    expectRecovered(fit.params, fit.stdErrors, truth);
   });
 });
 

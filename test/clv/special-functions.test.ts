@@ -10,7 +10,7 @@ describe("lnGamma", () => {
     expectClose(lnGamma(2), 0, 1e-14);
     expectClose(lnGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14);
     expectClose(lnGamma(10), Math.log(362880), 1e-13);
-    expectClose(lnGamma(100), 359.13420536957540, 1e-11);
+    expectClose(lnGamma(100), 359.1342053695754, 1e-11);
     // Near 0: lnΓ(x) = −ln x − γx + O(x²).
     expectClose(lnGamma(1e-6), -Math.log(1e-6) - EULER_GAMMA * 1e-6, 1e-11);
     // Reflection for negative non-integers: Γ(−0.5) = −2√π.

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  columnsFromRows,
-  dayNumberOfDate,
-  endOfDayInZone,
-  summarizeTransactions,
-  type CustomerSummary,
-} from "../../app/clv/index.ts";
+import { columnsFromRows, dayNumberOfDate, endOfDayInZone, summarizeTransactions, type CustomerSummary } from "../../app/clv/index.ts";
 import { loadCdnowTransactions, loadPublishedSummary } from "./helpers.ts";
 
 const DAY = 86_400_000;
@@ -54,7 +48,11 @@ describe("summary from the raw CDNOW transactions", () => {
   });
 });
 
-function summarize(rows: { customerKey: string; time: Date; amount: number }[], end: string, options: Partial<{ timeZone: string; period: "day" | "week"; holdoutEnd: string }> = {}): CustomerSummary {
+function summarize(
+  rows: { customerKey: string; time: Date; amount: number }[],
+  end: string,
+  options: Partial<{ timeZone: string; period: "day" | "week"; holdoutEnd: string }> = {},
+): CustomerSummary {
   return summarizeTransactions(columnsFromRows(rows), {
     calibrationEndMs: Date.parse(end),
     timeZone: options.timeZone,
@@ -149,7 +147,11 @@ describe("summary semantics", () => {
 
   it("skips and counts rows with a non-finite time or amount", () => {
     const s = summarizeTransactions(
-      { customerKeys: ["a", "a", "b"], timesMs: [Date.UTC(2024, 0, 1), Number.NaN, Date.UTC(2024, 0, 2)], amounts: [1, 2, Number.POSITIVE_INFINITY] },
+      {
+        customerKeys: ["a", "a", "b"],
+        timesMs: [Date.UTC(2024, 0, 1), Number.NaN, Date.UTC(2024, 0, 2)],
+        amounts: [1, 2, Number.POSITIVE_INFINITY],
+      },
       { calibrationEndMs: Date.UTC(2024, 1, 1) },
     );
     expect(s.count).toBe(1);
@@ -173,7 +175,10 @@ describe("summary semantics", () => {
       { customerKey: "b", time: new Date("2024-01-02T08:00:00Z"), amount: 17 },
     ];
     const ordered = summarize(rows, "2024-01-31T00:00:00Z");
-    const shuffled = summarize(random.map((k) => rows[k]), "2024-01-31T00:00:00Z");
+    const shuffled = summarize(
+      random.map((k) => rows[k]),
+      "2024-01-31T00:00:00Z",
+    );
     const byKey = (s: CustomerSummary, key: string) => {
       const i = s.customerKeys.indexOf(key);
       return [s.frequency[i], s.recencyDays[i], s.ageDays[i], s.monetary[i], s.totalSpend[i]];
@@ -182,8 +187,33 @@ describe("summary semantics", () => {
   });
 
   it("rejects an unknown time zone with its name in the message", () => {
-    expect(() => summarizeTransactions({ customerKeys: ["a"], timesMs: [0], amounts: [1] }, { calibrationEndMs: DAY, timeZone: "Mars/Olympus" })).toThrow(
-      /Mars\/Olympus/,
+    expect(() =>
+      summarizeTransactions({ customerKeys: ["a"], timesMs: [0], amounts: [1] }, { calibrationEndMs: DAY, timeZone: "Mars/Olympus" }),
+    ).toThrow(/Mars\/Olympus/);
+  });
+});
+
+describe("purchase-day lists (keepPurchaseDays)", () => {
+  it("lists each customer's calibration purchase days in order, same-day amounts added, holdout left out", () => {
+    const day = 86_400_000;
+    const start = Date.UTC(2024, 2, 1, 12);
+    const result = summarizeTransactions(
+      columnsFromRows([
+        { customerKey: "a", time: start + 3 * day, amount: 5 },
+        { customerKey: "a", time: start, amount: 10 },
+        { customerKey: "b", time: start + day, amount: 7 },
+        { customerKey: "a", time: start + 3 * day + 3_600_000, amount: 2 },
+        { customerKey: "a", time: start + 20 * day, amount: 99 },
+      ]),
+      { calibrationEndMs: start + 10 * day, period: "day", keepPurchaseDays: true },
     );
+    const days = result.purchaseDays!;
+    const first = Math.floor(start / day);
+    expect(Array.from(days.offsets)).toEqual([0, 2, 3]);
+    expect(Array.from(days.day)).toEqual([first, first + 3, first + 1]);
+    expect(Array.from(days.amount)).toEqual([10, 7, 7]);
+    expect(
+      summarizeTransactions(columnsFromRows([{ customerKey: "a", time: start, amount: 1 }]), { calibrationEndMs: start }).purchaseDays,
+    ).toBeUndefined();
   });
 });

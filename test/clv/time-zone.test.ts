@@ -7,7 +7,7 @@ import {
   startOfDayInZone,
   ZonedDayCalculator,
 } from "../../app/clv/index.ts";
-import { SeededRandom } from "../../app/clv/index.ts";
+import { SeededRandom } from "../../testkit/clv/simulate.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -35,7 +35,14 @@ describe("ZonedDayCalculator", () => {
         expect(calculator.dayNumber(t), `${zone} ${new Date(t).toISOString()}`).toBe(intlDayNumber(t, zone));
       }
       // Every 15 minutes across the 2024 spring and autumn transition weeks (both hemispheres).
-      for (const start of [Date.UTC(2024, 2, 8), Date.UTC(2024, 2, 29), Date.UTC(2024, 3, 4), Date.UTC(2024, 8, 26), Date.UTC(2024, 9, 25), Date.UTC(2024, 10, 1)]) {
+      for (const start of [
+        Date.UTC(2024, 2, 8),
+        Date.UTC(2024, 2, 29),
+        Date.UTC(2024, 3, 4),
+        Date.UTC(2024, 8, 26),
+        Date.UTC(2024, 9, 25),
+        Date.UTC(2024, 10, 1),
+      ]) {
         for (let t = start; t < start + 4 * 86_400_000; t += 900_000) {
           expect(calculator.dayNumber(t), `${zone} ${new Date(t).toISOString()}`).toBe(intlDayNumber(t, zone));
         }

@@ -1,6 +1,7 @@
 /**
- * Seeded simulation from the BG/NBD and Gamma-Gamma models, for
- * parameter-recovery tests and benchmarks. Deterministic for a given seed.
+ * Seeded simulation from the BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma
+ * models, for parameter-recovery tests, model-choice tests and benchmarks.
+ * Deterministic for a given seed.
  *
  * Random numbers: xoshiro128** (four 32-bit words of state, seeded through
  * a splitmix32 sequence), two outputs combined into a 53-bit uniform.
@@ -9,8 +10,11 @@
  * that tiny shapes do not underflow (Beta variates need that).
  */
 
-import type { BgNbdParams } from "./bgnbd.ts";
-import type { GammaGammaParams } from "./gamma-gamma.ts";
+import type { BgNbdParams } from "../../app/clv/bgnbd.ts";
+import type { GammaGammaParams } from "../../app/clv/gamma-gamma.ts";
+import type { MbgNbdParams } from "../../app/clv/mbgnbd.ts";
+import type { ModelParams } from "../../app/clv/models.ts";
+import type { ParetoNbdParams } from "../../app/clv/paretonbd.ts";
 
 export class SeededRandom {
   private s0: number;
@@ -141,6 +145,63 @@ export function simulateBgNbdHistories(params: BgNbdParams, ages: ArrayLike<numb
 }
 
 /**
+ * MBG/NBD histories: as BG/NBD, but the customer may also drop out right after the first purchase
+ * (at time 0), with the same probability p.
+ */
+export function simulateMbgNbdHistories(params: MbgNbdParams, ages: ArrayLike<number>, random: SeededRandom): SimulatedHistories {
+  const n = ages.length;
+  const frequency = new Int32Array(n);
+  const recency = new Float64Array(n);
+  const T = Float64Array.from(ages);
+  for (let i = 0; i < n; i++) {
+    const rate = random.gamma(params.r, 1 / params.alpha);
+    const dropout = random.beta(params.a, params.b);
+    if (random.uniform() < dropout) continue; // gone after the first purchase
+    let time = 0;
+    let x = 0;
+    let last = 0;
+    for (;;) {
+      time += random.exponential(rate);
+      if (!(time <= T[i])) break;
+      x++;
+      last = time;
+      if (random.uniform() < dropout) break;
+    }
+    frequency[i] = x;
+    recency[i] = last;
+  }
+  return { frequency, recency, T };
+}
+
+/**
+ * Pareto/NBD histories: per customer λ ~ Gamma(r, scale 1/α), μ ~ Gamma(s, scale 1/β); an exponential
+ * lifetime of rate μ from the first purchase at 0, Poisson purchases of rate λ while alive. Observed over (0, T_i].
+ */
+export function simulateParetoNbdHistories(params: ParetoNbdParams, ages: ArrayLike<number>, random: SeededRandom): SimulatedHistories {
+  const n = ages.length;
+  const frequency = new Int32Array(n);
+  const recency = new Float64Array(n);
+  const T = Float64Array.from(ages);
+  for (let i = 0; i < n; i++) {
+    const rate = random.gamma(params.r, 1 / params.alpha);
+    const lifetime = random.exponential(random.gamma(params.s, 1 / params.beta));
+    const end = Math.min(lifetime, T[i]);
+    let time = 0;
+    let x = 0;
+    let last = 0;
+    for (;;) {
+      time += random.exponential(rate);
+      if (!(time <= end)) break;
+      x++;
+      last = time;
+    }
+    frequency[i] = x;
+    recency[i] = last;
+  }
+  return { frequency, recency, T };
+}
+
+/**
  * Gamma-Gamma spend: per customer ν ~ Gamma(q, scale 1/v), each of the x
  * repeat purchases ~ Gamma(p, scale 1/ν); returns the mean (0 when x = 0).
  */
@@ -174,6 +235,20 @@ export function simulateTransactions(
   options: { customers: number; startMs: number; joinWindowDays: number; observationDays: number },
   random: SeededRandom,
 ): SimulatedTransactions {
+  return simulateShop({ model: "bgnbd", params: bgnbd }, spend, options, random);
+}
+
+/**
+ * A shop's transactions from any of the purchase-count models (parameters in days), with Gamma-Gamma
+ * amounts: each customer joins at a uniform time in [0, joinWindowDays) after `startMs` with a first
+ * purchase, buys as the model says and is observed up to `startMs + observationDays`.
+ */
+export function simulateShop(
+  model: ModelParams,
+  spend: GammaGammaParams,
+  options: { customers: number; startMs: number; joinWindowDays: number; observationDays: number },
+  random: SeededRandom,
+): SimulatedTransactions {
   const { customers, startMs, joinWindowDays, observationDays } = options;
   const dayMs = 86_400_000;
   let capacity = customers * 3;
@@ -201,16 +276,24 @@ export function simulateTransactions(
   };
   for (let c = 0; c < customers; c++) {
     const join = random.uniform() * joinWindowDays;
-    const rate = random.gamma(bgnbd.r, 1 / bgnbd.alpha);
-    const dropout = random.beta(bgnbd.a, bgnbd.b);
+    const rate = random.gamma(model.params.r, 1 / model.params.alpha);
+    let dropout = 0;
+    let end = observationDays;
+    if (model.model === "paretonbd") {
+      end = Math.min(observationDays, join + random.exponential(random.gamma(model.params.s, 1 / model.params.beta)));
+    } else {
+      dropout = random.beta(model.params.a, model.params.b);
+    }
     const spendRate = random.gamma(spend.q, 1 / spend.v);
     let time = join;
     push(c, startMs + time * dayMs, random.gamma(spend.p, 1 / spendRate));
+    // MBG/NBD: the first purchase is also a chance to drop out.
+    if (model.model === "mbgnbd" && random.uniform() < dropout) continue;
     for (;;) {
       time += random.exponential(rate);
-      if (!(time <= observationDays)) break;
+      if (!(time <= end)) break;
       push(c, startMs + time * dayMs, random.gamma(spend.p, 1 / spendRate));
-      if (random.uniform() < dropout) break;
+      if (model.model !== "paretonbd" && random.uniform() < dropout) break;
     }
   }
   const customerKeys = Array.from({ length: customers }, (_, c) => `c${c}`);
