@@ -1,6 +1,52 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaClient } from "@prisma/client";
 import { createRequire } from "node:module";
+import pg from "pg";
+
+/**
+ * Time limits of every PostgreSQL connection, so that a stalled server or network fails a query (and the
+ * worker retries the job later) instead of freezing the process:
+ * - connect: opening a connection (the pool's default is to wait for ever);
+ * - statement: the server cancels a statement running longer (a lock wait included). The longest legitimate
+ *   statement is the one-pass customer-value recompute after a large import, seconds on a million orders;
+ * - query: the client gives up on an answer that never comes (a dead or stalled connection, which the
+ *   server-side limit cannot see), a little after the statement limit;
+ * - idle in a transaction: the server ends a session that opened a transaction and went silent, so its locks
+ *   do not block everyone else.
+ * PG_CONNECT_TIMEOUT_MS and PG_STATEMENT_TIMEOUT_MS override the first two (tests use short ones).
+ */
+export function postgresTimeouts() {
+  const positive = (name: string, fallback: number) => {
+    const value = Number(process.env[name]);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
+  };
+  const statementMs = positive("PG_STATEMENT_TIMEOUT_MS", 120_000);
+  return {
+    connectionTimeoutMillis: positive("PG_CONNECT_TIMEOUT_MS", 10_000),
+    statement_timeout: statementMs,
+    query_timeout: statementMs + Math.min(statementMs, 5_000),
+    idle_in_transaction_session_timeout: Math.max(statementMs, 60_000),
+  };
+}
+
+/**
+ * pg's query timeout rejects the caller but leaves the connection waiting for the lost answer, and the pool
+ * would hand that connection out again: every later query on it would wait behind the lost one and time out
+ * too. Ending it (pg destroys the socket of a client with a query in flight) makes the pool open a fresh one.
+ */
+function endOnQueryTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const guarded = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === "Query read timeout") client.end().catch(() => {});
+      });
+    }
+    return result;
+  };
+  Object.assign(client, { query: guarded });
+}
 
 /** Opens the PostgreSQL flavour of the client. `?schema=` selects the Postgres schema (the adapter ignores it in the URL). */
 export function createPostgresClient(url: string): PrismaClient {
@@ -12,7 +58,14 @@ export function createPostgresClient(url: string): PrismaClient {
   const generated = require(`${process.cwd()}/node_modules/.prisma/client-pg/index.js`) as {
     PrismaClient: new (options: object) => PrismaClient;
   };
-  // search_path too: raw SQL (app/data) names tables without a schema.
-  const pool = { connectionString: parsed.toString(), options: `-c search_path="${schema}"` };
-  return new generated.PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    // search_path too: raw SQL (app/data) names tables without a schema.
+    options: `-c search_path="${schema}"`,
+    // TCP keepalive notices a peer that vanished (a partition) on idle connections too.
+    keepAlive: true,
+    ...postgresTimeouts(),
+  });
+  pool.on("connect", endOnQueryTimeout);
+  return new generated.PrismaClient({ adapter: new PrismaPg(pool, { schema, disposeExternalPool: true }) });
 }

@@ -25,7 +25,16 @@ const shopify = shopifyApp({
       const client = await db();
       await markShopInstalled(client, session.shop, { scopes: session.scope ?? null });
       // First install: import the order history (the job finds the run under way if there is one).
-      if ((await client.backfillRun.count({ where: { shop: session.shop } })) === 0) await enqueueBackfillStep({ shop: session.shop });
+      if ((await client.backfillRun.count({ where: { shop: session.shop } })) === 0) {
+        try {
+          await enqueueBackfillStep({ shop: session.shop });
+        } catch (error) {
+          // Redis is down (the call gives up within 2 s). Failing here would fail the install with a 500 after
+          // the session is stored, and the hook would not run again; the app opens instead, the sync page
+          // shows that no import has run, and "Import order history" starts it once Redis is back.
+          console.error(`first import of ${session.shop} could not be queued: ${(error as Error).message}`);
+        }
+      }
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -29,7 +29,7 @@ import {
 import type { BackfillStepJob } from "~/queues/jobs";
 import { enqueueBackfillStep, enqueueRefit } from "~/queues/queues.server";
 import { isActiveBackfillStatus } from "./statuses";
-import { importBulkFile } from "./import-bulk-file.server";
+import { importBulkFile, ShopNotInstalledError } from "./import-bulk-file.server";
 
 const POLL_MS = Number(process.env.BACKFILL_POLL_MS ?? 3_000);
 
@@ -97,11 +97,18 @@ export async function advanceBackfill(job: BackfillStepJob & { runId?: string })
 async function importRun(db: Db, runId: string, shop: string, url: string): Promise<string> {
   const run = await findBackfillRun(db, shop, runId);
   if (!run) return "no such run";
-  const result = await importBulkFile(db, shop, url, {
-    startOffset: Number(run.bytesImported),
-    progress: { linesImported: run.linesImported },
-    onProgress: (p) => recordRunProgress(db, runId, p),
-  });
+  let result: Awaited<ReturnType<typeof importBulkFile>>;
+  try {
+    result = await importBulkFile(db, shop, url, {
+      startOffset: Number(run.bytesImported),
+      progress: { linesImported: run.linesImported },
+      onProgress: (p) => recordRunProgress(db, runId, p),
+    });
+  } catch (error) {
+    // The shop was uninstalled or redacted mid-import: nothing more of it is written, and nothing is retried.
+    if (error instanceof ShopNotInstalledError) return error.message;
+    throw error;
+  }
   const note = result.badLines > 0 ? `${result.badLines} unreadable lines; first: ${result.firstBadLine}` : null;
   return finish(db, runId, shop, note, result.linesImported);
 }

@@ -44,7 +44,11 @@ export async function importBulkFile(db: Db, shop: string, url: string, options:
   const profilesWritten = new Set<string>(); // this run's; a resumed run writes each profile once more at most
 
   const flush = async () => {
-    if (orders.length > 0) await ingestBatch(db, shop, [{ orders }], { deferCustomerValues: true, profilesWritten });
+    if (orders.length > 0) {
+      const result = await ingestBatch(db, shop, [{ orders }], { deferCustomerValues: true, profilesWritten });
+      // Uninstalled or redacted while importing: stop here, writing nothing more of the shop.
+      if (!result.installed) throw new ShopNotInstalledError(shop);
+    }
     await insertLineItemsIfAbsent(db, shop, lineItems);
     progress.ordersImported += orders.length;
     progress.lineItemsImported += lineItems.length;
@@ -75,4 +79,10 @@ export async function importBulkFile(db: Db, shop: string, url: string, options:
   // meanwhile recomputed theirs from the orders stored at the time; this pass brings all up to date.)
   await recomputeAllCustomerValues(db, shop);
   return progress;
+}
+
+export class ShopNotInstalledError extends Error {
+  constructor(shop: string) {
+    super(`${shop} is not installed: the import stopped`);
+  }
 }

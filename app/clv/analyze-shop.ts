@@ -36,7 +36,17 @@ import { CustomerResults, type CustomerColumns } from "./customer-results.ts";
 import { gammaGammaExpectedAverageValue, type GammaGammaFit } from "./gamma-gamma.ts";
 import { fitGammaGamma } from "./gamma-gamma-fit.ts";
 import { chooseModel, type ModelChoice, type ModelRequest } from "./model-choice.ts";
-import { COUNTING_MODELS, fitModel, isModelName, MODEL_LABELS, MODEL_NAMES, paramsVector, type ModelName } from "./models.ts";
+import {
+  conditionalPurchasePmf,
+  COUNTING_MODELS,
+  fitModel,
+  isModelName,
+  MODEL_LABELS,
+  MODEL_NAMES,
+  newDistributionScratch,
+  paramsVector,
+  type ModelName,
+} from "./models.ts";
 import { parameterDraws } from "./parameter-draws.ts";
 import { expandToRows, groupRows, patternRows } from "./patterns.ts";
 import { predictivePurchases } from "./predictive.ts";
@@ -310,6 +320,7 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
     probabilityAlive: null,
     expectedAverageValue: null,
     predictedClv: null,
+    probabilityOfPurchase: null,
     purchasesLow: null,
     purchasesHigh: null,
     valueLow: null,
@@ -476,6 +487,17 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
   const draws = parameterDraws(p, finalFit.covariance, drawsFor(finalFit.covariance, intervalDraws));
   const horizon = horizonMonths * unitsPerMonth;
   const purchasesInterval = predictivePurchases(model, summary, { t: horizon, draws, patterns });
+  // The headline for one-time buyers too: the chance of at least one order over the horizon, from the
+  // model's conditional distribution (unlike P(alive), it is not 1 for everyone without a repeat purchase).
+  const [patternX, patternTx, patternT] = patterns.values as [Float64Array, Float64Array, Float64Array];
+  const noPurchase = new Float64Array(1);
+  const scratch = newDistributionScratch();
+  const patternAny = new Float64Array(patterns.count);
+  for (let q = 0; q < patterns.count; q++) {
+    conditionalPurchasePmf(model, p, patternX[q], patternTx[q], patternT[q], horizon, noPurchase, scratch);
+    patternAny[q] = Math.min(1, Math.max(0, 1 - noPurchase[0]));
+  }
+  const probabilityOfPurchase = expandToRows(patternAny, patterns.patternOfRow);
   const valueLow = new Float64Array(n);
   const valueHigh = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -528,6 +550,7 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
   columns.probabilityAlive = scores.probabilityAlive;
   columns.expectedAverageValue = expectedAverageValue;
   columns.predictedClv = predictedClv;
+  columns.probabilityOfPurchase = probabilityOfPurchase;
   columns.purchasesLow = purchasesInterval.low;
   columns.purchasesHigh = purchasesInterval.high;
   columns.valueLow = valueLow;

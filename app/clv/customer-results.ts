@@ -28,6 +28,8 @@ export interface CustomerResult {
   /** Discounted value of the expected purchases over the horizon; null when the model was not fitted. */
   predictedClv: number | null;
   /** 10th and 90th percentile of the purchases over the horizon (parameter uncertainty included); null when not fitted. */
+  /** Probability of at least one purchase over the horizon: 1 − P(Y(horizon) = 0 | history). */
+  probabilityOfPurchase: number | null;
   purchasesLow: number | null;
   purchasesHigh: number | null;
   /** The purchase percentiles valued like predictedClv (expected order value, discounting); null when not fitted. */
@@ -59,6 +61,7 @@ export interface CustomerColumns {
   probabilityAlive: Float64Array | null;
   expectedAverageValue: Float64Array | null;
   predictedClv: Float64Array | null;
+  probabilityOfPurchase: Float64Array | null;
   purchasesLow: Int32Array | null;
   purchasesHigh: Int32Array | null;
   valueLow: Float64Array | null;
@@ -97,6 +100,7 @@ export class CustomerResults implements Iterable<CustomerResult> {
       probabilityAlive: c.probabilityAlive ? c.probabilityAlive[index] : null,
       expectedAverageValue: c.expectedAverageValue ? c.expectedAverageValue[index] : null,
       predictedClv: c.predictedClv ? c.predictedClv[index] : null,
+      probabilityOfPurchase: c.probabilityOfPurchase ? c.probabilityOfPurchase[index] : null,
       purchasesLow: c.purchasesLow ? c.purchasesLow[index] : null,
       purchasesHigh: c.purchasesHigh ? c.purchasesHigh[index] : null,
       valueLow: c.valueLow ? c.valueLow[index] : null,

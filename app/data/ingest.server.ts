@@ -1,13 +1,16 @@
 // Applies order, refund and customer events to the database: idempotent (a redelivery changes nothing),
 // order-insensitive (an older version never overwrites a newer one; a refund may precede its order) and
 // safe under concurrency (one transaction per shop and batch, customer rows locked on PostgreSQL).
-// The same function serves webhooks and the backfill.
+// The same function serves webhooks and the backfill. Only an installed shop's data is stored, and what
+// customers/redact erased stays erased (see lockShop and RedactedOrder).
 import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
+import { withoutValues } from "./database-errors.server";
 import { recomputeOrderRefunds } from "./order-refunds.server";
+import { lockShop } from "./shop-lock.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -26,11 +29,25 @@ export interface IngestItem {
 }
 
 export interface IngestResult {
+  /** False: the shop is not installed (never, or no longer): nothing was stored. */
+  installed: boolean;
   /** Customers whose value was recomputed: the hook for loyalty re-evaluation later. */
   customersChanged: string[];
   duplicates: number;
   ordersWritten: number;
+  /** Customers and orders of the batch that customers/redact erased: stored without their personal fields. */
+  redactedCustomers: string[];
+  redactedOrders: string[];
 }
+
+const NOTHING_STORED: IngestResult = {
+  installed: false,
+  customersChanged: [],
+  duplicates: 0,
+  ordersWritten: 0,
+  redactedCustomers: [],
+  redactedOrders: [],
+};
 
 const ms = (iso: string) => new Date(iso).getTime();
 
@@ -62,15 +79,13 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
   return db
     .$transaction(
       async (tx) => {
-        // The first statement is a write: SQLite takes its single write lock now, before anything is read,
-        // so the reads below cannot be invalidated by another process (no SQLITE_BUSY_SNAPSHOT).
-        await bulkUpsert(tx, {
-          table: "Shop",
-          columns: ["shop", "createdAt", "updatedAt"],
-          rows: [[shop, new Date(), new Date()]],
-          conflict: ["shop"],
-        });
-        const fresh = await recordDeliveries(tx, shop, items);
+        // First, before anything is read: the shop lock (on SQLite a write, which takes the single write
+        // lock now, so the reads below cannot be invalidated by another process: no SQLITE_BUSY_SNAPSHOT).
+        // A redaction of the shop or of a customer commits either wholly before this batch or after it.
+        const shopState = await lockShop(tx, shop, "shared");
+        if (!shopState?.installed) return { ...NOTHING_STORED, newProfiles: [] };
+        const redacted = await redactedAmong(tx, shop, items);
+        const fresh = (await recordDeliveries(tx, shop, items)).map((i) => withoutRedacted(i, redacted));
         const duplicates = items.length - fresh.length;
         const orders = newestById(
           fresh.flatMap((i) => i.orders ?? []),
@@ -92,7 +107,7 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
         for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
         await lockCustomerValues(tx, provider, shop, customersChanged);
 
-        const written = await upsertOrders(tx, shop, [...orders.values()]);
+        const written = await upsertOrders(tx, shop, [...orders.values()], shopState.currencyCode);
         for (const id of written.previousCustomers) customersChanged.add(id);
         const newRefundOrders = await insertRefunds(tx, shop, [...refunds.values()]);
 
@@ -105,14 +120,68 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
         }
         if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
 
-        return { customersChanged: [...customersChanged], duplicates, ordersWritten: written.orderIds.length, newProfiles };
+        return {
+          installed: true,
+          customersChanged: [...customersChanged],
+          duplicates,
+          ordersWritten: written.orderIds.length,
+          redactedCustomers: [...redacted.customers],
+          redactedOrders: [...redacted.orders],
+          newProfiles,
+        };
       },
       { maxWait: 60_000, timeout: 120_000 },
     )
-    .then(({ newProfiles, ...result }) => {
-      for (const p of newProfiles) options.profilesWritten?.add(p.id);
-      return result;
-    });
+    .then(
+      ({ newProfiles, ...result }) => {
+        for (const p of newProfiles) options.profilesWritten?.add(p.id);
+        return result;
+      },
+      (error: unknown) => {
+        throw withoutValues(error, "ingest");
+      },
+    );
+}
+
+interface Redacted {
+  customers: Set<string>;
+  orders: Set<string>;
+}
+
+/** Which customers and orders of these items customers/redact erased (customers: Customer.redactedAt; orders: RedactedOrder). */
+export async function redactedAmong(tx: Tx, shop: string, items: IngestItem[]): Promise<Redacted> {
+  const customerIds = new Set<string>();
+  const orderIds = new Set<string>();
+  for (const i of items) {
+    for (const c of i.customers ?? []) customerIds.add(c.id);
+    for (const o of i.orders ?? []) {
+      orderIds.add(o.id);
+      if (o.customer) customerIds.add(o.customer.id);
+    }
+  }
+  const [customers, orders] = await Promise.all([
+    customerIds.size === 0
+      ? []
+      : tx.customer.findMany({ where: { shop, id: { in: [...customerIds] }, redactedAt: { not: null } }, select: { id: true } }),
+    orderIds.size === 0 ? [] : tx.redactedOrder.findMany({ where: { shop, id: { in: [...orderIds] } }, select: { id: true } }),
+  ]);
+  return { customers: new Set(customers.map((c) => c.id)), orders: new Set(orders.map((o) => o.id)) };
+}
+
+const ERASED_PROFILE = { email: null, firstName: null, lastName: null, phone: null, tags: null } as const;
+
+/** The item with the personal fields of its redacted customers and orders left out (the money still counts). */
+function withoutRedacted(item: IngestItem, redacted: Redacted): IngestItem {
+  if (redacted.customers.size === 0 && redacted.orders.size === 0) return item;
+  const profile = (c: CustomerProfile): CustomerProfile => (redacted.customers.has(c.id) ? { ...c, ...ERASED_PROFILE } : c);
+  return {
+    ...item,
+    customers: item.customers?.map(profile),
+    orders: item.orders?.map((o) => {
+      const erased = redacted.orders.has(o.id) || (o.customer !== null && redacted.customers.has(o.customer.id));
+      return { ...o, email: erased ? null : o.email, customer: o.customer && profile(o.customer) };
+    }),
+  };
 }
 
 /**
@@ -157,14 +226,15 @@ async function lockCustomerValues(tx: Tx, provider: string, shop: string, custom
   await tx.$queryRaw`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}) ORDER BY "customerId" FOR UPDATE`;
 }
 
-const PERSONAL = ["email", "firstName", "lastName", "phone"];
+// Tags too: merchants tag customers with anything, names included; customers/redact erases them.
+const PERSONAL = ["email", "firstName", "lastName", "phone", "tags"];
 
 /** Newer profiles replace older ones; a redacted customer keeps no personal fields, whatever later payloads carry. */
 async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerProfile[]): Promise<void> {
   const now = new Date();
   await bulkUpsert(tx, {
     table: "Customer",
-    columns: ["shop", "id", ...PERSONAL, "tags", "shopifyCreatedAt", "shopifyUpdatedAt", "createdAt"],
+    columns: ["shop", "id", ...PERSONAL, "shopifyCreatedAt", "shopifyUpdatedAt", "createdAt"],
     rows: profiles.map((p) => [
       shop,
       p.id,
@@ -180,7 +250,7 @@ async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerPr
     conflict: ["shop", "id"],
     set: [
       ...PERSONAL.map((c) => `"${c}" = CASE WHEN "Customer"."redactedAt" IS NULL THEN excluded."${c}" ELSE NULL END`),
-      ...takeIncoming(["tags", "shopifyCreatedAt", "shopifyUpdatedAt"]),
+      ...takeIncoming(["shopifyCreatedAt", "shopifyUpdatedAt"]),
     ],
     where: `"Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" > "Customer"."shopifyUpdatedAt"`,
   });
@@ -205,9 +275,11 @@ const ORDER_COLUMNS = [
   "cancelledAt",
   "closedAt",
   "syncedAt",
+  "currencyMismatch",
 ];
 
-function orderValues(shop: string, o: NormalizedOrder, now: Date) {
+/** shopCurrency: the shop's currency when known; an order whose shop money is in another one is flagged. */
+function orderValues(shop: string, o: NormalizedOrder, now: Date, shopCurrency: string | null) {
   return [
     shop,
     o.id,
@@ -227,6 +299,7 @@ function orderValues(shop: string, o: NormalizedOrder, now: Date) {
     o.cancelledAt ? new Date(o.cancelledAt) : null,
     o.closedAt ? new Date(o.closedAt) : null,
     now,
+    shopCurrency !== null && o.currencyCode !== shopCurrency,
   ];
 }
 
@@ -234,7 +307,7 @@ function orderValues(shop: string, o: NormalizedOrder, now: Date) {
  * Writes each order unless the stored version is as new or newer (the check is in the statement itself,
  * so it also holds against a concurrent writer), and replaces the written orders' line items.
  */
-async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
+async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[], shopCurrency: string | null) {
   const result = { orderIds: [] as string[], previousCustomers: [] as string[] };
   if (orders.length === 0) return result;
   const before = new Map(
@@ -247,7 +320,7 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[]) {
   const written = await bulkUpsert<{ id: string }>(tx, {
     table: "Order",
     columns: ORDER_COLUMNS,
-    rows: orders.map((o) => orderValues(shop, o, now)),
+    rows: orders.map((o) => orderValues(shop, o, now, shopCurrency)),
     conflict: ["shop", "id"],
     set: takeIncoming(ORDER_COLUMNS.slice(2)),
     where: `excluded."shopifyUpdatedAt" > "Order"."shopifyUpdatedAt"`,
@@ -298,7 +371,7 @@ async function insertRefunds(tx: Tx, shop: string, refunds: NormalizedRefund[]):
 }
 
 /** Records a delivery applied outside a batch (lifecycle and compliance topics), for the sync page. */
-export async function recordDelivery(db: Db, shop: string, d: IngestDelivery): Promise<void> {
+export async function recordDelivery(db: Tx, shop: string, d: IngestDelivery): Promise<void> {
   await bulkUpsert(db, {
     table: "WebhookDelivery",
     columns: ["shop", "topic", "deliveryKey", "receivedAt", "processedAt"],

@@ -1,45 +1,122 @@
-// Compliance (GDPR) and app lifecycle writes. Every statement is scoped by shop.
-import type { Db } from "~/db.server";
+// Compliance (GDPR) and app lifecycle writes. Every statement is scoped by shop. The writes take a
+// transaction client: the worker runs each one under the shop lock (app/data/shop-lock.server.ts).
+import type { Prisma } from "@prisma/client";
+import { databaseProvider, type Db } from "~/db.server";
 import { formatMinorDecimal } from "~/lib/money";
+import { bulkUpsert } from "./bulk-upsert.server";
+import { recomputeCustomerValues } from "./customer-values.server";
+import { lockShop } from "./shop-lock.server";
 
-/** customers/redact: erase the customer's personal fields and those of the named orders; keep the anonymous money. */
-export async function redactCustomer(db: Db, shop: string, customerId: string, orderIds: string[]): Promise<void> {
-  const now = new Date();
-  const erased = { email: null, firstName: null, lastName: null, phone: null, tags: null };
-  await db.$transaction([
-    db.customer.upsert({
-      where: { shop_id: { shop, id: customerId } },
-      create: { shop, id: customerId, redactedAt: now },
-      update: { ...erased, redactedAt: now },
-    }),
-    db.order.updateMany({ where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] }, data: { email: null } }),
-    db.dataRequest.deleteMany({ where: { shop, customerId } }),
-  ]);
+type Tx = Prisma.TransactionClient;
+
+/** Ids per statement in IN lists (orders_to_redact can be long; SQLite binds at most 32,766 values). */
+const IDS_PER_STATEMENT = 500;
+
+function chunks<T>(items: T[], size = IDS_PER_STATEMENT): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
-/** shop/redact (48 h after uninstall): nothing of the shop stays. */
+/**
+ * customers/redact: erase the customer's personal fields and those of the named orders (guest orders too),
+ * and remember both so that later deliveries cannot write them back (Customer.redactedAt, RedactedOrder).
+ * The anonymous money stays.
+ */
+export async function redactCustomer(tx: Tx, shop: string, customerId: string, orderIds: string[]): Promise<void> {
+  const now = new Date();
+  const erased = { email: null, firstName: null, lastName: null, phone: null, tags: null };
+  await tx.customer.upsert({
+    where: { shop_id: { shop, id: customerId } },
+    create: { shop, id: customerId, redactedAt: now },
+    update: { ...erased, redactedAt: now },
+  });
+  await bulkUpsert(tx, {
+    table: "RedactedOrder",
+    columns: ["shop", "id", "redactedAt"],
+    rows: orderIds.map((id) => [shop, id, now]),
+    conflict: ["shop", "id"],
+  });
+  await tx.order.updateMany({ where: { shop, customerId }, data: { email: null } });
+  for (const ids of chunks(orderIds)) await tx.order.updateMany({ where: { shop, id: { in: ids } }, data: { email: null } });
+  await tx.dataRequest.deleteMany({ where: { shop, customerId } });
+}
+
+/**
+ * shop/redact (48 h after uninstall): nothing of the shop stays. The Shop row goes first: under the
+ * exclusive shop lock (PostgreSQL) every ingest batch of the shop has committed before the deletes run,
+ * and any later one finds no shop and stores nothing.
+ */
 export async function redactShop(db: Db, shop: string): Promise<void> {
-  await db.$transaction([
-    db.lineItem.deleteMany({ where: { shop } }),
-    db.refund.deleteMany({ where: { shop } }),
-    db.order.deleteMany({ where: { shop } }),
-    db.customerValue.deleteMany({ where: { shop } }),
-    db.customer.deleteMany({ where: { shop } }),
-    db.modelFit.deleteMany({ where: { shop } }),
-    db.dataRequest.deleteMany({ where: { shop } }),
-    db.backfillRun.deleteMany({ where: { shop } }),
-    db.webhookDelivery.deleteMany({ where: { shop } }),
-    db.session.deleteMany({ where: { shop } }),
-    db.shop.deleteMany({ where: { shop } }),
-  ]);
+  await db.$transaction(
+    async (tx) => {
+      await lockShop(tx, shop, "exclusive");
+      await tx.shop.deleteMany({ where: { shop } });
+      await tx.session.deleteMany({ where: { shop } });
+      await tx.lineItem.deleteMany({ where: { shop } });
+      await tx.refund.deleteMany({ where: { shop } });
+      await tx.order.deleteMany({ where: { shop } });
+      await tx.customerValue.deleteMany({ where: { shop } });
+      await tx.customer.deleteMany({ where: { shop } });
+      await tx.redactedOrder.deleteMany({ where: { shop } });
+      await tx.modelFit.deleteMany({ where: { shop } });
+      await tx.dataRequest.deleteMany({ where: { shop } });
+      await tx.backfillRun.deleteMany({ where: { shop } });
+      await tx.webhookDelivery.deleteMany({ where: { shop } });
+    },
+    { maxWait: 60_000, timeout: 15 * 60_000 }, // a large shop's rows take a while to delete
+  );
+}
+
+/** The tables a redaction changes, for purgeErasedValues. */
+export const CUSTOMER_REDACTION_TABLES = ["Customer", "Order", "DataRequest"];
+export const SHOP_REDACTION_TABLES = [
+  "Shop",
+  "Session",
+  "LineItem",
+  "Refund",
+  "Order",
+  "CustomerValue",
+  "Customer",
+  "RedactedOrder",
+  "ModelFit",
+  "DataRequest",
+  "BackfillRun",
+  "WebhookDelivery",
+];
+
+/**
+ * After a redaction has committed: make the erased values unreadable where the app can.
+ * SQLite (secure_delete is on, see db.server.ts) zeroes erased cells in the pages it writes, but older
+ * images of those pages stay in the WAL file until it is checkpointed and truncated: do that now.
+ * PostgreSQL keeps the old row versions until VACUUM removes them; VACUUM cannot run in a transaction,
+ * hence here. It frees the space for reuse but does not overwrite it, and the WAL and backups keep their
+ * copies: the rest is the operator's part (README, "Erasure on PostgreSQL"). Best effort: the erasure
+ * itself is committed, so a failure here is logged and does not fail the job.
+ */
+export async function purgeErasedValues(db: Db, tables: string[]): Promise<void> {
+  try {
+    if (databaseProvider() === "sqlite") {
+      // In a transaction of its own (and as its first statement): the process's one SQLite connection then
+      // has no other transaction open, which would make the checkpoint fail ("table is locked").
+      const [result] = await db.$transaction((tx) => tx.$queryRawUnsafe<{ busy: number | bigint }[]>("PRAGMA wal_checkpoint(TRUNCATE)"));
+      if (result && Number(result.busy) !== 0)
+        console.warn("redaction: the WAL could not be truncated now (readers); it will be overwritten");
+    } else {
+      // SKIP_LOCKED: a table another VACUUM is working on is left to it.
+      await db.$executeRawUnsafe(`VACUUM (SKIP_LOCKED) ${tables.map((t) => `"${t}"`).join(", ")}`);
+    }
+  } catch (error) {
+    console.warn(`redaction: purging erased values failed (${(error as Error).name}); autovacuum / the next checkpoint will`);
+  }
 }
 
 /** customers/data_request: everything we hold on the customer, stored for the merchant to send. */
-export async function recordDataRequest(db: Db, shop: string, requestId: string, customerId: string, orderIds: string[]): Promise<void> {
+export async function recordDataRequest(tx: Tx, shop: string, requestId: string, customerId: string, orderIds: string[]): Promise<void> {
   const [customer, value, orders] = await Promise.all([
-    db.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
-    db.customerValue.findUnique({ where: { shop_customerId: { shop, customerId } } }),
-    db.order.findMany({ where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] }, orderBy: { processedAt: "asc" } }),
+    tx.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
+    tx.customerValue.findUnique({ where: { shop_customerId: { shop, customerId } } }),
+    tx.order.findMany({ where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] }, orderBy: { processedAt: "asc" } }),
   ]);
   const currency = orders[0]?.currencyCode ?? "USD";
   const payload = {
@@ -74,7 +151,7 @@ export async function recordDataRequest(db: Db, shop: string, requestId: string,
     })),
   };
   const json = JSON.stringify(payload);
-  await db.dataRequest.upsert({
+  await tx.dataRequest.upsert({
     where: { shop_id: { shop, id: requestId } },
     create: { shop, id: requestId, customerId, payload: json },
     update: { payload: json },
@@ -83,43 +160,69 @@ export async function recordDataRequest(db: Db, shop: string, requestId: string,
 }
 
 /** customers/delete: the customer no longer exists in Shopify; their orders (and value) remain. */
-export async function markCustomerDeleted(db: Db, shop: string, customerId: string): Promise<void> {
+export async function markCustomerDeleted(tx: Tx, shop: string, customerId: string): Promise<void> {
   const now = new Date();
-  await db.customer.upsert({
+  await tx.customer.upsert({
     where: { shop_id: { shop, id: customerId } },
     create: { shop, id: customerId, deletedAt: now },
     update: { deletedAt: now },
   });
 }
 
-/** app/uninstalled (may arrive more than once): sessions go, the shop is marked; data stays until shop/redact. */
-export async function markShopUninstalled(db: Db, shop: string): Promise<void> {
-  const now = new Date();
-  await db.$transaction([
-    db.session.deleteMany({ where: { shop } }),
-    db.shop.upsert({ where: { shop }, create: { shop, uninstalledAt: now }, update: { uninstalledAt: now } }),
-  ]);
+/**
+ * app/uninstalled (may arrive more than once): sessions go, the shop is marked and stores nothing more;
+ * its data stays until shop/redact. A shop without a row (redacted already) gets none back.
+ */
+export async function markShopUninstalled(tx: Tx, shop: string): Promise<void> {
+  await tx.session.deleteMany({ where: { shop } });
+  await tx.shop.updateMany({ where: { shop }, data: { uninstalledAt: new Date() } });
 }
 
 /** app/scopes_update: the granted scopes changed; sessions and the shop row follow. */
-export async function updateShopScopes(db: Db, shop: string, scopes: string[]): Promise<void> {
+export async function updateShopScopes(tx: Tx, shop: string, scopes: string[]): Promise<void> {
   const scope = scopes.join(",");
-  await db.$transaction([
-    db.session.updateMany({ where: { shop }, data: { scope } }),
-    db.shop.upsert({ where: { shop }, create: { shop, scopes: scope }, update: { scopes: scope } }),
-  ]);
+  await tx.session.updateMany({ where: { shop }, data: { scope } });
+  await tx.shop.updateMany({ where: { shop }, data: { scopes: scope } });
 }
 
-/** On install/auth: the shop is (again) installed. */
+/**
+ * On install/auth: the shop is (again) installed. When its currency is given (the backfill reads it),
+ * orders stored before it was known are flagged or unflagged against it, and their customers recomputed,
+ * so no customer value adds two currencies.
+ */
 export async function markShopInstalled(
   db: Db,
   shop: string,
   details: { name?: string | null; currencyCode?: string | null; ianaTimezone?: string | null; scopes?: string | null } = {},
 ): Promise<void> {
   const now = new Date();
-  await db.shop.upsert({
-    where: { shop },
-    create: { shop, installedAt: now, ...details },
-    update: { installedAt: now, uninstalledAt: null, ...details },
-  });
+  const currencyCode = details.currencyCode;
+  await db.$transaction(
+    async (tx) => {
+      // First: updating the Shop row waits for the shop's ingest batches under way (they hold it shared) and
+      // holds later ones back, so none of them flags orders against the old currency after this commits.
+      await tx.shop.upsert({
+        where: { shop },
+        create: { shop, installedAt: now, ...details },
+        update: { installedAt: now, uninstalledAt: null, ...details },
+      });
+      if (!currencyCode) return;
+      const unflagged = { shop, currencyMismatch: false, currencyCode: { not: currencyCode } };
+      const flagged = { shop, currencyMismatch: true, currencyCode };
+      const changed = await tx.order.findMany({
+        where: { OR: [unflagged, flagged] },
+        select: { customerId: true },
+        distinct: ["customerId"],
+      });
+      if (changed.length === 0) return;
+      await tx.order.updateMany({ where: unflagged, data: { currencyMismatch: true } });
+      await tx.order.updateMany({ where: flagged, data: { currencyMismatch: false } });
+      await recomputeCustomerValues(
+        tx,
+        shop,
+        changed.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+      );
+    },
+    { maxWait: 60_000, timeout: 120_000 },
+  );
 }

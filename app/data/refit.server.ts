@@ -7,6 +7,7 @@ import type { Db } from "~/db.server";
 import { analyzeShop, type ShopAnalysis } from "~/clv";
 import { currencyDigits, fromMinorUnits } from "~/lib/money";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+import { lockShop } from "./shop-lock.server";
 
 export interface RefitOptions {
   asOf?: Date;
@@ -50,7 +51,7 @@ export async function loadOrderTransactions(db: Db, shop: string, fallbackCurren
   let currencyCode = fallbackCurrency;
   for (;;) {
     const page = await db.order.findMany({
-      where: { shop, cancelledAt: null, test: false, customerId: { not: null }, id: { gt: after } },
+      where: { shop, cancelledAt: null, test: false, currencyMismatch: false, customerId: { not: null }, id: { gt: after } },
       select: { id: true, customerId: true, processedAt: true, totalMinor: true, refundedMinor: true, currencyCode: true },
       orderBy: { id: "asc" },
       take: PAGE,
@@ -103,6 +104,11 @@ const PREDICTION_COLUMNS = [
   "segment",
   "predictedAt",
   "modelFitId",
+  "probabilityOrder12m",
+  "purchasesLow",
+  "purchasesHigh",
+  "clvLowMinor",
+  "clvHighMinor",
 ];
 
 export async function refitShop(db: Db, shop: string, options: RefitOptions = {}): Promise<RefitSummary> {
@@ -135,6 +141,11 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
       c.segment,
       now,
       fitId,
+      c.probabilityOfPurchase,
+      c.purchasesLow,
+      c.purchasesHigh,
+      toMinor(c.valueLow),
+      toMinor(c.valueHigh),
     ]);
   }
   const { bgnbd, gammaGamma } = analysis;
@@ -148,7 +159,17 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
       customers: analysis.counts.customers,
       repeatCustomers: analysis.counts.repeatCustomers,
       durationMs: 0,
+      model: analysis.model ?? null,
+      // The evidence for the merchant: every model's backtest scores, why the winner won, the interval
+      // coverage and, when the data cannot support a prediction, what the shop needs.
+      accuracy: JSON.stringify({
+        modelChoice: analysis.modelChoice ?? null,
+        intervals: analysis.intervals ?? null,
+        needs: analysis.needs ?? null,
+      }),
       params: JSON.stringify({
+        model: analysis.model ?? null,
+        fit: analysis.fit ?? null,
         period: analysis.period,
         timeZone: analysis.timeZone,
         horizonMonths: analysis.horizonMonths,
@@ -165,17 +186,33 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
     },
   });
   for (let i = 0; i < rows.length; i += 5_000) {
-    await db.$transaction(
-      async (tx) =>
-        bulkUpsert(tx, {
+    // Each chunk holds the shop's row shared: a shop/redact that ran while the model was fitting has
+    // deleted it, and then nothing of the shop is written back.
+    const installed = await db.$transaction(
+      async (tx) => {
+        if (!(await lockShop(tx, shop, "shared"))?.installed) return false;
+        await bulkUpsert(tx, {
           table: "CustomerValue",
           columns: PREDICTION_COLUMNS,
           rows: rows.slice(i, i + 5_000),
           conflict: ["shop", "customerId"],
           set: takeIncoming(PREDICTION_COLUMNS.slice(2)),
-        }),
+        });
+        return true;
+      },
       { maxWait: 60_000, timeout: 120_000 },
     );
+    if (!installed) {
+      await db.modelFit.deleteMany({ where: { shop } });
+      return {
+        fitId,
+        status: "insufficient_data",
+        reason: "the shop is no longer installed",
+        customers: 0,
+        repeatCustomers: 0,
+        durationMs: 0,
+      };
+    }
   }
   // Customers with no counted purchase any more (all cancelled or refunded) lose their old prediction.
   // Chosen by their data, not by fit id or time, so that a concurrent refit's rows are never cleared.
@@ -188,6 +225,11 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
       predictedClvMinor: null,
       segment: null,
       modelFitId: null,
+      probabilityOrder12m: null,
+      purchasesLow: null,
+      purchasesHigh: null,
+      clvLowMinor: null,
+      clvHighMinor: null,
     },
   });
   const durationMs = Date.now() - started;

@@ -6,34 +6,80 @@ import { shopifyIdOf } from "~/lib/json-ids";
 import type { CustomerProfile, NormalizedLineItem, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import type { WebhookEvent } from "~/queues/jobs";
 
+// Everything acknowledged must be storable on both databases (a 200 that the worker can never write is a
+// lost delivery), so values are checked here against what SQLite and PostgreSQL columns hold.
+
 // Numbers first: that is how ids usually come, and a union that misses its first branch pays for an issue.
-const id = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, "must be a numeric id")]);
-const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 time");
+// Ids above 2^53 arrive as strings (parseJsonKeepingLongIds); a number must still be exact. 30 digits is
+// far beyond Shopify's 64-bit ids and keeps key columns well inside PostgreSQL's index entry limit.
+const id = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,30}$/, "must be a numeric id")]);
+
+// ISO 8601 date-times as Shopify writes them ("2025-04-03T10:00:00-05:00", "…T15:00:00.123Z"): an
+// explicit offset (a time without one names no instant), and a real calendar date (Date.parse rolls
+// "02-30" over to March). The range keeps every value a JavaScript Date, SQLite and PostgreSQL share:
+// "+275760-09-13" parses in JavaScript, and PostgreSQL refuses it.
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const EARLIEST_MS = Date.UTC(1970, 0, 1);
+const LATEST_MS = Date.UTC(2101, 0, 1); // exclusive: the last accepted year is 2100
+
+function isStorableDateTime(value: string): boolean {
+  const parts = ISO_DATE_TIME.exec(value);
+  if (!parts) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.slice(1).map((p) => Number(p ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return false;
+  if (offsetHours > 23 || offsetMinutes > 59) return false;
+  const ms = Date.parse(value);
+  return ms >= EARLIEST_MS && ms < LATEST_MS;
+}
+const timestamp = z.string().refine(isStorableDateTime, "must be an ISO 8601 date-time with an offset (Z or ±hh:mm), in 1970–2100");
+
+// Text that cannot be stored is refused rather than silently altered: PostgreSQL text cannot hold NUL
+// (SQLite can), and a lone UTF-16 surrogate (JSON allows "\ud800") cannot be encoded as UTF-8 at all:
+// Prisma fails on it with either database.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = <T extends z.ZodString>(schema: T) =>
+  schema
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
+    .refine((value) => !LONE_SURROGATE.test(value), "must be valid Unicode (a lone surrogate cannot be stored)");
+const text = storable(z.string());
+// E-mails are indexed (Customer): bounded well inside PostgreSQL's index entry limit (RFC 5321 allows 254).
+const email = storable(z.string().max(320, "must be at most 320 characters"));
+
+const isNegative = (value: string | number) => (typeof value === "number" ? value < 0 : /^\s*-(?=.*[1-9])/.test(value));
 const amount = z.union([z.string(), z.number()]);
+// Totals, prices and refunds are never negative in Shopify; a negative one would lower a customer's value.
+const nonNegativeAmount = amount.refine((value) => !isNegative(value), "must not be negative");
 const moneySet = z
   .object({
-    shop_money: z.object({ amount, currency_code: z.string() }),
-    presentment_money: z.object({ amount, currency_code: z.string() }).nullish(),
+    shop_money: z.object({ amount: nonNegativeAmount, currency_code: text }),
+    presentment_money: z.object({ amount: nonNegativeAmount, currency_code: text }).nullish(),
   })
   .nullish();
 
 const customerSchema = z.object({
   id,
-  email: z.string().nullish(),
-  first_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  phone: z.string().nullish(),
-  tags: z.string().nullish(),
+  email: email.nullish(),
+  first_name: text.nullish(),
+  last_name: text.nullish(),
+  phone: text.nullish(),
+  tags: text.nullish(),
   created_at: timestamp.nullish(),
   updated_at: timestamp.nullish(),
 });
 
-const transactionSchema = z.object({
-  kind: z.string(),
-  status: z.string().nullish(),
-  amount,
-  currency: z.string().nullish(),
-});
+const transactionSchema = z
+  .object({
+    kind: text,
+    status: text.nullish(),
+    amount,
+    currency: text.nullish(),
+  })
+  .superRefine((t, context) => {
+    // Only refund transactions count (normalizeRefund); other kinds are not checked for what they do not affect.
+    if (t.kind === "refund" && isNegative(t.amount))
+      context.addIssue({ code: "custom", path: ["amount"], message: "must not be negative" });
+  });
 
 const refundSchema = z.object({
   id,
@@ -47,22 +93,22 @@ const lineItemSchema = z.object({
   id,
   product_id: id.nullish(),
   variant_id: id.nullish(),
-  title: z.string().nullish(),
-  quantity: z.number().int(),
-  price: amount,
+  title: text.nullish(),
+  quantity: z.number().int().nonnegative().max(2_147_483_647, "must fit a 32-bit integer"),
+  price: nonNegativeAmount,
   price_set: moneySet,
 });
 
 const orderSchema = z.object({
   id,
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  currency: z.string().length(3),
-  presentment_currency: z.string().nullish(),
-  total_price: amount,
+  name: text.nullish(),
+  email: email.nullish(),
+  currency: storable(z.string().length(3)),
+  presentment_currency: text.nullish(),
+  total_price: nonNegativeAmount,
   total_price_set: moneySet,
-  financial_status: z.string().nullish(),
-  source_name: z.string().nullish(),
+  financial_status: text.nullish(),
+  source_name: text.nullish(),
   test: z.boolean().default(false),
   created_at: timestamp,
   processed_at: timestamp.nullish(),
@@ -84,12 +130,12 @@ const dataRequestSchema = z.object({
   data_request: z.object({ id }),
 });
 const customerDeleteSchema = z.object({ id });
-const scopesUpdateSchema = z.object({ current: z.array(z.string()).default([]), previous: z.array(z.string()).default([]) });
+const scopesUpdateSchema = z.object({ current: z.array(text).default([]), previous: z.array(text).default([]) });
 const bulkFinishSchema = z.object({
-  admin_graphql_api_id: z.string(),
-  status: z.string(),
-  error_code: z.string().nullish(),
-  type: z.string().nullish(),
+  admin_graphql_api_id: text,
+  status: text,
+  error_code: text.nullish(),
+  type: text.nullish(),
 });
 
 const iso = (value: string) => new Date(value).toISOString();

@@ -1,17 +1,24 @@
 // What the ingest worker does with each webhook job.
+import type { Prisma } from "@prisma/client";
 import type { Job } from "bullmq";
-import { databaseProvider, db } from "~/db.server";
-import { ingestBatch, recordDelivery, type IngestItem, type IngestResult } from "~/data/ingest.server";
+import { databaseProvider, db, type Db } from "~/db.server";
+import { ingestBatch, recordDelivery, redactedAmong, type IngestItem, type IngestResult } from "~/data/ingest.server";
 import {
+  CUSTOMER_REDACTION_TABLES,
+  SHOP_REDACTION_TABLES,
   markCustomerDeleted,
   markShopUninstalled,
+  purgeErasedValues,
   recordDataRequest,
   redactCustomer,
   redactShop,
   updateShopScopes,
 } from "~/data/lifecycle.server";
+import { withoutValues } from "~/data/database-errors.server";
+import { lockShop, type ShopLockMode } from "~/data/shop-lock.server";
 import { handleBulkOperationFinish } from "~/backfill/bulk-operation-finish.server";
 import type { WebhookJob } from "~/queues/jobs";
+import { carriesPersonalDataOf, removeShopJobs, scrubCustomerFromJobs, withoutPersonalData } from "~/queues/redact-jobs.server";
 import { IngestBatcher } from "./ingest-batcher";
 
 function toIngestItem(job: WebhookJob): IngestItem | null {
@@ -45,43 +52,118 @@ function ingestBatcher() {
   return batcher;
 }
 
-export async function processIngestJob(job: Job<WebhookJob>): Promise<string> {
-  const data = job.data;
-  const item = toIngestItem(data);
-  if (item) {
-    const result = await ingestBatcher().add({ shop: data.shop, item });
-    return `applied (batch wrote ${result.ordersWritten} orders, ${result.duplicates} duplicates)`;
+/**
+ * The job's data must not keep personal data the database does not keep: the shop is not installed (nothing
+ * was stored), or the job's customer or order was redacted (stored without it). Scrubbed in Redis, where a
+ * completed or failed job would otherwise hold it for days.
+ */
+async function scrubIfNotKept(job: Job<WebhookJob>, result: Pick<IngestResult, "installed" | "redactedCustomers" | "redactedOrders">) {
+  const redacted = carriesPersonalDataOf(job.data, new Set(result.redactedCustomers), new Set(result.redactedOrders));
+  if (!result.installed || redacted) await job.updateData(withoutPersonalData(job.data));
+}
+
+/** After a failed attempt: the same check against the database, when it answers (best effort). */
+async function scrubAfterFailure(job: Job<WebhookJob>, item: IngestItem): Promise<void> {
+  try {
+    const client = await db();
+    const [shop, redacted] = await Promise.all([
+      client.shop.findUnique({ where: { shop: job.data.shop }, select: { installedAt: true, uninstalledAt: true } }),
+      redactedAmong(client, job.data.shop, [item]),
+    ]);
+    const installed = shop?.installedAt != null && shop.uninstalledAt == null;
+    await scrubIfNotKept(job, { installed, redactedCustomers: [...redacted.customers], redactedOrders: [...redacted.orders] });
+  } catch {
+    // The database (or Redis) is unavailable: the next attempt checks again.
   }
+}
+
+async function applyBatched(job: Job<WebhookJob>, item: IngestItem): Promise<string> {
+  let result: IngestResult;
+  try {
+    result = await ingestBatcher().add({ shop: job.data.shop, item });
+  } catch (error) {
+    await scrubAfterFailure(job, item);
+    throw error;
+  }
+  await scrubIfNotKept(job, result);
+  if (!result.installed) return "shop not installed: nothing stored";
+  return `applied (batch wrote ${result.ordersWritten} orders, ${result.duplicates} duplicates)`;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Applies a lifecycle or compliance event under the shop lock and records its delivery, when the shop may
+ * have it: `installed` (the shop counts now) or `row` (it has a row: installed, or uninstalled and not yet
+ * redacted). Otherwise nothing is written, not even the delivery. Returns whether it was applied.
+ */
+async function applyToShop(
+  client: Db,
+  data: WebhookJob,
+  lock: ShopLockMode,
+  requires: "installed" | "row",
+  write: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return client.$transaction(
+    async (tx) => {
+      const state = await lockShop(tx, data.shop, lock);
+      if (!state || (requires === "installed" && !state.installed)) return false;
+      await write(tx);
+      await recordDelivery(tx, data.shop, { topic: data.topic, deliveryKey: data.deliveryKey, receivedAt: data.receivedAt });
+      return true;
+    },
+    { maxWait: 60_000, timeout: 120_000 },
+  );
+}
+
+async function applyLifecycle(job: Job<WebhookJob>): Promise<string> {
   const client = await db();
+  const data = job.data;
   const e = data.event;
+  let applied = true;
   switch (e.kind) {
     case "customer_delete":
-      await markCustomerDeleted(client, data.shop, e.customerId);
+      applied = await applyToShop(client, data, "shared", "installed", (tx) => markCustomerDeleted(tx, data.shop, e.customerId));
       break;
     case "customer_redact":
-      await redactCustomer(client, data.shop, e.customerId, e.orderIds);
+      // Also for an uninstalled shop: its data stays until shop/redact, and must be erased meanwhile.
+      applied = await applyToShop(client, data, "exclusive", "row", (tx) => redactCustomer(tx, data.shop, e.customerId, e.orderIds));
+      await scrubCustomerFromJobs(data.shop, e.customerId, e.orderIds);
+      if (applied) await purgeErasedValues(client, CUSTOMER_REDACTION_TABLES);
       break;
     case "customer_data_request":
-      await recordDataRequest(client, data.shop, e.requestId, e.customerId, e.orderIds);
+      applied = await applyToShop(client, data, "shared", "installed", (tx) =>
+        recordDataRequest(tx, data.shop, e.requestId, e.customerId, e.orderIds),
+      );
       break;
     case "shop_redact":
+      // Leaves nothing of the shop behind, not even the record of its own delivery.
       await redactShop(client, data.shop);
+      await removeShopJobs(data.shop, job.id);
+      await purgeErasedValues(client, SHOP_REDACTION_TABLES);
       break;
     case "app_uninstalled":
-      await markShopUninstalled(client, data.shop);
+      applied = await applyToShop(client, data, "exclusive", "row", (tx) => markShopUninstalled(tx, data.shop));
       break;
     case "scopes_update":
-      await updateShopScopes(client, data.shop, e.scopes);
+      applied = await applyToShop(client, data, "exclusive", "row", (tx) => updateShopScopes(tx, data.shop, e.scopes));
       break;
     case "bulk_operation_finish":
       await handleBulkOperationFinish(data.shop, e.bulkOperationId, e.status, e.errorCode);
+      applied = await applyToShop(client, data, "shared", "row", async () => {});
       break;
     default:
       throw new Error(`no handler for event ${(e as { kind: string }).kind}`);
   }
-  // shop/redact leaves nothing of the shop behind, not even the record of its own delivery.
-  if (e.kind !== "shop_redact") {
-    await recordDelivery(client, data.shop, { topic: data.topic, deliveryKey: data.deliveryKey, receivedAt: data.receivedAt });
+  return applied ? `applied ${e.kind}` : `shop not installed: ${e.kind} stores nothing`;
+}
+
+export async function processIngestJob(job: Job<WebhookJob>): Promise<string> {
+  const item = toIngestItem(job.data);
+  if (item) return applyBatched(job, item);
+  try {
+    return await applyLifecycle(job);
+  } catch (error) {
+    throw withoutValues(error, job.data.event.kind);
   }
-  return `applied ${e.kind}`;
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
 import { lineItemLines, orderLine, serveFile, ungroupedJsonl, type BulkOrderSpec } from "../support/bulk-file";
 import { orderPayload } from "../support/payloads";
+import { installShop } from "../support/shops";
 import { sendWebhook } from "../support/webhooks";
 
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -48,6 +49,7 @@ function expectedNet(orders: BulkOrderSpec[], customerId: number): bigint {
 describe("importBulkFile", () => {
   it("imports ungrouped orders, line items (some before their order) and refunds", async () => {
     const shop = "bulk-basic.myshopify.com";
+    await installShop(app.db, shop);
     const orders = history(10_000, 40, 5);
     const file = path.join(dir, "basic.jsonl");
     writeFileSync(file, ungroupedJsonl(orders));
@@ -69,6 +71,7 @@ describe("importBulkFile", () => {
 
   it("resumes an interrupted download from the last committed line, counting nothing twice", async () => {
     const shop = "bulk-resume.myshopify.com";
+    await installShop(app.db, shop);
     const orders = history(20_000, 300, 20);
     const file = path.join(dir, "resume.jsonl");
     writeFileSync(file, ungroupedJsonl(orders));
@@ -97,6 +100,7 @@ describe("importBulkFile", () => {
 
   it("never loses or double-counts an order that also arrives by webhook", async () => {
     const shop = "bulk-overlap.myshopify.com";
+    await installShop(app.db, shop);
     const orders = history(30_000, 20, 2);
     // A webhook delivers a NEWER version of order 30000 (amount changed) before the import...
     await sendWebhook(app.baseUrl, {
@@ -135,6 +139,7 @@ describe("importBulkFile", () => {
 
   it("imports a 100 MB file with bounded memory", async () => {
     const shop = "bulk-large.myshopify.com";
+    await installShop(app.db, shop);
     const file = path.join(dir, "large.jsonl");
     const out = createWriteStream(file);
     let orders = 0;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
 import { orderPayload, refundPayload } from "../support/payloads";
+import { installShops } from "../support/shops";
 import { sendWebhook } from "../support/webhooks";
 
 const SHOP = "compliance.myshopify.com";
@@ -10,6 +11,7 @@ let app: Awaited<ReturnType<typeof startApp>>;
 
 beforeAll(async () => {
   app = await startApp();
+  await installShops(app.db, [SHOP, OTHER]);
   for (const shop of [SHOP, OTHER]) {
     await sendWebhook(app.baseUrl, {
       topic: "orders/create",

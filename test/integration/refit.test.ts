@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
 import { orderPayload } from "../support/payloads";
+import { installShops } from "../support/shops";
 import { sendWebhook } from "../support/webhooks";
 import { syntheticOrders, webhookEvents } from "../../testkit/synthetic-shop";
 
@@ -21,6 +22,7 @@ async function sendAll(events: { topic: string; body: unknown }[], shop: string)
 
 beforeAll(async () => {
   app = await startApp();
+  await installShops(app.db, [SHOP, TINY]);
   const orders = syntheticOrders({ seed: 11, customers: 400, endDate: "2026-06-30", spanDays: 540 });
   await sendAll([...webhookEvents(orders, { timeZone: "UTC" })], SHOP);
   await app.db.shop.update({ where: { shop: SHOP }, data: { ianaTimezone: "America/New_York", currencyCode: "USD" } });
@@ -64,7 +66,17 @@ describe("refit job", () => {
       expect(v.predictedClvMinor).not.toBeNull();
       expect(v.predictedClvMinor! >= 0n).toBe(true);
       expect(v.segment).toBeTruthy();
+      // The headline probability and the 80% intervals travel with every prediction.
+      expect(v.probabilityOrder12m).toBeGreaterThanOrEqual(0);
+      expect(v.probabilityOrder12m).toBeLessThanOrEqual(v.probabilityAlive! + 1e-9);
+      expect(v.purchasesLow).toBeLessThanOrEqual(v.purchasesHigh!);
+      expect(v.clvLowMinor! <= v.clvHighMinor!).toBe(true);
     }
+    // The chosen model and the evidence behind it are stored with the fit.
+    expect(["bgnbd", "mbgnbd", "paretonbd"]).toContain(fit.model);
+    const accuracy = JSON.parse(fit.accuracy!);
+    expect(accuracy.modelChoice.ranking).toContain(fit.model);
+    expect(typeof accuracy.modelChoice.reason).toBe("string");
     // Readable per customer, and the same figures a direct analysis of those orders gives.
     const { analyzeShop } = await import("~/clv");
     const { loadOrderTransactions } = await import("~/data/refit.server");
@@ -74,6 +86,7 @@ describe("refit job", () => {
     const sample = direct.customers.row(0);
     const stored = predicted.find((v) => v.customerId === sample.customerKey)!;
     expect(stored.probabilityAlive).toBeCloseTo(sample.probabilityAlive!, 9);
+    expect(stored.probabilityOrder12m).toBeCloseTo(sample.probabilityOfPurchase!, 9);
     expect(Number(stored.predictedClvMinor)).toBe(Math.round(sample.predictedClv! * 100));
   });
 

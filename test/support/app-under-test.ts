@@ -5,7 +5,8 @@ import { isolatedEnvironment, removeRedisKeys } from "./environment";
 export async function startApp(options: { env?: Record<string, string>; workers?: boolean; concurrency?: number } = {}) {
   const environment = isolatedEnvironment(options.env);
   const { startWebServer } = await import("../../server");
-  const web = await startWebServer({ port: 0, quiet: true });
+  // TEST_BUILD_DIR: a build of one's own, when several people test in one working tree (build/ is rebuilt by every run).
+  const web = await startWebServer({ port: 0, quiet: true, buildDir: process.env.TEST_BUILD_DIR });
   const { startWorkers } = await import("~/worker/workers.server");
   const workers = options.workers === false ? null : await startWorkers({ concurrency: options.concurrency ?? 16 });
   const { db } = await import("~/db.server");
@@ -15,6 +16,8 @@ export async function startApp(options: { env?: Record<string, string>; workers?
     baseUrl: `http://127.0.0.1:${web.port}`,
     db: client,
     queues,
+    /** The in-process workers (null with `workers: false`), e.g. to pause ingest while deliveries queue up. */
+    workers,
     environment,
     /** Waits until no ingest job is waiting, active or retrying and no analytics job is waiting or active
      *  (the nightly refit is always delayed until 03:00: it does not count). */

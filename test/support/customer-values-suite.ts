@@ -2,6 +2,7 @@
 // webhooks use (app/lib/historic-value.ts), on whichever database the file runs.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { orderPayload, refundPayload } from "./payloads";
+import { installShop } from "./shops";
 
 export function customerValuesSuite(prepare: () => Promise<{ cleanup: () => Promise<void> | void }>) {
   let cleanup: () => Promise<void> | void = () => {};
@@ -42,6 +43,7 @@ export function customerValuesSuite(prepare: () => Promise<{ cleanup: () => Prom
     ];
     const refunds = [refund(100, 2, "0.02"), refund(101, 8, "3.00"), refund(102, 5, "0.50")];
     for (const shop of ["reference.myshopify.com", "bulk.myshopify.com"]) {
+      await installShop(client, shop);
       await ingestBatch(client, shop, [{ orders, refunds }], { deferCustomerValues: shop.startsWith("bulk") });
     }
     expect(await client.customerValue.count({ where: { shop: "bulk.myshopify.com", computedAt: { not: null } } })).toBe(0);

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { startApp } from "./app-under-test";
 import { orderPayload, refundPayload } from "./payloads";
+import { installShops } from "./shops";
 import { sendWebhook } from "./webhooks";
 
 export function pipelineSuite(start: () => ReturnType<typeof startApp>) {
@@ -11,6 +12,7 @@ export function pipelineSuite(start: () => ReturnType<typeof startApp>) {
 
   beforeAll(async () => {
     app = await start();
+    await installShops(app.db, [SHOP, "shop-a.myshopify.com", "shop-b.myshopify.com"]);
   });
   afterAll(async () => {
     await app?.stop();
