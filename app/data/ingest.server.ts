@@ -345,14 +345,15 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[], sho
       title: li.title,
       quantity: li.quantity,
       priceMinor: BigInt(li.priceMinor),
+      offerId: li.offerId ?? null,
     })),
   );
   await bulkUpsert(tx, {
     table: "LineItem",
-    columns: ["shop", "id", "orderId", "productId", "variantId", "title", "quantity", "priceMinor"],
-    rows: items.map((li) => [li.shop, li.id, li.orderId, li.productId, li.variantId, li.title, li.quantity, li.priceMinor]),
+    columns: ["shop", "id", "orderId", "productId", "variantId", "title", "quantity", "priceMinor", "offerId"],
+    rows: items.map((li) => [li.shop, li.id, li.orderId, li.productId, li.variantId, li.title, li.quantity, li.priceMinor, li.offerId]),
     conflict: ["shop", "id"],
-    set: takeIncoming(["orderId", "productId", "variantId", "title", "quantity", "priceMinor"]),
+    set: takeIncoming(["orderId", "productId", "variantId", "title", "quantity", "priceMinor", "offerId"]),
   });
   result.orderIds = writtenOrders.map((o) => o.id);
   return result;

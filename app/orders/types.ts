@@ -19,6 +19,8 @@ export interface NormalizedLineItem {
   title: string | null;
   quantity: number;
   priceMinor: number;
+  /** The cross-sell offer it was added from (private line-item property _clv_offer); absent from backfill lines. */
+  offerId?: string | null;
 }
 
 export interface NormalizedRefund {

@@ -1,5 +1,6 @@
 // What travels on the queues: the job names and each job's data. Plain JSON only.
 import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/orders/types";
+import type { ProductEvent } from "~/webhooks/product-payloads";
 
 /** Ingest: webhook deliveries become database rows. High volume, short jobs. */
 export const INGEST_QUEUE = "ingest";
@@ -25,7 +26,8 @@ export type WebhookEvent =
   | { kind: "shop_redact" }
   | { kind: "app_uninstalled" }
   | { kind: "scopes_update"; scopes: string[] }
-  | { kind: "bulk_operation_finish"; bulkOperationId: string; status: string; errorCode: string | null };
+  | { kind: "bulk_operation_finish"; bulkOperationId: string; status: string; errorCode: string | null }
+  | ProductEvent;
 
 /** A delivery as queued: which shop, which topic, its dedupe key, and the event. */
 export interface WebhookJob {

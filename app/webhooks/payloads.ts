@@ -5,6 +5,8 @@ import { toMinorUnits } from "~/lib/money";
 import { shopifyIdOf } from "~/lib/json-ids";
 import type { CustomerProfile, NormalizedLineItem, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import type { WebhookEvent } from "~/queues/jobs";
+import { offerIdOfLineItem } from "~/offers";
+import { productTopicParsers } from "./product-payloads";
 
 // Everything acknowledged must be storable on both databases (a 200 that the worker can never write is a
 // lost delivery), so values are checked here against what SQLite and PostgreSQL columns hold.
@@ -97,6 +99,12 @@ const lineItemSchema = z.object({
   quantity: z.number().int().nonnegative().max(2_147_483_647, "must fit a 32-bit integer"),
   price: nonNegativeAmount,
   price_set: moneySet,
+  // Cart attributes of the line (the storefront's offers block adds _clv_offer). Never refuses an order:
+  // a malformed list reads as none.
+  properties: z
+    .array(z.object({ name: z.string(), value: z.unknown() }))
+    .nullish()
+    .catch(null),
 });
 
 const orderSchema = z.object({
@@ -182,6 +190,7 @@ function normalizeOrder(o: z.infer<typeof orderSchema>): NormalizedOrder {
     title: li.title ?? null,
     quantity: li.quantity,
     priceMinor: toMinorUnits(li.price_set?.shop_money.amount ?? li.price, currencyCode),
+    offerId: offerIdOfLineItem(li.properties?.map(({ name, value }) => ({ name, value })) ?? null),
   }));
   return {
     id: shopifyIdOf(o.id),
@@ -233,6 +242,7 @@ const parsers: Record<string, (body: unknown) => WebhookEvent> = {
   "shop/redact": () => ({ kind: "shop_redact" }),
   "app/uninstalled": () => ({ kind: "app_uninstalled" }),
   "app/scopes_update": (b) => ({ kind: "scopes_update", scopes: scopesUpdateSchema.parse(b).current }),
+  ...productTopicParsers,
   "bulk_operations/finish": (b) => {
     const p = bulkFinishSchema.parse(b);
     return { kind: "bulk_operation_finish", bulkOperationId: p.admin_graphql_api_id, status: p.status, errorCode: p.error_code ?? null };

@@ -20,6 +20,8 @@ import { handleBulkOperationFinish } from "~/backfill/bulk-operation-finish.serv
 import type { WebhookJob } from "~/queues/jobs";
 import { carriesPersonalDataOf, removeShopJobs, scrubCustomerFromJobs, withoutPersonalData } from "~/queues/redact-jobs.server";
 import { IngestBatcher } from "./ingest-batcher";
+import { applyProductEvent } from "~/data/products.server";
+import { enqueueOffersWriteBack } from "~/queues/offers.server";
 
 function toIngestItem(job: WebhookJob): IngestItem | null {
   const delivery = { topic: job.topic, deliveryKey: job.deliveryKey, receivedAt: job.receivedAt };
@@ -152,6 +154,16 @@ async function applyLifecycle(job: Job<WebhookJob>): Promise<string> {
       await handleBulkOperationFinish(data.shop, e.bulkOperationId, e.status, e.errorCode);
       applied = await applyToShop(client, data, "shared", "row", async () => {});
       break;
+    case "product":
+    case "product_delete": {
+      // A product's status or publication changed: the storefront's lists must drop (or may show) it.
+      let changed = false;
+      applied = await applyToShop(client, data, "shared", "installed", async (tx) => {
+        changed = await applyProductEvent(tx, data.shop, e, new Date(data.receivedAt));
+      });
+      if (applied && changed) await enqueueOffersWriteBack({ shop: data.shop, reason: "product_changed" });
+      break;
+    }
     default:
       throw new Error(`no handler for event ${(e as { kind: string }).kind}`);
   }

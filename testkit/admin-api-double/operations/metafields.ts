@@ -1,11 +1,12 @@
 // metafieldsSet: up to 25 metafields per call, all or nothing, stored per owner id in the shop's state
-// (read back with control.getMetafields). `$app` namespaces become app--<appId>; compareDigest guards
+// (read back with control.getMetafields); metafieldsDelete removes them by owner, namespace and key (one
+// that does not exist comes back null, as Shopify answers). `$app` namespaces become app--<appId>; compareDigest guards
 // against lost updates. A metafield with a definition (metafield-definitions.ts) takes the definition's
 // type; list types hold JSON arrays; product and variant references must exist in a shop with a catalogue;
 // the AppInstallation owner (app-data metafields) is the app's own installation only.
 import { createHash } from "node:crypto";
 import type { StoredMetafield } from "../state";
-import { accessDenied, parseGid, utcNow } from "./common";
+import { accessDenied, parseGid, userError as plainUserError, utcNow } from "./common";
 import { connectionTypes } from "./connections";
 import { shopProducts } from "./products";
 import { FieldError, type ApiSlice, type ResolveContext } from "./registry";
@@ -234,6 +235,46 @@ export const metafieldsSlice: ApiSlice = {
         return { metafields: stored.map((m) => ({ __typename: "Metafield", ...m })), userErrors: [] };
       },
     },
+    {
+      root: "Mutation",
+      name: "metafieldsDelete",
+      returns: "MetafieldsDeletePayload",
+      requiredArguments: ["metafields"],
+      cost: 10,
+      resolve: (args, ctx) => {
+        const inputs = args.metafields;
+        if (!Array.isArray(inputs))
+          throw new FieldError(
+            "Argument 'metafields' on Field 'metafieldsDelete' has an invalid value. Expected type '[MetafieldIdentifierInput!]!'.",
+            { code: "argumentLiteralsIncompatible" },
+          );
+        if (inputs.length === 0) return { deletedMetafields: [], userErrors: [plainUserError(["metafields"], "At least one metafield must be given.")] };
+        const identifiers = inputs.map((raw, i) => {
+          const input = (raw ?? {}) as Record<string, unknown>;
+          let ownerType: string;
+          try {
+            ownerType = parseGid(input.ownerId).type;
+          } catch (error) {
+            return { error: plainUserError(["metafields", String(i), "ownerId"], (error as Error).message) };
+          }
+          const owner = OWNER_TYPES.get(ownerType);
+          if (!owner) return { error: plainUserError(["metafields", String(i), "ownerId"], `Owner type ${ownerType} does not support metafields.`) };
+          if (owner.scope && !ctx.shop.scopes.includes(owner.scope)) throw accessDenied("metafieldsDelete", owner.scope);
+          const key = typeof input.key === "string" ? input.key : "";
+          return { ownerId: String(input.ownerId), namespace: resolveNamespace(input.namespace, ctx.appId), key };
+        });
+        const errors = identifiers.flatMap((x) => (x.error ? [x.error] : []));
+        if (errors.length > 0) return { deletedMetafields: null, userErrors: errors };
+        const deletedMetafields = identifiers.map((x) => {
+          if (x.error || x.ownerId === undefined) return null;
+          const owned = ctx.shop.metafields.get(x.ownerId);
+          if (!owned?.delete(metafieldKey({ namespace: x.namespace, key: x.key }))) return null;
+          if (owned.size === 0) ctx.shop.metafields.delete(x.ownerId);
+          return { __typename: "MetafieldIdentifier", ownerId: x.ownerId, namespace: x.namespace, key: x.key };
+        });
+        return { deletedMetafields, userErrors: [] };
+      },
+    },
   ],
   types: {
     MetafieldsSetPayload: { metafields: "Metafield", userErrors: "MetafieldsSetUserError" },
@@ -250,5 +291,7 @@ export const metafieldsSlice: ApiSlice = {
     },
     ...connectionTypes("Metafield"),
     MetafieldsSetUserError: { field: "String", message: "String", code: "MetafieldsSetUserErrorCode", elementIndex: "Int" },
+    MetafieldsDeletePayload: { deletedMetafields: "MetafieldIdentifier", userErrors: "UserError" },
+    MetafieldIdentifier: { ownerId: "ID", namespace: "String", key: "String" },
   },
 };
