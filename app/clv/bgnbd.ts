@@ -67,13 +67,7 @@ export function bgnbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] of a customer with this history. */
-export function bgnbdConditionalExpectedPurchases(
-  params: BgNbdParams,
-  t: number,
-  x: number,
-  tx: number,
-  T: number,
-): number {
+export function bgnbdConditionalExpectedPurchases(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   return bgnbdAliveExpectation(params, x, T, t) * bgnbdProbabilityAlive(params, x, tx, T);
 }
 
@@ -93,8 +87,7 @@ export function bgnbdProbabilityOfPurchases(params: BgNbdParams, t: number, n: n
   const lnStay = Math.log(alpha / (alpha + t));
   const lnBuy = Math.log(t / (alpha + t));
   const lnBetaAB = lnBeta(a, b);
-  const lnNegativeBinomial = (j: number): number =>
-    lnGamma(r + j) - lnGamma(r) - lnGamma(j + 1) + r * lnStay + (j === 0 ? 0 : j * lnBuy);
+  const lnNegativeBinomial = (j: number): number => lnGamma(r + j) - lnGamma(r) - lnGamma(j + 1) + r * lnStay + (j === 0 ? 0 : j * lnBuy);
   const stillAliveTerm = Math.exp(lnBeta(a, b + n) - lnBetaAB + lnNegativeBinomial(n));
   if (n === 0) return stillAliveTerm;
 

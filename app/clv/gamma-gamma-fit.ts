@@ -198,7 +198,9 @@ function carefulMinimum(objective: SpendObjective): { point: Float64Array; value
   candidates.sort((u, w) => u.value - w.value);
   const runs = candidates
     .slice(0, 2)
-    .map((candidate) => minimizeBfgs(objective, candidate.theta, { gradientTolerance: 1e-9, acceptableGradient: ACCEPTED_GRADIENT, maxIterations: 500 }));
+    .map((candidate) =>
+      minimizeBfgs(objective, candidate.theta, { gradientTolerance: 1e-9, acceptableGradient: ACCEPTED_GRADIENT, maxIterations: 500 }),
+    );
   let iterations = runs.reduce((sum, run) => sum + run.iterations, 0);
   runs.sort((u, w) => u.value - w.value);
   const best = runs[0];
@@ -216,7 +218,9 @@ function carefulMinimum(objective: SpendObjective): { point: Float64Array; value
     maxIterations: 500,
   });
   iterations += simplex.iterations + final.iterations;
-  return final.value <= best.value ? { point: final.point, value: final.value, iterations } : { point: best.point, value: best.value, iterations };
+  return final.value <= best.value
+    ? { point: final.point, value: final.value, iterations }
+    : { point: best.point, value: best.value, iterations };
 }
 
 export function fitGammaGamma(data: GammaGammaData, options: GammaGammaFitOptions = {}): GammaGammaFit {
@@ -281,7 +285,8 @@ export function fitGammaGamma(data: GammaGammaData, options: GammaGammaFitOption
   if (atBoundary) {
     return {
       status: "refused",
-      reason: "Gamma-Gamma parameters are not identifiable from this data (the estimate ran to the edge of the search range); too few or too similar repeat customers",
+      reason:
+        "Gamma-Gamma parameters are not identifiable from this data (the estimate ran to the edge of the search range); too few or too similar repeat customers",
       params,
       ...base,
     };

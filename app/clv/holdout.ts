@@ -63,5 +63,12 @@ export function holdoutCheck(params: BgNbdParams, summary: CustomerSummary): Hol
       bucket.actualMean = bucket.actualTotal / bucket.customers;
     }
   }
-  return { holdoutLength: summary.holdoutLength, customers: summary.count, predictedTotal, actualTotal, actualPurchaseWeeks, byFrequency: buckets };
+  return {
+    holdoutLength: summary.holdoutLength,
+    customers: summary.count,
+    predictedTotal,
+    actualTotal,
+    actualPurchaseWeeks,
+    byFrequency: buckets,
+  };
 }

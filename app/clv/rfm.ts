@@ -123,7 +123,7 @@ function thresholdsFromSort(values: Float64Array, bins: number, include: Uint8Ar
   sorted.sort();
   const thresholds = new Float64Array(bins - 1).fill(Infinity);
   let nextBin = 1;
-  for (let start = 0; start < n && nextBin < bins; ) {
+  for (let start = 0; start < n && nextBin < bins;) {
     let end = start + 1;
     while (end < n && sorted[end] === sorted[start]) end++;
     while (nextBin < bins && reachesBin(start, end - start, bins, nextBin, n)) thresholds[nextBin++ - 1] = sorted[start];

@@ -32,11 +32,7 @@ export function lnGamma(x: number): number {
   const inv2 = inv * inv;
   // Stirling series: 1/(12y) − 1/(360y³) + 1/(1260y⁵) − 1/(1680y⁷) + 1/(1188y⁹) − 691/(360360y¹¹) + 1/(156y¹³)
   const series =
-    inv *
-    (1 / 12 +
-      inv2 *
-        (-1 / 360 +
-          inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))));
+    inv * (1 / 12 + inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))));
   const stirling = (y - 0.5) * Math.log(y) - y + HALF_LN_TWO_PI + series;
   return shift === 0 ? stirling : stirling - Math.log(product);
 }
@@ -60,10 +56,7 @@ export function digamma(x: number): number {
   // ln y − 1/(2y) − 1/(12y²) + 1/(120y⁴) − 1/(252y⁶) + 1/(240y⁸) − 1/(132y¹⁰) + 691/(32760y¹²) − 1/(12y¹⁴)
   const series =
     inv2 *
-    (-1 / 12 +
-      inv2 *
-        (1 / 120 +
-          inv2 * (-1 / 252 + inv2 * (1 / 240 + inv2 * (-1 / 132 + inv2 * (691 / 32760 + inv2 * (-1 / 12)))))));
+    (-1 / 12 + inv2 * (1 / 120 + inv2 * (-1 / 252 + inv2 * (1 / 240 + inv2 * (-1 / 132 + inv2 * (691 / 32760 + inv2 * (-1 / 12)))))));
   return correction + Math.log(y) - 0.5 / y + series;
 }
 
@@ -147,13 +140,7 @@ export function tailRatioBound(a: number, b: number, c: number, z: number, j: nu
  * 0 ≤ z < 1, stopping once a rigorous bound on the remaining tail falls
  * below the relative tolerance (not after a fixed number of terms).
  */
-export function hypergeometricSeries(
-  a: number,
-  b: number,
-  c: number,
-  z: number,
-  maxTerms: number = DEFAULT_MAX_TERMS,
-): SeriesResult {
+export function hypergeometricSeries(a: number, b: number, c: number, z: number, maxTerms: number = DEFAULT_MAX_TERMS): SeriesResult {
   let term = 1;
   let sum = 1;
   const positiveFrom = Math.max(0, -a, -b, -c);
@@ -212,7 +199,7 @@ export function lnHypergeometricPositive(a: number, b: number, c: number, z: num
   let term = 1;
   let sum = 1;
   for (let j = 0; j < maxTerms; j++) {
-    const ratio = ((a + j) * (b + j)) / ((c + j) * (j + 1)) * z;
+    const ratio = (((a + j) * (b + j)) / ((c + j) * (j + 1))) * z;
     term *= ratio;
     sum += term;
     if (sum > RESCALE_ABOVE) {

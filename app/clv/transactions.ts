@@ -38,9 +38,7 @@ export function isIndexedColumns(input: TransactionColumns | KeyedTransactionCol
 export function columnsFromKeyedTransactions(input: KeyedTransactionColumns): TransactionColumns {
   const { customerKeys: keys, timesMs, amounts } = input;
   if (keys.length !== timesMs.length || keys.length !== amounts.length) {
-    throw new RangeError(
-      `transaction columns differ in length: ${keys.length} keys, ${timesMs.length} times, ${amounts.length} amounts`,
-    );
+    throw new RangeError(`transaction columns differ in length: ${keys.length} keys, ${timesMs.length} times, ${amounts.length} amounts`);
   }
   const indexOfKey = new Map<string, number>();
   const table: string[] = [];

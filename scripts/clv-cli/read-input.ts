@@ -164,7 +164,10 @@ function readTransactionsCsv(path: string, options: ReadOptions): ParsedInput {
     const dateText = fields[dateColumn];
     const amountText = fields[amountColumn];
     if (key === undefined || dateText === undefined || amountText === undefined) {
-      collector.error(line, `missing column: the row has ${fields.length} fields, the header names "${keyName}", "${dateName}" and "${amountName}"`);
+      collector.error(
+        line,
+        `missing column: the row has ${fields.length} fields, the header names "${keyName}", "${dateName}" and "${amountName}"`,
+      );
       continue;
     }
     if (key.trim() === "") {

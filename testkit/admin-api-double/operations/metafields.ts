@@ -248,7 +248,8 @@ export const metafieldsSlice: ApiSlice = {
             "Argument 'metafields' on Field 'metafieldsDelete' has an invalid value. Expected type '[MetafieldIdentifierInput!]!'.",
             { code: "argumentLiteralsIncompatible" },
           );
-        if (inputs.length === 0) return { deletedMetafields: [], userErrors: [plainUserError(["metafields"], "At least one metafield must be given.")] };
+        if (inputs.length === 0)
+          return { deletedMetafields: [], userErrors: [plainUserError(["metafields"], "At least one metafield must be given.")] };
         const identifiers = inputs.map((raw, i) => {
           const input = (raw ?? {}) as Record<string, unknown>;
           let ownerType: string;
@@ -258,7 +259,8 @@ export const metafieldsSlice: ApiSlice = {
             return { error: plainUserError(["metafields", String(i), "ownerId"], (error as Error).message) };
           }
           const owner = OWNER_TYPES.get(ownerType);
-          if (!owner) return { error: plainUserError(["metafields", String(i), "ownerId"], `Owner type ${ownerType} does not support metafields.`) };
+          if (!owner)
+            return { error: plainUserError(["metafields", String(i), "ownerId"], `Owner type ${ownerType} does not support metafields.`) };
           if (owner.scope && !ctx.shop.scopes.includes(owner.scope)) throw accessDenied("metafieldsDelete", owner.scope);
           const key = typeof input.key === "string" ? input.key : "";
           return { ownerId: String(input.ownerId), namespace: resolveNamespace(input.namespace, ctx.appId), key };
