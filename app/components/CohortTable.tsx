@@ -1,7 +1,10 @@
-// Revenue by first-order cohort as a heat-map table: one row per cohort month, one column per month since
-// the first order, each cell shaded by its share of the largest cell. Plain HTML: renders server-side.
+// Revenue by first-order cohort as a heat-map table: one row per cohort month (on the shop's calendar), one
+// column per month since the first order, each cell shaded by its share of the largest cell. Plain HTML:
+// renders server-side.
 import { Text } from "@shopify/polaris";
 import { formatMoneyCompact, formatMonth, formatNumber } from "~/lib/format";
+import type { Translate } from "~/i18n/translate";
+import { monthHeading } from "./Charts";
 
 export interface CohortView {
   cohort: string;
@@ -16,11 +19,15 @@ export function CohortTable({
   months,
   currency,
   locale,
+  timeZone,
+  t,
 }: {
   cohorts: CohortView[];
   months: number;
   currency: string;
   locale: string;
+  timeZone: string;
+  t: Translate;
 }) {
   const max = cohorts.reduce((m, c) => c.revenueByAge.reduce((mm, v) => (v !== null && Number(v) > mm ? Number(v) : mm), m), 0);
   return (
@@ -28,11 +35,15 @@ export function CohortTable({
       <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 12 }} data-testid="cohort-table">
         <thead>
           <tr>
-            <th style={{ ...cell, textAlign: "left" }}>First order</th>
-            <th style={cell}>Customers</th>
+            <th style={{ ...cell, textAlign: "left" }} scope="col">
+              {t("cohorts.firstOrder")}
+            </th>
+            <th style={cell} scope="col">
+              {t("cohorts.customers")}
+            </th>
             {Array.from({ length: months }, (_, age) => (
               <th key={age} style={cell} scope="col">
-                {age === 0 ? "Month 0" : `+${age}`}
+                {monthHeading(age, t)}
               </th>
             ))}
           </tr>
@@ -64,7 +75,7 @@ export function CohortTable({
         </tbody>
       </table>
       <Text as="p" variant="bodySm" tone="subdued">
-        Net revenue per month after each cohort's first order (months in UTC). Darker cells earned more.
+        {t("cohorts.caption", { zone: timeZone })}
       </Text>
     </div>
   );

@@ -1,48 +1,127 @@
-// Error boundary content for the app's pages: "not found" for 404s, Shopify's own handling for its auth
-// responses (so App Bridge can re-authenticate), and a plain message for anything else.
-import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+// Error pages of the app, styled like the rest of it: not found (404), session ended (401), app not
+// installed on the store (403), Shopify unreachable (503), anything else (500). They never show a
+// developer's message; what went wrong stays in the server log. The one thing passed through is the HTML
+// of Shopify's own auth pages (App Bridge's script), which must run for the admin to re-authenticate.
+import { isRouteErrorResponse, useLocation, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { Banner, BlockStack, Button, Card, Page, Text } from "@shopify/polaris";
-import { useAppHref } from "./app-links";
+import { BlockStack, Button, Card, EmptyState, Page, Text } from "@shopify/polaris";
+import type { MessageKey, Translate } from "~/i18n/translate";
+import { useI18n } from "~/i18n/context";
+import { appHref, useAppHref } from "./app-links";
+import { EMPTY_STATE_IMAGE } from "./empty-state-image";
 
+export type ErrorKind = "not_found" | "session" | "not_installed" | "unreachable" | "error";
+
+export interface DescribedError {
+  kind: ErrorKind;
+  status: number;
+}
+
+/** What kind of error the route caught (an ErrorResponse's status and our `{ reason }`, or a thrown exception). */
+export function describeError(error: unknown): DescribedError {
+  if (!isRouteErrorResponse(error)) return { kind: "error", status: 500 };
+  const reason = typeof error.data === "object" && error.data !== null ? (error.data as { reason?: unknown }).reason : undefined;
+  if (error.status === 404 || reason === "not_found") return { kind: "not_found", status: 404 };
+  if (reason === "not_installed" || error.status === 403) return { kind: "not_installed", status: error.status };
+  if (reason === "shopify_unreachable" || error.status === 503) return { kind: "unreachable", status: error.status };
+  if (error.status === 401 || error.status === 410) return { kind: "session", status: error.status };
+  return { kind: "error", status: error.status };
+}
+
+/** Shopify's auth answers carry App Bridge's script as HTML: those are rendered as Shopify's boundary does. */
+export function isShopifyAuthPage(error: unknown): boolean {
+  return isRouteErrorResponse(error) && typeof error.data === "string" && error.data.includes("<script");
+}
+
+const HEADINGS: Record<ErrorKind, MessageKey> = {
+  not_found: "error.notFound.heading",
+  session: "error.session.heading",
+  not_installed: "error.notInstalled.heading",
+  unreachable: "error.unreachable.heading",
+  error: "error.generic.heading",
+};
+const BODIES: Record<ErrorKind, MessageKey> = {
+  not_found: "error.notFound.body",
+  session: "error.session.body",
+  not_installed: "error.notInstalled.body",
+  unreachable: "error.unreachable.body",
+  error: "error.generic.body",
+};
+
+export function ErrorContent({
+  described,
+  t,
+  notFound,
+  backHref,
+  backLabel,
+}: {
+  described: DescribedError;
+  t: Translate;
+  notFound?: MessageKey;
+  backHref: string | null;
+  backLabel: string;
+}) {
+  const body = described.kind === "not_found" && notFound ? notFound : BODIES[described.kind];
+  const canGoBack = backHref !== null && described.kind !== "not_installed";
+  return (
+    <Card>
+      <EmptyState heading={t(HEADINGS[described.kind])} image={EMPTY_STATE_IMAGE}>
+        <BlockStack gap="300">
+          <p data-testid="error-message">{t(body)}</p>
+          {described.kind === "not_found" ? (
+            <Text as="p" tone="subdued">
+              {t("error.notFound.hint")}
+            </Text>
+          ) : null}
+          <Text as="p" tone="subdued" variant="bodySm">
+            {t("error.status", { status: described.status })}
+          </Text>
+          <div>
+            {described.kind === "session" || described.kind === "unreachable" || described.kind === "error" ? (
+              <Button variant="primary" onClick={() => window.location.reload()}>
+                {t("error.reload")}
+              </Button>
+            ) : null}{" "}
+            {canGoBack ? <Button url={backHref}>{backLabel}</Button> : null}
+          </div>
+        </BlockStack>
+      </EmptyState>
+    </Card>
+  );
+}
+
+/** The error boundary content of the app's pages (inside app.tsx: Polaris and the translations are set up). */
 export function RouteError({
   title,
-  notFound = "This page does not exist.",
+  notFound,
   backTo = "/app",
-  backLabel = "Back to dashboard",
+  backLabel,
 }: {
-  title: string;
-  notFound?: string;
+  title: MessageKey;
+  notFound?: MessageKey;
   backTo?: string;
-  backLabel?: string;
+  backLabel?: MessageKey;
 }) {
   const error = useRouteError();
   const href = useAppHref();
-  if (isRouteErrorResponse(error) && error.status !== 404 && error.status < 500) {
-    // 401/403/410 and friends come from authenticate.admin: let Shopify's boundary handle them.
-    return boundary.error(error);
-  }
-  const isNotFound = isRouteErrorResponse(error) && error.status === 404;
-  const message = isNotFound
-    ? typeof error.data === "string" && error.data
-      ? error.data
-      : notFound
-    : "Something went wrong while loading this page. Try again in a moment; if it keeps failing, check the sync status page.";
+  const { t } = useI18n();
+  if (isShopifyAuthPage(error)) return boundary.error(error);
+  const described = describeError(error);
   return (
-    <Page title={title} backAction={{ content: backLabel, url: href(backTo) }}>
-      <Card>
-        <BlockStack gap="300">
-          <Banner tone={isNotFound ? "warning" : "critical"} title={isNotFound ? "Not found" : "Error"}>
-            <p>{message}</p>
-          </Banner>
-          <Text as="p" tone="subdued">
-            {isNotFound ? "It may belong to another store, or it was removed." : null}
-          </Text>
-          <div>
-            <Button url={href(backTo)}>{backLabel}</Button>
-          </div>
-        </BlockStack>
-      </Card>
+    <Page title={t(title)}>
+      <ErrorContent
+        described={described}
+        t={t}
+        notFound={notFound}
+        backHref={href(backTo)}
+        backLabel={t(backLabel ?? "error.backToDashboard")}
+      />
     </Page>
   );
+}
+
+/** The dashboard's address with the admin's context of the current URL (for pages outside app.tsx). */
+export function useDashboardHref(): string {
+  const { search } = useLocation();
+  return appHref("/app", search);
 }

@@ -6,18 +6,21 @@ export function TableCard({
   title,
   emptyText,
   isEmpty,
+  headingLevel = "h2",
   children,
 }: {
   title: string;
   emptyText: string;
   isEmpty: boolean;
+  /** h3 when the card sits under a section heading. */
+  headingLevel?: "h2" | "h3";
   children: ReactNode;
 }) {
   return (
     <Layout.Section>
       <Card>
         <BlockStack gap="300">
-          <Text as="h2" variant="headingMd">
+          <Text as={headingLevel} variant="headingMd">
             {title}
           </Text>
           {isEmpty ? (

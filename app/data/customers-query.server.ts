@@ -8,69 +8,63 @@
 // The statements are portable SQL (fragments rendered per database; identifiers from a fixed list): the search
 // needs Customer and CustomerValue together, which the schema does not relate, and a sub-select
 // keeps it one statement instead of a list of ids too long for SQLite's parameter limit.
-import { SEGMENT_NAMES } from "~/clv/rfm";
 import type { Db } from "~/db.server";
+import { isFiltered, type CustomerQuery, type SortKey } from "~/lib/customer-query";
 import { empty, join, queryRaw, raw, sql, type SqlFragment } from "./sql.server";
+
+// The URL side of the list (parsing, defaults, links) is shared with the page: app/lib/customer-query.ts.
+export {
+  customerQueryParams,
+  DEFAULT_QUERY,
+  isFiltered,
+  parseCustomerQuery,
+  SEGMENTS,
+  SORT_KEYS,
+  type CustomerQuery,
+  type SortDirection,
+  type SortKey,
+} from "~/lib/customer-query";
 
 export const PAGE_SIZE = 50;
 
-/** URL sort keys → CustomerValue columns, each with a (shop, column) index in the schema. */
+/**
+ * URL sort keys → CustomerValue columns, each with a (shop, column) index in the schema. There is no sort
+ * by P(alive): BG/NBD gives every one-time buyer P(alive) = 1, so that sort put customers who ordered once,
+ * two years ago, first as "most likely to stay". The probability of an order in the next 12 months is the
+ * figure to sort by once it is stored (see order-probability.server.ts).
+ */
 export const SORT_COLUMNS = {
   historic: "netRevenueMinor",
   predicted: "predictedClvMinor",
-  alive: "probabilityAlive",
   orders: "orderCount",
   last: "lastOrderAt",
-} as const;
-export type SortKey = keyof typeof SORT_COLUMNS;
-export type SortDirection = "asc" | "desc";
+} as const satisfies Record<SortKey, string>;
 type SortColumn = (typeof SORT_COLUMNS)[SortKey];
 
 /** Columns that are null until something fills them (a model fit, a first counted order). */
-const NULLABLE: ReadonlySet<SortColumn> = new Set(["predictedClvMinor", "probabilityAlive", "lastOrderAt"]);
-
-export const SEGMENTS: readonly string[] = SEGMENT_NAMES;
+const NULLABLE: ReadonlySet<SortColumn> = new Set(["predictedClvMinor", "lastOrderAt"]);
 
 /**
  * "At risk" filter. A customer is at risk when either
  *  - the model gives them P(alive) < 0.3 although they have ordered at least twice (a one-time buyer
  *    with a low P(alive) is the normal case, not a customer slipping away), or
  *  - their RFM segment is "At risk" or "Can't lose" (bought often, but not recently),
- * so the filter works before the first model fit too (segments are filled without predictions).
+ * so the filter works before the first model fit too (segments are filled without predictions);
+ * and in either case they have not ordered since they were scored (an order placed after the scoring
+ * makes the old label wrong: that customer just came back).
  */
 export const AT_RISK_PROBABILITY = 0.3;
 export const AT_RISK_SEGMENTS = ["At risk", "Can't lose"] as const;
-const atRiskSql = sql`((cv."probabilityAlive" < ${AT_RISK_PROBABILITY} AND cv."orderCount" >= 2) OR cv."segment" IN (${join([...AT_RISK_SEGMENTS])}))`;
-
-export interface CustomerQuery {
-  sort: SortKey;
-  direction: SortDirection;
-  segment: string | null;
-  atRisk: boolean;
-  search: string;
-  page: number;
-}
-
-export const DEFAULT_QUERY: CustomerQuery = { sort: "historic", direction: "desc", segment: null, atRisk: false, search: "", page: 1 };
-
-/** Reads the list's URL search parameters; anything unknown falls back to the default. */
-export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
-  const sort = params.get("sort");
-  const direction = params.get("direction");
-  const segment = params.get("segment");
-  const page = Number.parseInt(params.get("page") ?? "1", 10);
-  return {
-    sort: sort && Object.hasOwn(SORT_COLUMNS, sort) ? (sort as SortKey) : DEFAULT_QUERY.sort,
-    direction: direction === "asc" || direction === "desc" ? direction : DEFAULT_QUERY.direction,
-    segment: segment && SEGMENTS.includes(segment) ? segment : null,
-    atRisk: params.get("risk") === "1",
-    search: (params.get("q") ?? "").trim().slice(0, 200),
-    page: Number.isFinite(page) && page >= 1 ? Math.min(page, 1_000_000) : 1,
-  };
-}
+const atRiskSql = sql`((cv."probabilityAlive" < ${AT_RISK_PROBABILITY} AND cv."orderCount" >= 2) OR cv."segment" IN (${join([...AT_RISK_SEGMENTS])}))
+  AND (cv."predictedAt" IS NULL OR cv."lastOrderAt" IS NULL OR cv."lastOrderAt" <= cv."predictedAt")`;
 
 export interface CustomerRow {
   customerId: string;
+  /** When the predictions were made and by which fit (to compute the 12-month order probability when not stored). */
+  predictedAt: string | null;
+  modelFitId: string | null;
+  probabilityOrder12m: number | null;
+  firstOrderAt: string | null;
   firstName: string | null;
   lastName: string | null;
   email: string | null;
@@ -87,6 +81,8 @@ export interface CustomerPage {
   query: CustomerQuery;
   rows: CustomerRow[];
   total: number;
+  /** Unfiltered list only: rows of customers known only from cancelled or test orders (the dashboard does not count them). */
+  withoutCountedOrders: number | null;
   page: number;
   pages: number;
   pageSize: number;
@@ -115,6 +111,10 @@ function searchSql(shop: string, search: string): SqlFragment {
 
 interface ValueRow {
   customerId: string;
+  predictedAt: unknown;
+  modelFitId: string | null;
+  probabilityOrder12m: unknown;
+  firstOrderAt: unknown;
   orderCount: unknown;
   netRevenueMinor: unknown;
   predictedClvMinor: unknown;
@@ -124,17 +124,29 @@ interface ValueRow {
 }
 
 const VALUE_COLUMNS = raw(
-  `cv."customerId", cv."orderCount", cv."netRevenueMinor", cv."predictedClvMinor", cv."probabilityAlive", cv."lastOrderAt", cv."segment"`,
+  `cv."customerId", cv."orderCount", cv."netRevenueMinor", cv."predictedClvMinor", cv."probabilityAlive", cv."lastOrderAt", cv."segment", ` +
+    `cv."predictedAt", cv."modelFitId", cv."probabilityOrder12m", cv."firstOrderAt"`,
 );
 
-function statementParts(shop: string, query: CustomerQuery) {
+/** The WHERE condition of a query (shared with the CSV export, so the export lists what the page lists). */
+export function customerConditions(shop: string, query: CustomerQuery): SqlFragment {
   const conditions: SqlFragment[] = [sql`cv."shop" = ${shop}`];
   if (query.segment) conditions.push(sql`cv."segment" = ${query.segment}`);
   if (query.atRisk) conditions.push(atRiskSql);
   if (query.search) conditions.push(searchSql(shop, query.search));
+  return join(conditions, " AND ");
+}
+
+/** The sort column of a query, and whether it has rows without a value (listed after the others). */
+export function sortColumn(query: CustomerQuery): { name: SortColumn; nullable: boolean } {
+  const name = SORT_COLUMNS[query.sort];
+  return { name, nullable: NULLABLE.has(name) };
+}
+
+function statementParts(shop: string, query: CustomerQuery) {
   const column = SORT_COLUMNS[query.sort];
   return {
-    where: join(conditions, " AND "),
+    where: customerConditions(shop, query),
     col: raw(`cv."${column}"`),
     nullable: NULLABLE.has(column),
     direction: raw(query.direction === "asc" ? "ASC" : "DESC"),
@@ -229,13 +241,20 @@ async function searchPage(
 
 async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueRow[], total: number, page: number): Promise<CustomerPage> {
   const pages = pageCount(total);
-  const profiles =
+  const [profiles, withoutCountedOrders] = await Promise.all([
     values.length === 0
       ? []
-      : await db.customer.findMany({
+      : db.customer.findMany({
           where: { shop, id: { in: values.map((v) => v.customerId) } },
           select: { id: true, firstName: true, lastName: true, email: true, deletedAt: true },
-        });
+        }),
+    // A range of the (shop, orderCount) index: cheap, and it lets the page reconcile its count with the dashboard's.
+    isFiltered(query)
+      ? null
+      : queryRaw<{ n: unknown }>(db, sql`SELECT COUNT(*) AS "n" FROM "CustomerValue" WHERE "shop" = ${shop} AND "orderCount" = 0`).then(
+          ([row]) => Number(row?.n ?? 0),
+        ),
+  ]);
   const byId = new Map(profiles.map((p) => [p.id, p]));
   return {
     query: { ...query, page },
@@ -243,6 +262,10 @@ async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueR
       const p = byId.get(v.customerId);
       return {
         customerId: v.customerId,
+        predictedAt: toIso(v.predictedAt),
+        modelFitId: v.modelFitId,
+        probabilityOrder12m: v.probabilityOrder12m === null ? null : Number(v.probabilityOrder12m),
+        firstOrderAt: toIso(v.firstOrderAt),
         firstName: p?.firstName ?? null,
         lastName: p?.lastName ?? null,
         email: p?.email ?? null,
@@ -256,6 +279,7 @@ async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueR
       };
     }),
     total,
+    withoutCountedOrders,
     page,
     pages,
     pageSize: PAGE_SIZE,

@@ -2,32 +2,49 @@
 // is aggregated by the database (Prisma aggregate/groupBy or portable raw SQL): nothing here loads the
 // shop's customers or orders into memory, so the page stays fast at 100,000 customers.
 //
+// What each figure counts (the page says the same):
+// - a counted order is neither cancelled nor a test order; guest orders (no customer) are counted orders
+//   that belong to no customer;
+// - "customers" are the customers with at least one counted order; customers whose every order was
+//   cancelled or a test are reported apart (the customers list shows them too);
+// - net revenue = order totals minus refunds; customers' net revenue + guest net revenue = shop net revenue;
+// - average historic CLV = customers' net revenue / customers (guest revenue belongs to nobody).
+// Dates, months and cohorts are on the shop's calendar (Shop.ianaTimezone).
+//
 // Money leaves this module as decimal strings of minor units (BigInt does not survive JSON).
 import type { Prisma } from "@prisma/client";
-import { databaseProvider, type Db } from "~/db.server";
+import type { Db } from "~/db.server";
+import { dayNumberInZone, isoDateOfDayNumber, startOfDayInZone } from "~/clv/time-zone";
+import { divideRounded } from "~/lib/historic-value";
+import { currencyDigits } from "~/lib/money";
 import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { countedOrders } from "./customer-values.server";
-import { backfillProgress, shopCurrency, type BackfillProgress } from "./shop.server";
-import { divideRounded } from "~/lib/historic-value";
+import { backfillProgress, shopContext, type BackfillProgress, type ShopContext } from "./shop.server";
+import type { DashboardPeriod, DayRange } from "./dashboard-period.server";
 
 export interface HistogramBucket {
-  /** Lower bound, minor units (inclusive). */
-  fromMinor: string;
+  /** Lower bound, minor units (inclusive); null for the bucket of customers whose net revenue is 0 or less. */
+  fromMinor: string | null;
   /** Upper bound, minor units (exclusive); null for the open last bucket. */
   toMinor: string | null;
   customers: number;
 }
 
 export interface CohortRow {
-  /** "2025-03": the month (UTC) of the customers' first counted order. */
+  /** "2025-03": the month, on the shop's calendar, of the customers' first counted order. */
   cohort: string;
   customers: number;
-  /** Net revenue by months since the first order: index 0 = the first month. Minor units. */
+  /** Net revenue by months since the first order: index 0 = the first month. Minor units; null = not reached yet. */
   revenueByAge: (string | null)[];
+  /** Cumulative net revenue per customer of the cohort by the end of each month since the first order (LTV curve). */
+  cumulativePerCustomer: (string | null)[];
 }
 
 export interface SegmentRow {
-  segment: string;
+  /** The RFM segment; null for customers without one (see `kind`). */
+  segment: string | null;
+  /** "refunded": every order refunded (nothing to segment); "pending": not segmented yet (new since the last model update, or no update yet). */
+  kind: "segment" | "refunded" | "pending";
   customers: number;
   netRevenueMinor: string;
   predictedClvMinor: string | null;
@@ -44,14 +61,37 @@ export interface TopCustomer {
   lastOrderAt: string | null;
 }
 
+export interface PeriodFigures {
+  range: Pick<DayRange, "from" | "to" | "days">;
+  /** Counted orders placed in the range (guest orders included). */
+  orders: number;
+  /** Their totals minus their refunds. */
+  netRevenueMinor: string;
+  /** Customers with a counted order in the range. */
+  orderingCustomers: number;
+  /** Customers whose first counted order is in the range. */
+  newCustomers: number;
+}
+
 export interface Dashboard {
   currencyCode: string;
+  timeZone: string;
+  /** Customers with at least one counted order. */
   customers: number;
+  /** Customers known only from cancelled or test orders (in the customers list, not in `customers`). */
+  customersWithoutCountedOrders: number;
   repeatCustomers: number;
-  /** Repeat customers / customers with orders, 0..1 (0 without customers). */
+  /** Repeat customers / customers, 0..1 (0 without customers). */
   repeatRate: number;
+  /** Counted orders: customers' + guests'. */
   orders: number;
+  customerOrders: number;
+  guestOrders: number;
+  /** customerNetRevenueMinor + guestNetRevenueMinor. */
   netRevenueMinor: string;
+  customerNetRevenueMinor: string;
+  guestNetRevenueMinor: string;
+  /** customerNetRevenueMinor / customers. */
   averageClvMinor: string;
   medianClvMinor: string;
   /** Sum of the customers' predicted 12-month value; null when no model fit produced predictions. */
@@ -64,39 +104,65 @@ export interface Dashboard {
   segments: SegmentRow[];
   topCustomers: TopCustomer[];
   backfill: BackfillProgress | null;
+  /** True while the shop's first import runs: the figures are still growing. */
+  firstImport: boolean;
   lastWebhookAt: string | null;
+  period: { current: PeriodFigures; previous: PeriodFigures | null };
 }
 
-const HISTOGRAM_BUCKETS = 10;
 export const COHORT_MONTHS = 12;
 
-export async function dashboard(db: Db, shop: string, now = new Date()): Promise<Dashboard> {
+export async function dashboard(
+  db: Db,
+  shop: string,
+  period: DashboardPeriod,
+  options: { now?: Date; context?: ShopContext } = {},
+): Promise<Dashboard> {
+  const now = options.now ?? new Date();
   const withOrders = { shop, orderCount: { gt: 0 } } satisfies Prisma.CustomerValueWhereInput;
+  const context = options.context ?? (await shopContext(db, shop));
+  const { timeZone } = context;
   // Totals come from CustomerValue (one row per customer, kept in step with the orders by the ingest),
   // plus the guest orders that have no customer: far fewer rows to read than the Order table.
-  const [currencyCode, bySegment, valueRows, repeatCustomers, negative, guests, modelFit, backfillRun, top, lastDelivery] =
-    await Promise.all([
-      shopCurrency(db, shop),
-      db.customerValue.groupBy({
-        by: ["segment"],
-        where: withOrders,
-        _count: { _all: true, predictedClvMinor: true },
-        _sum: { orderCount: true, netRevenueMinor: true, predictedClvMinor: true },
-      }),
-      db.customerValue.count({ where: { shop } }),
-      db.customerValue.count({ where: { shop, orderCount: { gte: 2 } } }),
-      // (a customer without orders has net revenue 0, so this needs no orderCount condition: an index range)
-      db.customerValue.count({ where: { shop, netRevenueMinor: { lt: 0 } } }),
-      db.order.aggregate({
-        where: { ...countedOrders(shop), customerId: null },
-        _count: { _all: true },
-        _sum: { totalMinor: true, refundedMinor: true },
-      }),
-      db.modelFit.findFirst({ where: { shop }, orderBy: { fittedAt: "desc" } }),
-      db.backfillRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } }),
-      topCustomers(db, shop, 10),
-      db.webhookDelivery.findFirst({ where: { shop }, orderBy: { processedAt: "desc" }, select: { processedAt: true } }),
-    ]);
+  const [
+    bySegment,
+    valueRows,
+    repeatCustomers,
+    negative,
+    refundedUnsegmented,
+    guests,
+    modelFit,
+    backfillRun,
+    completedRuns,
+    top,
+    lastDelivery,
+  ] = await Promise.all([
+    db.customerValue.groupBy({
+      by: ["segment"],
+      where: withOrders,
+      _count: { _all: true, predictedClvMinor: true },
+      _sum: { orderCount: true, netRevenueMinor: true, predictedClvMinor: true },
+    }),
+    db.customerValue.count({ where: { shop } }),
+    db.customerValue.count({ where: { shop, orderCount: { gte: 2 } } }),
+    // (a customer without orders has net revenue 0, so this needs no orderCount condition: an index range)
+    db.customerValue.count({ where: { shop, netRevenueMinor: { lt: 0 } } }),
+    db.customerValue.aggregate({
+      where: { ...withOrders, segment: null, netRevenueMinor: { lte: 0 } },
+      _count: { _all: true },
+      _sum: { netRevenueMinor: true },
+    }),
+    db.order.aggregate({
+      where: { ...countedOrders(shop), currencyMismatch: false, customerId: null },
+      _count: { _all: true },
+      _sum: { totalMinor: true, refundedMinor: true },
+    }),
+    db.modelFit.findFirst({ where: { shop }, orderBy: { fittedAt: "desc" } }),
+    db.backfillRun.findFirst({ where: { shop }, orderBy: { startedAt: "desc" } }),
+    db.backfillRun.count({ where: { shop, status: "completed" } }),
+    topCustomers(db, shop, 10),
+    db.webhookDelivery.findFirst({ where: { shop }, orderBy: { processedAt: "desc" }, select: { processedAt: true } }),
+  ]);
 
   let customers = 0;
   let customerOrders = 0;
@@ -111,20 +177,36 @@ export async function dashboard(db: Db, shop: string, now = new Date()): Promise
     predictedCustomers += g._count.predictedClvMinor;
   }
   // Customers whose orders were all cancelled keep a row with net revenue 0: they are left out of the
-  // distribution by position (see valueAt) and by count (histogram bucket 0).
+  // distribution by position (see valueAt) and by count (the histogram's bucket of zeros).
   const withoutOrders = valueRows - customers;
   const ranks = { customers, withoutOrders, negative };
-  const [median, p95] = await Promise.all([quantile(db, shop, ranks, 0.5), quantile(db, shop, ranks, 0.95)]);
-  const [histogram, cohorts] = await Promise.all([clvHistogram(db, shop, p95, withoutOrders), revenueCohorts(db, shop, now)]);
+  const [median, low, high] = await Promise.all([
+    quantile(db, shop, ranks, 0.5),
+    quantile(db, shop, ranks, 0.05),
+    quantile(db, shop, ranks, 0.95),
+  ]);
+  const [histogram, cohorts, current, previous] = await Promise.all([
+    clvHistogram(db, shop, withoutOrders, low, high, context.currencyCode),
+    revenueCohorts(db, shop, timeZone, now),
+    periodFigures(db, shop, period.current),
+    period.previous ? periodFigures(db, shop, period.previous) : Promise.resolve(null),
+  ]);
 
   const guestNet = (guests._sum.totalMinor ?? 0n) - (guests._sum.refundedMinor ?? 0n);
+  const backfill = backfillRun ? backfillProgress(backfillRun) : null;
   return {
-    currencyCode,
+    currencyCode: context.currencyCode,
+    timeZone,
     customers,
+    customersWithoutCountedOrders: withoutOrders,
     repeatCustomers,
     repeatRate: customers > 0 ? repeatCustomers / customers : 0,
     orders: customerOrders + guests._count._all,
+    customerOrders,
+    guestOrders: guests._count._all,
     netRevenueMinor: (customerNet + guestNet).toString(),
+    customerNetRevenueMinor: customerNet.toString(),
+    guestNetRevenueMinor: guestNet.toString(),
     averageClvMinor: customers > 0 ? divideRounded(customerNet, BigInt(customers)).toString() : "0",
     medianClvMinor: median.toString(),
     predictedTotalMinor: modelFit && predictedCustomers > 0 ? predictedSum.toString() : null,
@@ -135,18 +217,56 @@ export async function dashboard(db: Db, shop: string, now = new Date()): Promise
     histogram,
     cohorts,
     cohortMonths: COHORT_MONTHS,
-    segments: bySegment
-      .map((s) => ({
-        segment: s.segment ?? "Not segmented yet",
-        customers: s._count._all,
-        netRevenueMinor: (s._sum.netRevenueMinor ?? 0n).toString(),
-        predictedClvMinor: s._sum.predictedClvMinor === null ? null : s._sum.predictedClvMinor.toString(),
-      }))
-      .sort((a, b) => b.customers - a.customers || a.segment.localeCompare(b.segment)),
+    segments: segmentRows(bySegment, refundedUnsegmented._count._all, refundedUnsegmented._sum.netRevenueMinor ?? 0n),
     topCustomers: top,
-    backfill: backfillRun ? backfillProgress(backfillRun) : null,
+    backfill,
+    firstImport: Boolean(backfill?.active) && completedRuns === 0,
     lastWebhookAt: lastDelivery?.processedAt.toISOString() ?? null,
+    period: { current, previous },
   };
+}
+
+type SegmentGroup = {
+  segment: string | null;
+  _count: { _all: number; predictedClvMinor: number };
+  _sum: { netRevenueMinor: bigint | null; predictedClvMinor: bigint | null };
+};
+
+/** Segments, with the customers that have none split by why: every order refunded, or not segmented yet. */
+function segmentRows(groups: SegmentGroup[], refundedCount: number, refundedNet: bigint): SegmentRow[] {
+  const rows: SegmentRow[] = [];
+  for (const g of groups) {
+    const row = {
+      customers: g._count._all,
+      netRevenueMinor: (g._sum.netRevenueMinor ?? 0n).toString(),
+      predictedClvMinor: g._sum.predictedClvMinor === null ? null : g._sum.predictedClvMinor.toString(),
+    };
+    if (g.segment !== null) {
+      rows.push({ segment: g.segment, kind: "segment", ...row });
+      continue;
+    }
+    // Customers without a segment: the refit clears it for customers with no counted purchase left.
+    if (refundedCount > 0) {
+      rows.push({
+        segment: null,
+        kind: "refunded",
+        customers: refundedCount,
+        netRevenueMinor: refundedNet.toString(),
+        predictedClvMinor: null,
+      });
+    }
+    const pending = g._count._all - refundedCount;
+    if (pending > 0) {
+      rows.push({
+        segment: null,
+        kind: "pending",
+        customers: pending,
+        netRevenueMinor: ((g._sum.netRevenueMinor ?? 0n) - refundedNet).toString(),
+        predictedClvMinor: row.predictedClvMinor,
+      });
+    }
+  }
+  return rows.sort((a, b) => b.customers - a.customers || (a.segment ?? a.kind).localeCompare(b.segment ?? b.kind));
 }
 
 async function topCustomers(db: Db, shop: string, take: number): Promise<TopCustomer[]> {
@@ -174,6 +294,32 @@ async function topCustomers(db: Db, shop: string, take: number): Promise<TopCust
       lastOrderAt: t.lastOrderAt?.toISOString() ?? null,
     };
   });
+}
+
+/** Orders, net revenue and customers of one date range (the (shop, processedAt) index bounds the read). */
+async function periodFigures(db: Db, shop: string, range: DayRange): Promise<PeriodFigures> {
+  const inRange = { gte: range.startsAt, lt: range.endsBefore };
+  const [orders, ordering, newCustomers] = await Promise.all([
+    db.order.aggregate({
+      where: { ...countedOrders(shop), currencyMismatch: false, processedAt: inRange },
+      _count: { _all: true },
+      _sum: { totalMinor: true, refundedMinor: true },
+    }),
+    queryRaw<{ customers: unknown }>(
+      db,
+      sql`SELECT COUNT(DISTINCT o."customerId") AS "customers" FROM "Order" o
+          WHERE o."shop" = ${shop} AND o."processedAt" >= ${range.startsAt} AND o."processedAt" < ${range.endsBefore}
+            AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false AND o."customerId" IS NOT NULL`,
+    ),
+    db.customerValue.count({ where: { shop, orderCount: { gt: 0 }, firstOrderAt: inRange } }),
+  ]);
+  return {
+    range: { from: range.from, to: range.to, days: range.days },
+    orders: orders._count._all,
+    netRevenueMinor: ((orders._sum.totalMinor ?? 0n) - (orders._sum.refundedMinor ?? 0n)).toString(),
+    orderingCustomers: Number(ordering[0]?.customers ?? 0),
+    newCustomers,
+  };
 }
 
 interface Ranks {
@@ -214,35 +360,44 @@ async function quantile(db: Db, shop: string, ranks: Ranks, q: number): Promise<
   return valueAt(db, shop, ranks, k);
 }
 
-/** A "nice" bucket width (1, 2, 2.5 or 5 × 10^k minor units) so that `buckets` buckets cover `top`. */
-export function niceBucketWidth(topMinor: bigint, buckets: number): bigint {
-  if (topMinor <= 0n) return 100n;
-  const raw = Number(topMinor) / buckets;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    const width = step * magnitude;
-    if (width >= raw) return BigInt(Math.max(1, Math.ceil(width)));
+/** 1, 2, 5, 10, 20, 50 … major units, as minor units: round edges a merchant reads at once. */
+function niceEdges(lowMinor: bigint, highMinor: bigint, unit: bigint): bigint[] {
+  const edges: bigint[] = [];
+  for (let magnitude = unit; edges.length < 40; magnitude *= 10n) {
+    for (const step of [1n, 2n, 5n]) {
+      const edge = step * magnitude;
+      // From the largest edge at or below the low quantile to the first edge above the high one.
+      if (edge > highMinor) return edges.length > 0 ? [...edges, edge] : [edge];
+      if (edge <= lowMinor) edges.length = 0;
+      edges.push(edge);
+    }
   }
-  return BigInt(Math.ceil(10 * magnitude));
+  return edges;
 }
 
 /**
- * Customers by historic net revenue: HISTOGRAM_BUCKETS equal buckets up to the 95th percentile and one
- * open bucket above it, counted in one GROUP BY over the (shop, netRevenueMinor) index (integer division
- * works alike on SQLite and PostgreSQL). The rows without orders (net 0) are taken out of bucket 0.
+ * Customers by historic net revenue in log-spaced ranges with round edges (1–2–5 steps), from the 5th to
+ * the 95th percentile, with an open range below the first edge and above the last one, plus the customers
+ * whose net revenue is 0 or less (every order refunded) apart. One GROUP BY over the (shop, netRevenueMinor)
+ * index; the rows without counted orders (net 0) are taken out of the zero bucket.
  */
-async function clvHistogram(db: Db, shop: string, p95: bigint, withoutOrders: number): Promise<HistogramBucket[]> {
-  const width = niceBucketWidth(p95 + 1n, HISTOGRAM_BUCKETS);
-  const cap = width * BigInt(HISTOGRAM_BUCKETS);
-  const last = BigInt(HISTOGRAM_BUCKETS);
+export async function clvHistogram(
+  db: Db,
+  shop: string,
+  withoutOrders: number,
+  lowMinor: bigint,
+  highMinor: bigint,
+  currencyCode: string,
+): Promise<HistogramBucket[]> {
+  const unit = 10n ** BigInt(currencyDigits(currencyCode));
+  const edges = niceEdges(lowMinor, highMinor > lowMinor ? highMinor : lowMinor + 1n, unit);
+  // Bucket 0: net ≤ 0; bucket i (1..edges.length): below edges[i−1]; bucket edges.length + 1: the top edge and above.
+  // Bucket numbers are written as literals: PostgreSQL would type CASE results from parameters as text.
+  const whens = edges.map((edge, i) => sql` WHEN "netRevenueMinor" < ${edge} THEN ${raw(String(i + 1))}`);
   const rows = await queryRaw<{ bucket: unknown; customers: unknown }>(
     db,
     sql`
-    SELECT CASE
-             WHEN "netRevenueMinor" <= ${0n} THEN ${0n}
-             WHEN "netRevenueMinor" >= ${cap} THEN ${last}
-             ELSE "netRevenueMinor" / ${width}
-           END AS "bucket",
+    SELECT CASE WHEN "netRevenueMinor" <= ${0n} THEN 0${joinFragments(whens)} ELSE ${raw(String(edges.length + 1))} END AS "bucket",
            COUNT(*) AS "customers"
     FROM "CustomerValue"
     WHERE "shop" = ${shop}
@@ -251,39 +406,68 @@ async function clvHistogram(db: Db, shop: string, p95: bigint, withoutOrders: nu
   const counts = new Map(rows.map((r) => [Number(r.bucket), Number(r.customers)]));
   counts.set(0, (counts.get(0) ?? 0) - withoutOrders);
   if ([...counts.values()].every((c) => c <= 0)) return [];
-  return Array.from({ length: HISTOGRAM_BUCKETS + 1 }, (_, i) => ({
-    fromMinor: (width * BigInt(i)).toString(),
-    toMinor: i < HISTOGRAM_BUCKETS ? (width * BigInt(i + 1)).toString() : null,
-    customers: counts.get(i) ?? 0,
-  }));
+  const buckets: HistogramBucket[] = [{ fromMinor: null, toMinor: "0", customers: counts.get(0) ?? 0 }];
+  for (let i = 0; i <= edges.length; i++) {
+    buckets.push({
+      fromMinor: i === 0 ? "0" : edges[i - 1].toString(),
+      toMinor: i < edges.length ? edges[i].toString() : null,
+      customers: counts.get(i + 1) ?? 0,
+    });
+  }
+  // Empty ranges at either end say nothing; the refunded bucket shows only when it holds someone.
+  while (buckets.length > 2 && buckets[1].customers === 0) buckets.splice(1, 1);
+  while (buckets.length > 2 && buckets[buckets.length - 1].customers === 0) buckets.pop();
+  return buckets[0].customers > 0 ? buckets : buckets.slice(1);
 }
 
-/**
- * SQL for "months since year 0" of a timestamp column, UTC: the one provider-specific piece. On SQLite,
- * Prisma stores DateTime as ISO-8601 text in UTC ("2025-03-04T05:06:07.000+00:00"), so the year and
- * month are its first characters (substr is about twice as fast as strftime over 100,000 rows).
- */
-function monthIndex(column: SqlFragment): SqlFragment {
-  return databaseProvider() === "postgresql"
-    ? sql`(CAST(EXTRACT(YEAR FROM ${column}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM ${column}) AS INTEGER) - 1)`
-    : sql`(CAST(substr(${column}, 1, 4) AS INTEGER) * 12 + CAST(substr(${column}, 6, 2) AS INTEGER) - 1)`;
+function joinFragments(fragments: SqlFragment[]): SqlFragment {
+  return fragments.reduce((all, f) => sql`${all}${f}`, raw(""));
 }
 
+/** "Months since year 0" of a month on the shop's calendar, and its label. */
 const monthLabel = (index: number) => `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
 
+/** The month index (year·12 + month − 1) on the shop's calendar of an instant. */
+function localMonthIndex(utcMs: number, timeZone: string): number {
+  const [year, month] = isoDateOfDayNumber(dayNumberInZone(utcMs, timeZone)).split("-").map(Number);
+  return year * 12 + month - 1;
+}
+
+/** The instant the shop's calendar enters a month (its first day's midnight). */
+function monthStart(index: number, timeZone: string): Date {
+  const year = Math.floor(index / 12);
+  const month = index % 12;
+  const day = Math.floor(Date.UTC(year, month, 1) / 86_400_000);
+  return new Date(startOfDayInZone(day, timeZone));
+}
+
 /**
- * Net revenue of the last COHORT_MONTHS first-order cohorts (UTC months), by months since the first
- * order, in one GROUP BY: the customers whose first order falls in the period, joined to their counted
- * orders through the (shop, customerId) index, so no order older than the period is read. CROSS JOIN
- * makes SQLite start from CustomerValue (PostgreSQL plans the join itself). Cohort sizes come from
+ * SQL for the month (0 = the first month of the window) of a timestamp on the shop's calendar: a CASE over
+ * the window's month starts as instants, so the shop's zone (and its DST changes) needs no database support.
+ */
+function monthOfWindow(column: SqlFragment, starts: Date[]): SqlFragment {
+  const whens = starts
+    .map((start, i) => ({ start, i }))
+    .reverse()
+    .map(({ start, i }) => sql` WHEN ${column} >= ${start} THEN ${raw(String(i))}`);
+  // Month numbers are literals (trusted integers): PostgreSQL types CASE results from parameters as text.
+  return sql`(CASE${joinFragments(whens)} ELSE -1 END)`;
+}
+
+/**
+ * Net revenue of the last COHORT_MONTHS first-order cohorts (months on the shop's calendar), by months since
+ * the first order, in one GROUP BY: the customers whose first order falls in the period, joined to their
+ * counted orders through the (shop, customerId) index, so no order older than the period is read. CROSS
+ * JOIN makes SQLite start from CustomerValue (PostgreSQL plans the join itself). Cohort sizes come from
  * CustomerValue alone.
  */
-async function revenueCohorts(db: Db, shop: string, now: Date): Promise<CohortRow[]> {
-  const currentMonth = now.getUTCFullYear() * 12 + now.getUTCMonth();
+async function revenueCohorts(db: Db, shop: string, timeZone: string, now: Date): Promise<CohortRow[]> {
+  const currentMonth = localMonthIndex(now.getTime(), timeZone);
   const firstMonth = currentMonth - (COHORT_MONTHS - 1);
-  const since = new Date(Date.UTC(Math.floor(firstMonth / 12), firstMonth % 12, 1));
-  const cohortOf = monthIndex(raw(`cv."firstOrderAt"`));
-  const monthOf = monthIndex(raw(`o."processedAt"`));
+  const starts = Array.from({ length: COHORT_MONTHS }, (_, i) => monthStart(firstMonth + i, timeZone));
+  const since = starts[0];
+  const cohortOf = monthOfWindow(raw(`cv."firstOrderAt"`), starts);
+  const monthOf = monthOfWindow(raw(`o."processedAt"`), starts);
   const [cells, sizes] = await Promise.all([
     queryRaw<{ cohort: unknown; age: unknown; revenue: unknown }>(
       db,
@@ -293,7 +477,7 @@ async function revenueCohorts(db: Db, shop: string, now: Date): Promise<CohortRo
       CROSS JOIN "Order" o
       WHERE cv."shop" = ${shop} AND cv."orderCount" > 0 AND cv."firstOrderAt" >= ${since}
         AND o."shop" = cv."shop" AND o."customerId" = cv."customerId"
-        AND o."cancelledAt" IS NULL AND o."test" = false
+        AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
       GROUP BY 1, 2`,
     ),
     queryRaw<{ cohort: unknown; customers: unknown }>(
@@ -308,17 +492,28 @@ async function revenueCohorts(db: Db, shop: string, now: Date): Promise<CohortRo
   const rows = new Map<number, CohortRow>();
   for (const s of sizes) {
     const cohort = Number(s.cohort);
-    if (cohort < firstMonth || cohort > currentMonth) continue;
-    rows.set(cohort, { cohort: monthLabel(cohort), customers: Number(s.customers), revenueByAge: Array(COHORT_MONTHS).fill(null) });
+    if (cohort < 0) continue;
+    rows.set(cohort, {
+      cohort: monthLabel(firstMonth + cohort),
+      customers: Number(s.customers),
+      revenueByAge: Array(COHORT_MONTHS).fill(null),
+      cumulativePerCustomer: Array(COHORT_MONTHS).fill(null),
+    });
   }
   for (const c of cells) {
     const row = rows.get(Number(c.cohort));
     const age = Number(c.age);
     if (row && age >= 0 && age < COHORT_MONTHS) row.revenueByAge[age] = toBigInt(c.revenue).toString();
   }
-  // Months the cohort has not lived through yet stay null; months it lived through without orders are 0.
   for (const [cohort, row] of rows) {
-    for (let age = 0; age <= currentMonth - cohort && age < COHORT_MONTHS; age++) row.revenueByAge[age] ??= "0";
+    // Months the cohort has lived through without orders are 0; months still ahead stay null.
+    let cumulative = 0n;
+    const lived = COHORT_MONTHS - 1 - cohort;
+    for (let age = 0; age <= lived; age++) {
+      row.revenueByAge[age] ??= "0";
+      cumulative += BigInt(row.revenueByAge[age]!);
+      row.cumulativePerCustomer[age] = divideRounded(cumulative, BigInt(row.customers)).toString();
+    }
   }
   return [...rows.entries()].sort(([a], [b]) => b - a).map(([, row]) => row);
 }

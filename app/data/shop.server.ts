@@ -1,6 +1,8 @@
-// The shop's own facts that several read models need: its currency and its backfill runs' progress.
+// The shop's own facts that several read models need: its currency, time zone and admin handle, and its
+// backfill runs' progress.
 import type { Db } from "~/db.server";
 import { isActiveBackfillStatus } from "~/backfill/statuses";
+import { resolveTimeZone } from "~/lib/format";
 
 /** The shop's currency: Shop.currencyCode, else the currency of one of its orders, else USD. */
 export async function shopCurrency(db: Db, shop: string): Promise<string> {
@@ -8,6 +10,25 @@ export async function shopCurrency(db: Db, shop: string): Promise<string> {
   if (row?.currencyCode) return row.currencyCode;
   const order = await db.order.findFirst({ where: { shop }, select: { currencyCode: true } });
   return order?.currencyCode ?? "USD";
+}
+
+export interface ShopContext {
+  currencyCode: string;
+  /** The shop's IANA zone (Shop.ianaTimezone): every date, time and month on the pages is on its calendar. UTC when unknown. */
+  timeZone: string;
+  /** The store's handle in admin.shopify.com/store/<handle> (the myshopify subdomain). */
+  storeHandle: string;
+}
+
+/** Currency, time zone and admin handle of the shop, in one primary-key read (plus the currency fallback). */
+export async function shopContext(db: Db, shop: string): Promise<ShopContext> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { currencyCode: true, ianaTimezone: true } });
+  const currencyCode = row?.currencyCode ?? (await shopCurrency(db, shop));
+  return { currencyCode, timeZone: resolveTimeZone(row?.ianaTimezone), storeHandle: storeHandle(shop) };
+}
+
+export function storeHandle(shop: string): string {
+  return shop.replace(/\.myshopify\.com$/, "");
 }
 
 export interface BackfillProgress {

@@ -5,12 +5,22 @@ import { refitShop } from "~/data/refit.server";
 import { advanceBackfill } from "~/backfill/backfill-run.server";
 import { JOB, type BackfillStepJob, type RefitShopJob } from "~/queues/jobs";
 import { enqueueRefit } from "~/queues/queues.server";
+import { enqueueTierEvaluation, isLoyaltyJob } from "~/queues/loyalty.server";
+import { processLoyaltyJob } from "./loyalty-processor.server";
+import { enqueueOffersMining, OFFERS_JOB } from "~/queues/offers.server";
+import { processOffersJob } from "./offers-processor.server";
 
 export async function processAnalyticsJob(job: Job): Promise<unknown> {
   switch (job.name) {
     case JOB.refitShop: {
-      const { shop } = job.data as RefitShopJob;
-      return refitShop(await db(), shop);
+      const { shop, reason } = job.data as RefitShopJob;
+      const fit = await refitShop(await db(), shop);
+      // Cross-sell mining ranks pairs by the buyers' fresh predictions: nightly, after a backfill, on demand.
+      await enqueueOffersMining({ shop, reason });
+      // Predicted-value ladders move with the predictions; the nightly refit also runs the nightly loyalty pass, and
+      // the refit after an import awards the imported orders (a no-op without a loyalty program).
+      await enqueueTierEvaluation({ shop, reason: reason === "nightly" ? "nightly" : reason === "backfill" ? "program_started" : "refit" });
+      return fit;
     }
     case JOB.nightlyRefit: {
       const shops = await (await db()).shop.findMany({ where: { uninstalledAt: null }, select: { shop: true } });
@@ -19,7 +29,11 @@ export async function processAnalyticsJob(job: Job): Promise<unknown> {
     }
     case JOB.backfillShop:
       return advanceBackfill(job.data as BackfillStepJob);
+    case OFFERS_JOB.mine:
+    case OFFERS_JOB.writeBack:
+      return processOffersJob(job);
     default:
+      if (isLoyaltyJob(job.name)) return processLoyaltyJob(job);
       throw new Error(`unknown analytics job ${job.name}`);
   }
 }

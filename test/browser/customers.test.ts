@@ -1,18 +1,28 @@
-// The customers page in Chromium: the table sorts (clicking a heading) and pages (next page), a row
-// opens the customer, and the CSV export downloads the whole list.
+// The customers page in Chromium: the table sorts (clicking a heading, announced with aria-sort) and pages,
+// filters apply as they are chosen, an empty result offers "Clear filters", the CSV export downloads the
+// filtered list, a row opens the customer; a French pass and a keyboard-only pass.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startApp } from "../support/app-under-test";
 import { seedShop, type SeedSummary } from "../support/seed";
 import { installOfflineSession } from "../support/session-token";
-import { launchBrowser, openAdmin, screenshot, waitForIdle, type AdminPage } from "../support/browser";
+import {
+  headingOutline,
+  headingsInOrder,
+  launchBrowser,
+  openAdmin,
+  screenshot,
+  tabTo,
+  waitForIdle,
+  type AdminPage,
+} from "../support/browser";
 
 const SHOP = "browser-customers.myshopify.com";
 let app: Awaited<ReturnType<typeof startApp>>;
 let browser: Browser;
-let admin: AdminPage;
 let seeded: SeedSummary;
+const pages: AdminPage[] = [];
 
 beforeAll(async () => {
   app = await startApp({ workers: false });
@@ -22,10 +32,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin?.close();
+  for (const p of pages) await p.close();
   await browser?.close();
   await app?.stop();
 });
+
+async function open(path: string, locale?: string) {
+  const admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop: SHOP, locale });
+  pages.push(admin);
+  await admin.open(path);
+  return admin;
+}
 
 const table = (page: Page) => page.locator("table.Polaris-IndexTable__Table");
 
@@ -42,6 +59,13 @@ async function column(page: Page, index: number): Promise<string[]> {
   return table(page).locator(`tbody tr td:nth-child(${index})`).allInnerTexts();
 }
 
+/** aria-sort of the table's own header cells, by heading text. */
+async function ariaSort(page: Page): Promise<Record<string, string | null>> {
+  return table(page)
+    .locator("thead th")
+    .evaluateAll((ths) => Object.fromEntries(ths.map((th) => [(th.textContent ?? "").trim(), th.getAttribute("aria-sort")])));
+}
+
 const number = (text: string) => Number(text.replace(/[^0-9.-]/g, ""));
 
 /** The router commits the URL a moment before React paints the new rows: wait for the rows to change. */
@@ -52,16 +76,28 @@ async function rowsChangedFrom(page: Page, before: string[]): Promise<string[]> 
 }
 
 describe("customers page in a browser", () => {
-  it("lists, sorts by clicking a heading, and pages", async () => {
-    admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop: SHOP });
+  it("lists, sorts by clicking a heading (announced with aria-sort), and pages", async () => {
+    const admin = await open("/app/customers");
     const { page } = admin;
-    await admin.open("/app/customers");
     await expect.poll(() => rowIds(page)).toHaveLength(50);
     const firstPage = await rowIds(page);
     // Default: historic value, highest first.
     const historic = (await column(page, 4)).map(number);
     expect(historic).toEqual([...historic].sort((a, b) => b - a));
     await expect.poll(() => page.getByText("1–50 of 130").count()).toBeGreaterThan(0);
+    expect(await ariaSort(page)).toMatchObject({
+      "Historic value": "descending",
+      Orders: "none",
+      Customer: null,
+      "Chance of an order, 12 m": null,
+    });
+    expect(headingsInOrder(await headingOutline(page))).toBe(true);
+    expect(await page.title()).toBe("Customers · Customer lifetime value");
+    // The chance of an order in the next 12 months: a percentage below 100% for every scored customer.
+    const chances = (await column(page, 6)).filter((c) => c !== "—");
+    expect(chances.length).toBeGreaterThan(0);
+    // (Polaris badges carry their tone as hidden text before the value.)
+    for (const c of chances) expect(c).toMatch(/(^|\n)\d{1,2}%$/);
     await screenshot(page, "customers-list", { fullPage: false });
 
     // Sort by orders: click its heading (descending first), then again (ascending).
@@ -70,8 +106,8 @@ describe("customers page in a browser", () => {
     const byOrdersDesc = await rowsChangedFrom(page, firstPage);
     const ordersDesc = (await column(page, 3)).map(number);
     expect(ordersDesc).toEqual([...ordersDesc].sort((a, b) => b - a));
-    const most = Math.max(...seeded.customers.map((c) => c.orderCount));
-    expect(ordersDesc[0]).toBe(most);
+    expect(ordersDesc[0]).toBe(Math.max(...seeded.customers.map((c) => c.orderCount)));
+    await expect.poll(() => ariaSort(page)).toMatchObject({ Orders: "descending", "Historic value": "none" });
 
     await table(page).locator("thead th button", { hasText: "Orders" }).click();
     await page.waitForURL(/direction=asc/);
@@ -79,7 +115,7 @@ describe("customers page in a browser", () => {
     const ordersAsc = (await column(page, 3)).map(number);
     expect(ordersAsc).toEqual([...ordersAsc].sort((a, b) => a - b));
     expect(ordersAsc[0]).toBe(Math.min(...seeded.customers.map((c) => c.orderCount)));
-    await screenshot(page, "customers-sorted-by-orders", { fullPage: false });
+    await expect.poll(() => ariaSort(page)).toMatchObject({ Orders: "ascending" });
 
     // Next page: other customers, same order.
     const pageOne = await rowIds(page);
@@ -92,8 +128,7 @@ describe("customers page in a browser", () => {
     const pageTwo = await rowsChangedFrom(page, pageOne);
     expect(pageTwo).toHaveLength(50);
     expect(pageTwo.filter((id) => pageOne.includes(id))).toEqual([]);
-    const ordersPageTwo = (await column(page, 3)).map(number);
-    expect(ordersPageTwo[0]).toBeGreaterThanOrEqual(ordersAsc[ordersAsc.length - 1]);
+    expect((await column(page, 3)).map(number)[0]).toBeGreaterThanOrEqual(ordersAsc[ordersAsc.length - 1]);
     await expect.poll(() => page.getByText("51–100 of 130").count()).toBeGreaterThan(0);
     await screenshot(page, "customers-page-2", { fullPage: false });
 
@@ -102,31 +137,71 @@ describe("customers page in a browser", () => {
     expect(admin.errors).toEqual([]);
   });
 
-  it("filters by search and segment", async () => {
+  it("applies filters as they are chosen, and clears them from the empty state", async () => {
+    const admin = await open("/app/customers");
     const { page } = admin;
-    await admin.open("/app/customers");
+    // The search applies as the merchant types (no button).
     await page.getByPlaceholder("Search by name, email or customer id").fill("lovelace");
-    await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/q=lovelace/);
     const expected = seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("lovelace")).map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(expected.sort());
+    expect(await page.getByRole("button", { name: "Apply" }).count()).toBe(0);
     await screenshot(page, "customers-search");
 
-    // Narrow the same search to one segment.
-    await page.getByLabel("Segment").selectOption("Lost");
-    await page.getByRole("button", { name: "Apply" }).click();
+    // Choosing a segment applies it at once, on top of the search.
+    await page.getByLabel("Segment", { exact: true }).selectOption("Lost");
     await page.waitForURL(/segment=Lost/);
     const lost = seeded.customers
       .filter((c) => c.lastName?.toLowerCase().includes("lovelace") && c.segment === "Lost")
       .map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(lost.sort());
     expect(new Set(await column(page, 2))).toEqual(new Set(lost.length > 0 ? ["Lost"] : []));
+
+    // So does the at-risk box; a search that matches nobody offers to clear the filters.
+    await page.getByLabel("At risk only").check();
+    await page.waitForURL(/risk=1/);
+    await page.getByPlaceholder("Search by name, email or customer id").fill("zz-nobody");
+    await page.waitForURL(/q=zz-nobody/);
+    await expect.poll(() => page.getByText("No customers match these filters").count()).toBe(1);
+    await screenshot(page, "customers-no-match", { fullPage: false });
+    await page
+      .getByRole("link", { name: "Clear filters" })
+      .or(page.getByRole("button", { name: "Clear filters" }))
+      .last()
+      .click();
+    await page.waitForURL((url) => !url.searchParams.has("q") && !url.searchParams.has("risk"));
+    await expect.poll(() => rowIds(page)).toHaveLength(50);
+    await expect.poll(() => page.getByTestId("customers-count").innerText()).toMatch(/^130 customers/);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it("exports the filtered list, as it is shown", async () => {
+    const admin = await open("/app/customers?risk=1&sort=orders&direction=asc");
+    const { page } = admin;
+    const listed = await rowIds(page);
+    const atRisk = seeded.customers.filter(
+      (c) =>
+        (c.probabilityAlive !== null && c.probabilityAlive < 0.3 && c.orderCount >= 2) ||
+        c.segment === "At risk" ||
+        c.segment === "Can't lose",
+    );
+    expect(listed).toHaveLength(atRisk.length);
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: `Export these ${atRisk.length} customers (CSV)` }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^customers-browser-customers-filtered-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync((await download.path())!, "utf8")
+      .trim()
+      .split("\r\n");
+    expect(lines[0].split(",").slice(0, 5)).toEqual(["customer_id", "email", "first_name", "last_name", "orders"]);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(listed);
+    await screenshot(page, "customers-export-filtered");
     expect(admin.errors).toEqual([]);
   });
 
   it("opens a customer from the table", async () => {
+    const admin = await open("/app/customers?sort=orders&direction=desc");
     const { page } = admin;
-    await admin.open("/app/customers?sort=orders&direction=desc");
     const [firstId] = await rowIds(page);
     const customer = seeded.customers.find((c) => c.customerId === firstId)!;
     // Click the row (Polaris follows the row's primary link).
@@ -136,23 +211,53 @@ describe("customers page in a browser", () => {
     const title = [customer.firstName, customer.lastName].filter(Boolean).join(" ") || customer.email || `Customer ${customer.customerId}`;
     await expect.poll(() => page.locator("h1").first().innerText()).toBe(title);
     expect(await page.getByTestId("order-count").innerText()).toBe(String(customer.orderCount));
-    await expect.poll(() => page.getByTestId("alive-explanation").innerText()).toMatch(/chance this customer is still an active buyer/);
-    await screenshot(page, "customer-detail");
+    await expect
+      .poll(() => page.getByTestId("alive-explanation").innerText())
+      .toMatch(/chance that they place at least one order in the next 12 months/);
+    await expect.poll(() => page.title()).toBe(`${title} · Customer lifetime value`);
     expect(admin.errors).toEqual([]);
   });
 
-  it("downloads the CSV export", async () => {
+  it("speaks French", async () => {
+    const admin = await open("/app/customers", "fr");
     const { page } = admin;
-    await admin.open("/app/customers");
-    const downloading = page.waitForEvent("download");
-    await page.getByRole("button", { name: "Export CSV" }).click();
-    const download = await downloading;
-    expect(download.suggestedFilename()).toMatch(/^customers-browser-customers-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = readFileSync((await download.path())!, "utf8");
-    const lines = csv.trim().split("\r\n");
-    expect(lines[0].split(",").slice(0, 5)).toEqual(["customer_id", "email", "first_name", "last_name", "orders"]);
-    expect(lines).toHaveLength(1 + seeded.customers.length);
-    await screenshot(page, "customers-export");
+    expect(await page.locator("h1").first().innerText()).toBe("Clients");
+    expect(await ariaSort(page)).toMatchObject({ "Valeur historique": "descending" });
+    expect(await page.getByTestId("customers-count").innerText()).toMatch(
+      /^130 clients, dont \d+ n'ont que des commandes annulées ou de test/,
+    );
+    await expect.poll(() => page.getByText("1–50 sur 130 · page 1 sur 3").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: "Exporter les 130 clients (CSV)" }).count()).toBe(1);
+    await screenshot(page, "customers-fr", { fullPage: false });
+    expect(admin.errors).toEqual([]);
+  });
+
+  it("works with the keyboard alone: search, segment, sort, open a customer", async () => {
+    const admin = await open("/app/customers");
+    const { page } = admin;
+    await tabTo(page, "input[name=q]");
+    await page.keyboard.type("hopper");
+    await page.waitForURL(/q=hopper/);
+    await waitForIdle(page);
+    const hoppers = seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("hopper")).map((c) => c.customerId);
+    await expect.poll(async () => (await rowIds(page)).sort()).toEqual(hoppers.sort());
+
+    await tabTo(page, "table.Polaris-IndexTable__Table thead th:nth-child(3) button"); // Orders
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/sort=orders/);
+    await waitForIdle(page);
+    await expect.poll(() => ariaSort(page)).toMatchObject({ Orders: "descending" });
+
+    await tabTo(page, "[data-testid=customer-link]");
+    const target = await page.evaluate(() => (document.activeElement as HTMLAnchorElement).getAttribute("href")!.split("?")[0]);
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === target);
+    await waitForIdle(page);
+    await expect.poll(() => page.getByTestId("alive-explanation").count()).toBe(1);
+    // An order's link to Shopify admin is reachable and named.
+    await tabTo(page, "a[href^='https://admin.shopify.com/store/browser-customers/orders/']");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toMatch(/^Open order #\d+ in Shopify$/);
+    await screenshot(page, "customers-keyboard", { fullPage: false });
     expect(admin.errors).toEqual([]);
   });
 });

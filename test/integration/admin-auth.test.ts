@@ -48,15 +48,22 @@ afterAll(async () => {
 const tokenFor = (shop: string) => sessionToken({ shop });
 
 /** The invalid tokens, and what the app answers to each on a document request (token in the URL) and a fetch (Bearer). */
-const INVALID: { name: string; token: () => string | null; document: number; bearer: number | null }[] = [
+const INVALID: { name: string; token: () => string | null; document: number; bearer: number | null; action?: number }[] = [
   // A bad token on a document request goes to Shopify's bounce page (/auth/session-token), which gets a fresh one.
   { name: "bad signature", token: () => sessionToken({ shop: A, secret: "not-the-app-secret" }), document: 302, bearer: 401 },
   { name: "expired", token: () => sessionToken({ shop: A, expiresIn: -120 }), document: 302, bearer: 401 },
   { name: "another app's token", token: () => sessionToken({ shop: A, apiKey: "another-apps-key" }), document: 302, bearer: 401 },
   { name: "no token", token: () => null, document: 302, bearer: null },
   // Correctly signed, but for a shop with no stored session: token exchange with Shopify is attempted and,
-  // unreachable from tests (as from any app that cannot reach Shopify), fails with 500.
-  { name: "shop that never installed the app", token: () => sessionToken({ shop: "stranger.myshopify.com" }), document: 500, bearer: 500 },
+  // unreachable from tests, fails; the app answers 403 with a page that says the app is not installed there.
+  // (The sync page's action still calls authenticate.admin itself, whose failed token exchange is a bare 500.)
+  {
+    name: "shop that never installed the app",
+    token: () => sessionToken({ shop: "stranger.myshopify.com" }),
+    document: 403,
+    bearer: 403,
+    action: 500,
+  },
 ];
 
 const PAGES = [
@@ -107,6 +114,70 @@ describe("pages as the admin iframe loads them (id_token in the URL)", () => {
       expect(response.status, invalid.name).toBe(invalid.document);
       expectNoCustomerData(await response.text());
     }
+  });
+
+  it("ends a token for a shop without the app on a clear page, never a 500", async () => {
+    const response = await documentRequest(
+      app.baseUrl,
+      "/app/customers",
+      "stranger.myshopify.com",
+      sessionToken({ shop: "stranger.myshopify.com" }),
+    );
+    expect(response.status).toBe(403);
+    const html = await response.text();
+    expect(html).toContain("The app is not installed on this store");
+    expect(html).toContain("Open the app from Apps in your Shopify admin to install it again.");
+    expectNoCustomerData(html);
+
+    // Uninstalled: app/uninstalled removed the sessions; the data stays until shop/redact, but no page shows it.
+    const { markShopUninstalled } = await import("~/data/lifecycle.server");
+    const GONE = "gone-shop.myshopify.com";
+    await installOfflineSession(app.db, GONE);
+    await markShopUninstalled(app.db, GONE);
+    const gone = await documentRequest(app.baseUrl, "/app", GONE, tokenFor(GONE));
+    expect(gone.status).toBe(403);
+    expect(await gone.text()).toContain("The app is not installed on this store");
+    const goneData = await bearerRequest(app.baseUrl, "/app.data", tokenFor(GONE));
+    expect(goneData.status).toBe(403);
+
+    // Installed, but its access needs renewing and Shopify cannot be reached: 503, "try again".
+    const STALE = "stale-shop.myshopify.com";
+    await installOfflineSession(app.db, STALE);
+    await app.db.session.update({ where: { id: `offline_${STALE}` }, data: { expires: new Date(Date.now() - 3_600_000) } });
+    const stale = await documentRequest(app.baseUrl, "/app", STALE, tokenFor(STALE));
+    expect(stale.status).toBe(503);
+    expect(await stale.text()).toContain("Shopify could not be reached");
+  });
+
+  it("answers unknown addresses and the login path with styled pages, never a developer message", async () => {
+    const unknown = await documentRequest(app.baseUrl, "/app/no-such-page", A, tokenFor(A));
+    expect(unknown.status).toBe(404);
+    const unknownHtml = await unknown.text();
+    expect(unknownHtml).toContain("Page not found");
+    expect(unknownHtml).toContain("Polaris-");
+
+    const outside = await fetch(`${app.baseUrl}/no-such-page?locale=fr`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    expect(outside.status).toBe(404);
+    const outsideHtml = await outside.text();
+    expect(outsideHtml).toContain("Page introuvable");
+    // (The router's own error travels in the hydration data; what the merchant sees is the styled page.)
+    const visible = outsideHtml.replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(visible).not.toMatch(/Hey developer|No route matches/);
+
+    const login = await fetch(`${app.baseUrl}/auth/login`, { headers: { "User-Agent": BROWSER_USER_AGENT } });
+    expect(login.status).toBe(200);
+    const loginHtml = await login.text();
+    expect(loginHtml).toContain('name="shop"');
+    expect(loginHtml).not.toContain("Detected call to shopify.authenticate.admin()");
+    // A store domain leads to the admin's install/open page.
+    const go = await fetch(`${app.baseUrl}/auth/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "User-Agent": BROWSER_USER_AGENT },
+      body: new URLSearchParams({ shop: "shop-a" }),
+    });
+    expect(go.status).toBe(302);
+    expect(go.headers.get("location")).toMatch(/^https:\/\/admin\.shopify\.com\/store\/shop-a\/oauth\/install\?client_id=/);
   });
 
   it("answers 410 to a bot user agent, and sends a request without the embedded parameters to login", async () => {
@@ -168,7 +239,7 @@ describe("actions", () => {
           method: "POST",
           body: new URLSearchParams({ intent: "refit" }),
         });
-        expect(fetchPost.status, invalid.name).toBe(invalid.bearer);
+        expect(fetchPost.status, invalid.name).toBe(invalid.action ?? invalid.bearer);
         expectNoCustomerData(await fetchPost.text());
       }
       // A plain form post (no JavaScript): the document request path.
@@ -178,7 +249,7 @@ describe("actions", () => {
         headers: { "User-Agent": BROWSER_USER_AGENT },
         body: new URLSearchParams({ intent: "refit" }),
       });
-      expect(formPost.status, invalid.name).toBe(invalid.document);
+      expect(formPost.status, invalid.name).toBe(invalid.action ?? invalid.document);
     }
     expect(await refitJobs(A)).toHaveLength(0);
 
@@ -237,7 +308,7 @@ describe("actions", () => {
     for (const invalid of INVALID) {
       const token = invalid.token();
       if (token === null) continue;
-      expect((await retry(token, jobA.id!)).status, invalid.name).toBe(invalid.bearer);
+      expect((await retry(token, jobA.id!)).status, invalid.name).toBe(invalid.action ?? invalid.bearer);
     }
     expect(await (await analytics.getJob(jobA.id!))!.getState()).toBe("failed");
 

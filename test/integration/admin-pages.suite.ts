@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { startApp } from "../support/app-under-test";
 import { seedShop, type SeedSummary, type SeededCustomer } from "../support/seed";
+import { addCustomer, addGuestOrders, addModelFit } from "../support/hand-shop";
 import { bearerRequest, documentRequest, installOfflineSession, loaderData, sessionToken } from "../support/session-token";
 import { formatMinorDecimal } from "~/lib/money";
-import { formatMoney } from "~/lib/format";
+import { formatDate, formatMoney } from "~/lib/format";
+import { probabilityOfAnyPurchase } from "~/data/order-probability.server";
 import type { Dashboard } from "~/data/dashboard.server";
 import type { CustomerPage, CustomerRow } from "~/data/customers-query.server";
 import type { CustomerDetail } from "~/data/customer-detail.server";
@@ -16,7 +18,18 @@ const SHOP = "pages-shop.myshopify.com";
 const EMPTY = "empty-shop.myshopify.com";
 const EURO = "euro-shop.myshopify.com";
 const YEN = "yen-shop.myshopify.com";
+const RECON = "recon-shop.myshopify.com";
+const NEW_YORK = "ny-shop.myshopify.com";
+const TOKYO = "tokyo-shop.myshopify.com";
+const STATES = "states-shop.myshopify.com";
+const NOFIT = "nofit-shop.myshopify.com";
+const THIN = "thin-shop.myshopify.com";
 const NOW = new Date();
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
+
+type ListData = Omit<CustomerPage, "rows"> & { currencyCode: string; rows: (CustomerRow & { probabilityOrder: number | null })[] };
+type DetailData = CustomerDetail & { now: string };
 
 export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
   let app: Awaited<ReturnType<typeof startApp>>;
@@ -24,11 +37,19 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
   const token = (shop = SHOP) => sessionToken({ shop });
   const dashboardOf = (shop: string, query = "") => loaderData<Dashboard>(app.baseUrl, `/app${query}`, "routes/app._index", token(shop));
   const listOf = (query: string, shop = SHOP) =>
-    loaderData<CustomerPage & { currencyCode: string }>(app.baseUrl, `/app/customers${query}`, "routes/app.customers._index", token(shop));
+    loaderData<ListData>(app.baseUrl, `/app/customers${query}`, "routes/app.customers._index", token(shop));
+  const detailOf = (shop: string, id: string) =>
+    loaderData<DetailData>(app.baseUrl, `/app/customers/${id}`, "routes/app.customers.$id", token(shop));
+  const html = async (shop: string, path: string) => (await documentRequest(app.baseUrl, path, shop, token(shop))).text();
+  const csvOf = async (shop: string, query = "") => {
+    const response = await bearerRequest(app.baseUrl, `/app/customers/export.csv${query}`, token(shop));
+    expect(response.status).toBe(200);
+    return { response, lines: (await response.text()).split("\r\n").slice(0, -1) };
+  };
 
   beforeAll(async () => {
     app = await start();
-    for (const shop of [SHOP, EMPTY, EURO, YEN]) await installOfflineSession(app.db, shop);
+    for (const shop of [SHOP, EMPTY, EURO, YEN, RECON, NEW_YORK, TOKYO, STATES, NOFIT, THIN]) await installOfflineSession(app.db, shop);
     seeded = await seedShop(app.db, { shop: SHOP, customers: 130, seed: 7, now: NOW });
     await seedShop(app.db, { shop: EURO, customers: 20, seed: 8, currencyCode: "EUR", firstOrderId: 7_000_000 });
     // Shop.currencyCode unknown: the order currency (JPY) is used. No model fit yet.
@@ -64,7 +85,9 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       const net = ordered.reduce((s, c) => s + c.netRevenueMinor, 0n);
 
       expect(d.currencyCode).toBe("USD");
+      expect(d.timeZone).toBe("UTC");
       expect(d.customers).toBe(n);
+      expect(d.customersWithoutCountedOrders).toBe(seeded.customers.length - n);
       expect(d.orders).toBe(seeded.countedOrders);
       expect(d.netRevenueMinor).toBe(seeded.netRevenueMinor.toString());
       expect(d.repeatCustomers).toBe(ordered.filter((c) => c.orderCount >= 2).length);
@@ -74,10 +97,7 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       expect(d.predictedTotalMinor).toBe(seeded.predictedTotalMinor.toString());
       expect(d.modelFit).toMatchObject({ status: "fitted" });
 
-      // Histogram and segments account for every customer with orders.
-      expect(d.histogram.reduce((s, b) => s + b.customers, 0)).toBe(n);
-      expect(d.histogram).toHaveLength(11);
-      expect(d.histogram[10].toMinor).toBeNull();
+      // Segments account for every customer with orders.
       expect(d.segments.reduce((s, x) => s + x.customers, 0)).toBe(n);
       const champions = ordered.filter((c) => c.segment === "Champions");
       if (champions.length > 0) {
@@ -87,7 +107,7 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
         });
       }
 
-      // Cohorts: the customers whose first order is in each of the last 12 months, and all their net revenue.
+      // Cohorts: the customers whose first order is in each of the last 12 months (UTC: the shop has no zone), and all their net revenue.
       const monthKey = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
       const firstMonth = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 11, 1));
       const expected = new Map<string, SeededCustomer[]>();
@@ -99,8 +119,11 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       for (const row of d.cohorts) {
         const members = expected.get(row.cohort)!;
         expect(row.customers).toBe(members.length);
-        const total = row.revenueByAge.reduce((s, v) => s + BigInt(v ?? "0"), 0n);
-        expect(total).toBe(members.reduce((s, c) => s + c.netRevenueMinor, 0n));
+        const total = members.reduce((s, c) => s + c.netRevenueMinor, 0n);
+        expect(row.revenueByAge.reduce((s, v) => s + BigInt(v ?? "0"), 0n)).toBe(total);
+        // The LTV curve ends at the cohort's whole net revenue per customer.
+        const last = row.cumulativePerCustomer.filter((v) => v !== null).at(-1);
+        expect(last).toBe(divideRounded(total, BigInt(members.length)).toString());
       }
 
       const top = [...ordered]
@@ -109,50 +132,187 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       expect(d.topCustomers.map((c) => c.netRevenueMinor)).toEqual(top.map((c) => c.netRevenueMinor.toString()));
     });
 
-    it("renders the figures server-side, in the shop's currency and the admin's locale", async () => {
+    it("bins the CLV distribution in readable log-spaced ranges, and its caption is true", async () => {
+      const d = await dashboardOf(SHOP);
+      const nets = seeded.customers.filter((c) => c.orderCount > 0).map((c) => c.netRevenueMinor);
+      expect(d.histogram.reduce((s, b) => s + b.customers, 0)).toBe(nets.length);
+      // Every range recounted from the seeded values; edges are 1, 2 or 5 × a power of ten (major units).
+      for (const b of d.histogram) {
+        const inside = nets.filter(
+          (v) =>
+            (b.fromMinor === null ? v <= 0n : v > 0n && v >= BigInt(b.fromMinor)) &&
+            (b.toMinor === null || (b.fromMinor === null ? true : v < BigInt(b.toMinor))),
+        );
+        expect(b.customers, JSON.stringify(b)).toBe(inside.length);
+        for (const edge of [b.fromMinor, b.toMinor]) {
+          if (edge === null || edge === "0") continue;
+          expect(String(Number(edge) / 100)).toMatch(/^[125]0*$/);
+        }
+      }
+      // The open top range lies above the 95th percentile: it holds at most 5% (the old caption's claim was false).
+      const top = d.histogram.at(-1)!;
+      expect(top.toMinor).toBeNull();
+      expect(top.customers / nets.length).toBeLessThanOrEqual(0.05);
+      const page = await html(SHOP, "/app");
+      const share = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 }).format(top.customers / nets.length);
+      expect(page).toContain(`holds ${share} of them.`);
+      expect(page).toContain("Historic net revenue"); // axis title and table heading
+      expect(page).not.toContain("top 5%");
+    });
+
+    it("reconciles its totals: guest revenue apart, customers without counted orders counted apart", async () => {
+      await app.db.shop.create({ data: { shop: RECON, currencyCode: "USD", ianaTimezone: "America/New_York" } });
+      await addModelFit(app.db, RECON, { id: "fit-recon", asOf: ago(20) });
+      const loyal = {
+        probabilityAlive: 0.8,
+        expectedPurchases: 1.2,
+        predictedClvMinor: 9000n,
+        segment: "Loyal",
+        predictedAt: ago(20),
+        modelFitId: "fit-recon",
+      };
+      await addCustomer(app.db, RECON, {
+        id: "1",
+        email: "one@recon.example",
+        orders: [
+          { id: "r1", at: ago(10), totalMinor: 10_000n },
+          { id: "r2", at: ago(40), totalMinor: 5_000n, refundedMinor: 2_000n },
+          { id: "r3", at: ago(12), totalMinor: 50_000n, test: true },
+        ],
+        prediction: loyal,
+      });
+      await addCustomer(app.db, RECON, { id: "2", orders: [{ id: "r4", at: ago(5), totalMinor: 8_000n, refundedMinor: 8_000n }] });
+      await addCustomer(app.db, RECON, { id: "3", orders: [{ id: "r5", at: ago(3), totalMinor: 6_000n, cancelled: true }] });
+      await addCustomer(app.db, RECON, { id: "4", orders: [{ id: "r6", at: ago(2), totalMinor: 3_000n }] });
+      await addGuestOrders(app.db, RECON, [
+        { id: "g1", at: ago(1), totalMinor: 2_500n },
+        { id: "g2", at: ago(50), totalMinor: 4_000n, refundedMinor: 500n },
+        { id: "g3", at: ago(4), totalMinor: 9_900n, cancelled: true },
+      ]);
+
+      const d = await dashboardOf(RECON);
+      expect(d).toMatchObject({
+        customers: 3,
+        customersWithoutCountedOrders: 1,
+        orders: 6,
+        customerOrders: 4,
+        guestOrders: 2,
+        customerNetRevenueMinor: "16000",
+        guestNetRevenueMinor: "6000",
+        netRevenueMinor: "22000",
+        averageClvMinor: "5333",
+      });
+      // The list counts every customer row; the dashboard's customers plus those without counted orders.
+      const list = await listOf("", RECON);
+      expect(list.total).toBe(d.customers + d.customersWithoutCountedOrders);
+      expect(list.withoutCountedOrders).toBe(1);
+      // Customers without a segment, by why.
+      expect(d.segments).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ segment: "Loyal", kind: "segment", customers: 1 }),
+          expect.objectContaining({ segment: null, kind: "refunded", customers: 1, netRevenueMinor: "0" }),
+          expect.objectContaining({ segment: null, kind: "pending", customers: 1, netRevenueMinor: "3000" }),
+        ]),
+      );
+      // The last 30 days in New York against the 30 before.
+      expect(d.period.current).toMatchObject({ orders: 4, netRevenueMinor: "15500", orderingCustomers: 3, newCustomers: 2 });
+      expect(d.period.previous).toMatchObject({ orders: 2, netRevenueMinor: "6500", orderingCustomers: 1, newCustomers: 1 });
+      const byYear = await dashboardOf(RECON, "?range=90d&compare=year");
+      expect(byYear.period.current).toMatchObject({ orders: 6, netRevenueMinor: "22000", newCustomers: 3 });
+      expect(byYear.period.previous).toMatchObject({ orders: 0, netRevenueMinor: "0" });
+
+      const page = await html(RECON, "/app");
+      expect(page).toContain("$160.00 from customers plus $60.00 from guest checkouts");
+      expect(page).toContain("1 more customer has only cancelled or test orders; the Customers list shows all 4.");
+      expect(page).toContain("Every order refunded");
+      const listPage = await html(RECON, "/app/customers");
+      expect(listPage).toContain(
+        "4 customers, 1 of whom has only cancelled or test orders; the dashboard counts the 3 with a counted order.",
+      );
+    });
+
+    it("puts cohort months and dates on the shop's calendar (New York and Tokyo)", async () => {
+      // Two first orders around the start of a month three months ago: 2 h after midnight UTC on the 1st
+      // (the evening before in New York, the 1st in Tokyo) and 2 h before it (the 1st in Tokyo already).
+      const month = new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth() - 3, 1));
+      const label = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+      const before = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1));
+      const afterMidnight = new Date(month.getTime() + 2 * 3_600_000);
+      const beforeMidnight = new Date(month.getTime() - 2 * 3_600_000);
+      for (const [shop, zone, first] of [
+        [NEW_YORK, "America/New_York", 1],
+        [TOKYO, "Asia/Tokyo", 2],
+      ] as const) {
+        await app.db.shop.create({ data: { shop, currencyCode: "USD", ianaTimezone: zone } });
+        await addCustomer(app.db, shop, { id: "1", orders: [{ id: `${first}1`, at: afterMidnight, totalMinor: 1_000n }] });
+        await addCustomer(app.db, shop, { id: "2", orders: [{ id: `${first}2`, at: beforeMidnight, totalMinor: 2_000n }] });
+      }
+      const ny = await dashboardOf(NEW_YORK);
+      const tokyo = await dashboardOf(TOKYO);
+      expect(ny.cohorts.map((c) => [c.cohort, c.customers])).toEqual([[label(before), 2]]);
+      expect(tokyo.cohorts.map((c) => [c.cohort, c.customers])).toEqual([[label(month), 2]]);
+
+      // The customer page shows the order's date on the shop's calendar.
+      const nyDate = formatDate(afterMidnight.toISOString(), "en", "America/New_York");
+      const tokyoDate = formatDate(afterMidnight.toISOString(), "en", "Asia/Tokyo");
+      expect(nyDate).not.toBe(tokyoDate);
+      const nyPage = await html(NEW_YORK, "/app/customers/1");
+      expect(nyPage).toContain(`data-testid="first-order">${nyDate}<`);
+      expect(nyPage).toContain("(America/New_York)");
+      expect(await html(TOKYO, "/app/customers/1")).toContain(`data-testid="first-order">${tokyoDate}<`);
+      // And the list's last-order column.
+      expect(await html(NEW_YORK, "/app/customers")).toContain(nyDate);
+    });
+
+    it("renders the figures server-side, in the shop's currency and the admin's language", async () => {
       const d = await dashboardOf(EURO);
-      const html = await (await documentRequest(app.baseUrl, "/app?locale=fr", EURO, token(EURO))).text();
-      expect(html).toContain(formatMoney(d.netRevenueMinor, "EUR", "fr"));
+      const page = await html(EURO, "/app?locale=fr");
+      expect(page).toContain('<html lang="fr">');
+      expect(page).toContain(formatMoney(d.netRevenueMinor, "EUR", "fr"));
       expect(formatMoney(d.netRevenueMinor, "EUR", "fr")).toMatch(/€$/);
-      // The histogram's table fallback is in the HTML (the chart itself draws in the browser).
-      expect(html).toContain("Historic net revenue");
-      expect(html).toContain("Revenue by first-order cohort");
+      expect(page).toContain("Répartition de la valeur vie");
+      expect(page).toContain("<title>Tableau de bord · Valeur vie client</title>");
+      expect(page).not.toContain("Revenue by first-order cohort");
     });
 
     it("falls back to an order's currency, and says when nothing is predicted yet", async () => {
       const d = await dashboardOf(YEN);
       expect(d.currencyCode).toBe("JPY");
       expect(d.predictedTotalMinor).toBeNull();
-      const html = await (await documentRequest(app.baseUrl, "/app", YEN, token(YEN))).text();
-      expect(html).toContain("Not yet predicted");
-      expect(html).toContain("¥");
+      const page = await html(YEN, "/app");
+      expect(page).toContain("Not yet predicted");
+      expect(page).toContain("¥");
+      expect(page).toContain("<title>Dashboard · Customer lifetime value</title>");
     });
 
     it("shows an empty state without orders", async () => {
       const d = await dashboardOf(EMPTY);
       expect(d).toMatchObject({ customers: 0, orders: 0, netRevenueMinor: "0", histogram: [], cohorts: [] });
-      const html = await (await documentRequest(app.baseUrl, "/app", EMPTY, token(EMPTY))).text();
-      expect(html).toContain("No orders yet");
-      expect(html).toContain("Import order history");
+      const page = await html(EMPTY, "/app");
+      expect(page).toContain("No orders yet");
+      expect(page).toContain("Import order history");
     });
 
-    it("shows the running backfill's progress", async () => {
+    it("says it is importing, not 0 customers, during the first import", async () => {
       await app.db.backfillRun.create({
         data: { id: "run-progress", shop: EMPTY, status: "importing", objectCount: 200, linesImported: 50 },
       });
       const d = await dashboardOf(EMPTY);
       expect(d.backfill).toMatchObject({ status: "importing", active: true, fraction: 0.25 });
-      const html = await (await documentRequest(app.baseUrl, "/app", EMPTY, token(EMPTY))).text();
-      expect(html).toContain("50 of 200 records imported (25%)");
+      expect(d.firstImport).toBe(true);
+      const page = await html(EMPTY, "/app");
+      expect(page).toContain("50 of 200 records imported (25%)");
+      expect(page).toContain("Importing your order history");
+      expect(page).not.toContain("No orders yet");
+      expect(page).toContain('aria-labelledby="backfill-progress-label"');
     });
   });
 
   describe("customers list", () => {
-    type Key = "historic" | "predicted" | "alive" | "orders" | "last";
+    type Key = "historic" | "predicted" | "orders" | "last";
     const valueOf: Record<Key, (c: SeededCustomer) => number | bigint | null> = {
       historic: (c) => c.netRevenueMinor,
       predicted: (c) => c.predictedClvMinor,
-      alive: (c) => c.probabilityAlive,
       orders: (c) => c.orderCount,
       last: (c) => c.lastOrderAt?.getTime() ?? null,
     };
@@ -175,7 +335,7 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
     }
     const ids = (rows: CustomerRow[]) => rows.map((r) => r.customerId);
 
-    for (const key of ["historic", "predicted", "alive", "orders", "last"] as Key[]) {
+    for (const key of ["historic", "predicted", "orders", "last"] as Key[]) {
       for (const direction of ["asc", "desc"] as const) {
         it(`sorts by ${key} ${direction}, 50 a page`, async () => {
           const order = expectedOrder(seeded.customers, key, direction);
@@ -188,6 +348,39 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
         });
       }
     }
+
+    it("has no P(alive) sort, which put one-time buyers first as the likeliest to stay", async () => {
+      const page = await listOf("?sort=alive&direction=desc");
+      expect(page.query.sort).toBe("historic");
+      expect(ids(page.rows)).toEqual(expectedOrder(seeded.customers, "historic", "desc").slice(0, 50));
+    });
+
+    it("shows each scored customer's chance of an order in the next 12 months, never 100% for a one-time buyer", async () => {
+      const page = await listOf("?sort=last&direction=asc");
+      const fit = await app.db.modelFit.findFirstOrThrow({ where: { shop: SHOP } });
+      for (const row of page.rows) {
+        const c = seeded.customers.find((s) => s.customerId === row.customerId)!;
+        if (c.probabilityAlive === null) {
+          expect(row.probabilityOrder).toBeNull();
+          continue;
+        }
+        expect(row.probabilityOrder).not.toBeNull();
+        expect(row.probabilityOrder!).toBeLessThan(1);
+        if (c.orderCount !== 1) continue;
+        // One purchase day: x = 0, T = weeks from its day to the scoring day (UTC: the fit has no zone).
+        const T = (Math.floor(fit.asOf.getTime() / DAY) - Math.floor(c.firstOrderAt!.getTime() / DAY)) / 7;
+        expect(row.probabilityOrder!).toBeCloseTo(
+          probabilityOfAnyPurchase({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 12 * 4.345, 0, 0, T),
+          9,
+        );
+      }
+      // The oldest one-time buyers have the lowest chance.
+      const oneTime = page.rows.filter(
+        (r) => seeded.customers.find((s) => s.customerId === r.customerId)!.orderCount === 1 && r.probabilityOrder !== null,
+      );
+      expect(oneTime.length).toBeGreaterThan(2);
+      expect(oneTime[0].probabilityOrder!).toBeLessThan(oneTime.at(-1)!.probabilityOrder!);
+    });
 
     it("clamps a page past the end to the last page", async () => {
       const page = await listOf("?page=99");
@@ -209,9 +402,9 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
           c.segment === "Can't lose",
       );
       expect(atRisk.length).toBeGreaterThan(0);
-      const risky = await listOf("?risk=1&sort=alive&direction=asc");
+      const risky = await listOf("?risk=1&sort=last&direction=asc");
       expect(risky.total).toBe(atRisk.length);
-      expect(ids(risky.rows)).toEqual(expectedOrder(atRisk, "alive", "asc").slice(0, 50));
+      expect(ids(risky.rows)).toEqual(expectedOrder(atRisk, "last", "asc").slice(0, 50));
     });
 
     it("searches by name, email and id, case-insensitively, without SQL wildcards leaking", async () => {
@@ -232,72 +425,160 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       const anonymous = seeded.customers.find((c) => !c.email && !c.firstName)!;
       const byId = await listOf(`?q=${anonymous.customerId}`);
       expect(ids(byId.rows)).toEqual([anonymous.customerId]);
-      const html = await (await documentRequest(app.baseUrl, `/app/customers?q=${anonymous.customerId}`, SHOP, token())).text();
-      expect(html).toContain(`Customer ${anonymous.customerId}`);
+      expect(await html(SHOP, `/app/customers?q=${anonymous.customerId}`)).toContain(`Customer ${anonymous.customerId}`);
 
       expect((await listOf("?q=%25")).total).toBe(0);
       expect((await listOf("?q=_")).total).toBe(0);
     });
 
-    it("renders the table server-side with sortable headings, pagination and the export button", async () => {
-      const html = await (await documentRequest(app.baseUrl, "/app/customers?sort=predicted&direction=desc", SHOP, token())).text();
-      expect(html).toContain("Polaris-IndexTable");
-      expect(html).toContain("Export CSV");
-      expect(html).toContain("1–50 of 130");
+    it("renders the table server-side with sortable headings, pagination, the count and the export", async () => {
+      const page = await html(SHOP, "/app/customers?sort=predicted&direction=desc");
+      expect(page).toContain("Polaris-IndexTable");
+      expect(page).toContain("Export all 130 customers (CSV)");
+      expect(page).toContain("1–50 of 130");
+      expect(page).toContain("Chance of an order, 12 m");
       // Next page link keeps the sort.
-      expect(html).toMatch(/href="\/app\/customers\?[^"]*sort=predicted[^"]*page=2/);
+      expect(page).toMatch(/href="\/app\/customers\?[^"]*sort=predicted[^"]*page=2/);
+      const empty = await html(SHOP, "/app/customers?q=nobody-is-called-this");
+      expect(empty).toContain("No customers match these filters");
+      expect(empty).toContain("Clear filters");
+      expect(await html(SHOP, "/app/customers?segment=Lost")).toMatch(/Export these \d+ customers \(CSV\)|Export 1 customer \(CSV\)/);
     });
   });
 
   describe("customer detail", () => {
-    it("gives the order timeline, historic and predicted value and P(alive) in words", async () => {
-      const repeat = seeded.customers.find((c) => c.orderCount >= 3 && c.probabilityAlive !== null)!;
-      const detail = await loaderData<CustomerDetail & { explanation: string[] }>(
-        app.baseUrl,
-        `/app/customers/${repeat.customerId}`,
-        "routes/app.customers.$id",
-        token(),
-      );
+    it("gives the order timeline, historic and predicted value and the chance of an order in words", async () => {
+      const repeat = seeded.customers.find((c) => c.orderCount >= 3 && c.probabilityAlive !== null && c.probabilityAlive < 1)!;
+      const detail = await detailOf(SHOP, repeat.customerId);
       expect(detail).toMatchObject({
         customerId: repeat.customerId,
         orderCount: repeat.orderCount,
         netRevenueMinor: repeat.netRevenueMinor.toString(),
         predictedClvMinor: repeat.predictedClvMinor!.toString(),
         segment: repeat.segment,
+        storeHandle: "pages-shop",
       });
+      expect(detail.probabilityOrder).toBeGreaterThan(0);
+      expect(detail.probabilityOrder).toBeLessThan(1);
       const orders = await app.db.order.findMany({
         where: { shop: SHOP, customerId: repeat.customerId },
-        orderBy: { processedAt: "desc" },
+        orderBy: [{ processedAt: "desc" }, { id: "desc" }],
       });
       expect(detail.orders.map((o) => o.id)).toEqual(orders.map((o) => o.id));
       expect(detail.totalOrders).toBe(orders.length);
-      expect(detail.explanation[0]).toMatch(/^We estimate an? \d+% chance this customer is still an active buyer and will order again\.$/);
-      expect(detail.explanation[1]).toMatch(/^They usually order every ~\d+ (days|weeks|months|years) and last ordered .+ ago\.|today\.$/);
 
-      const html = await (await documentRequest(app.baseUrl, `/app/customers/${repeat.customerId}`, SHOP, token())).text();
-      expect(html).toContain("Will they buy again?");
-      expect(html).toContain(formatMoney(repeat.netRevenueMinor, "USD", "en"));
+      const page = await html(SHOP, `/app/customers/${repeat.customerId}`);
+      expect(page).toContain("Will they order again?");
+      expect(page).toContain('data-state="repeat_buyer"');
+      expect(page).toMatch(/We put the chance that they place at least one order in the next 12 months at \d+%\./);
+      expect(page).toContain(formatMoney(repeat.netRevenueMinor, "USD", "en"));
+      // Links to the customer and its orders in Shopify admin, opened at the top of the admin.
+      expect(page).toContain(`href="https://admin.shopify.com/store/pages-shop/orders/${orders[0].id}" target="_top"`);
+      expect(page).toMatch(/aria-labelledby="chance-label"/);
+    });
+
+    it("has a true sentence for each state: one-time, repeat, refunded, unscored", async () => {
+      const asOf = ago(1);
+      await app.db.shop.create({ data: { shop: STATES, currencyCode: "USD" } });
+      await addModelFit(app.db, STATES, { id: "fit-states", asOf });
+      const scored = (pa: number, segment: string) => ({
+        probabilityAlive: pa,
+        expectedPurchases: 0.4,
+        predictedClvMinor: 1_500n,
+        segment,
+        predictedAt: new Date(asOf.getTime() + 10_000),
+        modelFitId: "fit-states",
+      });
+      await addCustomer(app.db, STATES, {
+        id: "101",
+        orders: [{ id: "s1", at: ago(400), totalMinor: 4_000n }],
+        prediction: scored(1, "Lost"),
+      });
+      await addCustomer(app.db, STATES, {
+        id: "102",
+        orders: [
+          { id: "s2", at: ago(200), totalMinor: 3_000n },
+          { id: "s3", at: ago(150), totalMinor: 3_000n },
+          { id: "s4", at: ago(100), totalMinor: 3_000n },
+        ],
+        prediction: scored(0.62, "Need attention"),
+      });
+      await addCustomer(app.db, STATES, { id: "103", orders: [{ id: "s5", at: ago(30), totalMinor: 4_797n, refundedMinor: 4_797n }] });
+      await addCustomer(app.db, STATES, {
+        id: "104",
+        orders: [
+          { id: "s6", at: ago(60), totalMinor: 2_000n },
+          { id: "s7", at: ago(50), totalMinor: 4_797n, refundedMinor: 4_797n, cancelled: true },
+        ],
+      });
+      await addCustomer(app.db, STATES, { id: "105", orders: [{ id: "s8", at: new Date(NOW.getTime() - 3_600_000), totalMinor: 1_000n }] });
+      await addCustomer(app.db, STATES, { id: "106", orders: [{ id: "s9", at: ago(20), totalMinor: 1_000n, test: true }] });
+
+      const state = async (id: string) => {
+        const page = await html(STATES, `/app/customers/${id}`);
+        return { page, state: /data-state="([a-z_]+)"/.exec(page)?.[1] };
+      };
+      const oneTime = await state("101");
+      expect(oneTime.state).toBe("one_time_buyer");
+      expect(oneTime.page).toContain("They have ordered once, 13 months ago.");
+      expect(oneTime.page).not.toMatch(/100\s?% chance|still an active customer/);
+      const d101 = await detailOf(STATES, "101");
+      const T = (Math.floor((asOf.getTime() + 10_000) / DAY) - Math.floor(ago(400).getTime() / DAY)) / 7;
+      expect(d101.probabilityOrder).toBeCloseTo(
+        probabilityOfAnyPurchase({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 52.14, 0, 0, T),
+        9,
+      );
+
+      const repeat = await state("102");
+      expect(repeat.state).toBe("repeat_buyer");
+      expect(repeat.page).toContain("They usually order every ~7 weeks and last ordered 3 months ago.");
+      expect(repeat.page).toContain("Judging by that rhythm, the chance that they are still an active customer is 62%.");
+
+      const refunded = await state("103");
+      expect(refunded.state).toBe("all_refunded");
+      expect(refunded.page).toContain("No prediction: their order was refunded in full, so they have no purchase the model can count.");
+      expect(refunded.page).not.toContain("repeat buyers");
+      expect(refunded.page).toContain('data-testid="refunded">$47.97<');
+
+      const cancelledRefund = await state("104");
+      expect(cancelledRefund.state).toBe("awaiting_update");
+      expect(cancelledRefund.page).toContain('data-testid="refunded">$0.00<');
+      expect(cancelledRefund.page).toContain("Plus $47.97 refunded on cancelled or test orders, which count nowhere.");
+
+      const newer = await state("105");
+      expect(newer.state).toBe("newer_than_model");
+      expect(newer.page).toContain("their first order came after the last model update");
+
+      expect((await state("106")).state).toBe("no_counted_orders");
+
+      await app.db.shop.create({ data: { shop: NOFIT, currencyCode: "USD" } });
+      await addCustomer(app.db, NOFIT, { id: "1", orders: [{ id: "n1", at: ago(10), totalMinor: 1_000n }] });
+      const noFit = await html(NOFIT, "/app/customers/1");
+      expect(noFit).toContain('data-state="no_model"');
+      expect(noFit).toContain("the model has not been fitted for this store");
+
+      await app.db.shop.create({ data: { shop: THIN, currencyCode: "USD" } });
+      await addModelFit(app.db, THIN, { id: "fit-thin", asOf: ago(2), status: "insufficient_data", reason: "only 1 repeat customer" });
+      await addCustomer(app.db, THIN, { id: "1", orders: [{ id: "t1", at: ago(10), totalMinor: 1_000n }] });
+      expect(await html(THIN, "/app/customers/1")).toContain("found too little data to predict from (only 1 repeat customer).");
     });
 
     it("badges cancelled and test orders and does not count them", async () => {
       const cancelled = await app.db.order.findFirst({ where: { shop: SHOP, cancelledAt: { not: null } } });
       expect(cancelled).not.toBeNull();
-      const detail = await loaderData<CustomerDetail>(
-        app.baseUrl,
-        `/app/customers/${cancelled!.customerId}`,
-        "routes/app.customers.$id",
-        token(),
-      );
+      const detail = await detailOf(SHOP, cancelled!.customerId!);
       expect(detail.orders.find((o) => o.id === cancelled!.id)).toMatchObject({ cancelled: true });
-      const html = await (await documentRequest(app.baseUrl, `/app/customers/${cancelled!.customerId}`, SHOP, token())).text();
-      expect(html).toContain("Cancelled");
-      expect(html).toContain("not counted");
+      const page = await html(SHOP, `/app/customers/${cancelled!.customerId}`);
+      expect(page).toContain("Cancelled");
+      expect(page).toContain("not counted");
     });
 
-    it("answers 404 for an unknown id", async () => {
+    it("answers 404 for an unknown id, on a styled page", async () => {
       const response = await documentRequest(app.baseUrl, "/app/customers/424242424242", SHOP, token());
       expect(response.status).toBe(404);
-      expect(await response.text()).toContain("This customer does not exist in your store.");
+      const page = await response.text();
+      expect(page).toContain("This customer does not exist in your store.");
+      expect(page).toContain("Back to customers");
     });
   });
 
@@ -310,17 +591,14 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
         data: { shop: SHOP, customerId: "99", orderCount: 1, grossMinor: 1005n, netRevenueMinor: 1005n, aovMinor: 1005n },
       });
       try {
-        const response = await bearerRequest(app.baseUrl, "/app/customers/export.csv", token());
-        expect(response.status).toBe(200);
+        const { response, lines } = await csvOf(SHOP);
         expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
         expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="customers-pages-shop-\d{4}-\d{2}-\d{2}\.csv"$/);
-        const lines = (await response.text()).split("\r\n");
-        expect(lines.pop()).toBe("");
         expect(lines[0]).toBe(
-          "customer_id,email,first_name,last_name,orders,gross_revenue,refunded,net_revenue,average_order_value,first_order_at,last_order_at,expected_purchases_12m,probability_alive,predicted_clv_12m,segment,currency",
+          "customer_id,email,first_name,last_name,orders,gross_revenue,refunded,net_revenue,average_order_value,first_order_at,last_order_at,expected_purchases_12m,probability_order_12m,probability_alive,predicted_clv_12m,segment,currency",
         );
         expect(lines).toHaveLength(1 + seeded.customers.length + 1);
-        expect(lines).toContain(`99,"'=HYPERLINK(""http://x"")","Ann ""The Hammer""","O'Neil, Jr.",1,10.05,0.00,10.05,10.05,,,,,,,USD`);
+        expect(lines).toContain(`99,"'=HYPERLINK(""http://x"")","Ann ""The Hammer""","O'Neil, Jr.",1,10.05,0.00,10.05,10.05,,,,,,,,USD`);
         const sample = seeded.customers[17];
         const row = lines.find((l) => l.startsWith(`${sample.customerId},`))!;
         expect(row.split(",")[7]).toBe(formatMinorDecimal(sample.netRevenueMinor, "USD"));
@@ -330,19 +608,53 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       }
     });
 
-    it("pages through the database beyond one page of 1,000", async () => {
+    it("exports the list as shown: its filters, search and sort, every page", async () => {
+      for (const query of [
+        "?risk=1&sort=last&direction=asc",
+        "?segment=Lost&sort=orders",
+        "?q=lovelace&sort=predicted&direction=asc",
+        "?sort=predicted&direction=desc",
+      ]) {
+        const listed: string[] = [];
+        for (let page = 1; ; page++) {
+          const list = await listOf(`${query}&page=${page}`);
+          listed.push(...list.rows.map((r) => r.customerId));
+          if (!list.hasNext) break;
+        }
+        const { response, lines } = await csvOf(SHOP, query);
+        expect(
+          lines.slice(1).map((l) => l.split(",")[0]),
+          query,
+        ).toEqual(listed);
+        if (!query.startsWith("?sort")) expect(response.headers.get("content-disposition")).toMatch(/customers-pages-shop-filtered-/);
+      }
+      // A filtered list is smaller than the shop: the export is too.
+      const { lines } = await csvOf(SHOP, "?risk=1");
+      expect(lines.length - 1).toBeLessThan(seeded.customers.length);
+    });
+
+    it("pages through the database beyond one page of 1,000, in the sort order", async () => {
       const BIG = "export-big.myshopify.com";
       await installOfflineSession(app.db, BIG);
       const big = await seedShop(app.db, { shop: BIG, customers: 2_345, seed: 3, orders: false, firstOrderId: 9_500_000 });
-      const csv = await (await bearerRequest(app.baseUrl, "/app/customers/export.csv", sessionToken({ shop: BIG }))).text();
-      const rows = csv.trim().split("\r\n").slice(1);
+      const { lines } = await csvOf(BIG);
+      const rows = lines.slice(1);
       expect(rows).toHaveLength(big.customers.length);
       expect(new Set(rows.map((r) => r.split(",")[0])).size).toBe(big.customers.length);
+      const nets = rows.map((r) => Number(r.split(",")[7]));
+      expect(nets).toEqual([...nets].sort((a, b) => b - a));
+      // Sorted by a nullable column: values first, then the customers without one.
+      const byLast = (await csvOf(BIG, "?sort=last&direction=asc")).lines.slice(1).map((r) => r.split(",")[10]);
+      expect(byLast).toHaveLength(big.customers.length);
+      const firstEmpty = byLast.indexOf("");
+      const dated = firstEmpty === -1 ? byLast : byLast.slice(0, firstEmpty);
+      expect(dated).toEqual([...dated].sort());
+      if (firstEmpty !== -1) expect(byLast.slice(firstEmpty).every((v) => v === "")).toBe(true);
     });
   });
 
   describe("sync status", () => {
-    it("shows webhooks per topic, backfill history and the last model fit", async () => {
+    it("leads with the merchant's summary and keeps the diagnostics", async () => {
       const at = (iso: string) => new Date(iso);
       await app.db.webhookDelivery.createMany({
         data: [
@@ -398,8 +710,20 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
       expect(s.queues!.map((q) => q.name)).toEqual(["ingest", "analytics"]);
       expect(s.failedJobs).toEqual([]);
 
-      const html = await (await documentRequest(app.baseUrl, "/app/sync", SHOP, token())).text();
-      for (const text of ["Refit now", "Failed jobs", "orders/create", "Order history imports", "bgnbd.r"]) expect(html).toContain(text);
+      const page = await html(SHOP, "/app/sync");
+      const summary = page.indexOf("Is your data up to date?");
+      const diagnostics = page.indexOf("Diagnostics");
+      expect(summary).toBeGreaterThan(0);
+      expect(diagnostics).toBeGreaterThan(summary);
+      for (const text of [
+        "Everything is up to date.",
+        "Order history imported on Jan 1, 2026",
+        "Predictions updated",
+        "Update predictions",
+      ])
+        expect(page).toContain(text);
+      for (const text of ["Failed jobs", "orders/create", "Order history imports", "bgnbd.r"])
+        expect(page.indexOf(text)).toBeGreaterThan(diagnostics);
     });
 
     it("refuses an unknown action", async () => {

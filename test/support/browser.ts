@@ -45,11 +45,14 @@ export interface AdminPage {
   close(): Promise<void>;
 }
 
-export async function openAdmin(browser: Browser, options: { baseUrl: string; shop: string; locale?: string }): Promise<AdminPage> {
+export async function openAdmin(
+  browser: Browser,
+  options: { baseUrl: string; shop: string; locale?: string; viewport?: { width: number; height: number } },
+): Promise<AdminPage> {
   // A desktop Chrome user agent: authenticate.admin answers 410 to "HeadlessChrome" (isbot).
   const context = await browser.newContext({
     userAgent: BROWSER_USER_AGENT,
-    viewport: { width: 1280, height: 900 },
+    viewport: options.viewport ?? { width: 1280, height: 900 },
     acceptDownloads: true,
     locale: "en-US",
   });
@@ -113,6 +116,45 @@ export async function waitForIdle(page: Page): Promise<void> {
     const w = window as unknown as { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } };
     return w.__remixRouter?.state.navigation.state === "idle";
   });
+}
+
+/**
+ * Presses Tab (only the keyboard) until the focused element matches the selector (and, when given, has
+ * exactly this text); fails after `max` presses.
+ */
+export async function tabTo(page: Page, selector: string, options: { text?: string; max?: number } = {}): Promise<void> {
+  for (let i = 0; i < (options.max ?? 60); i++) {
+    await page.keyboard.press("Tab");
+    const found = await page.evaluate(
+      ([s, text]) => {
+        const active = document.activeElement;
+        return Boolean(active?.matches(s) && (text === null || (active.textContent ?? "").trim() === text));
+      },
+      [selector, options.text ?? null] as const,
+    );
+    if (found) return;
+  }
+  throw new Error(`Tab never reached ${selector}${options.text ? ` "${options.text}"` : ""}`);
+}
+
+/**
+ * The page's headings in document order (levels 1–6, with their text). Headings hidden from everyone
+ * (display: none) are left out; visually hidden ones count, as screen readers read them.
+ */
+export async function headingOutline(page: Page): Promise<{ level: number; text: string }[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+      .filter(
+        (h) => (h as HTMLElement).offsetParent !== null || getComputedStyle(h).position === "fixed" || h.closest("[class*=visuallyHidden]"),
+      )
+      .map((h) => ({ level: Number(h.tagName[1]), text: (h.textContent ?? "").trim() })),
+  );
+}
+
+/** Headings start at h1 and never skip a level on the way down (h2 → h4). */
+export function headingsInOrder(outline: { level: number }[]): boolean {
+  if (outline.length === 0 || outline[0].level !== 1) return false;
+  return outline.every((h, i) => i === 0 || h.level <= outline[i - 1].level + 1);
 }
 
 /**

@@ -37,6 +37,8 @@ export interface SeedOptions {
   chunkSize?: number;
   /** Store the Shop row's currency (default true); false leaves Shop.currencyCode null. */
   shopCurrency?: boolean;
+  /** Shop.ianaTimezone (default none: the pages then use UTC). */
+  ianaTimezone?: string;
 }
 
 export interface SeededCustomer {
@@ -144,8 +146,14 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
 
   await db.shop.upsert({
     where: { shop },
-    create: { shop, name: shop.split(".")[0], currencyCode: options.shopCurrency === false ? null : currencyCode, installedAt: now },
-    update: { currencyCode: options.shopCurrency === false ? null : currencyCode },
+    create: {
+      shop,
+      name: shop.split(".")[0],
+      currencyCode: options.shopCurrency === false ? null : currencyCode,
+      ianaTimezone: options.ianaTimezone ?? null,
+      installedAt: now,
+    },
+    update: { currencyCode: options.shopCurrency === false ? null : currencyCode, ianaTimezone: options.ianaTimezone ?? null },
   });
 
   const modelFitId = withPredictions ? `fit-${shop}-${options.seed ?? 1}` : null;
@@ -212,6 +220,7 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
           shopifyUpdatedAt: processedAt,
           cancelledAt: cancelled ? new Date(processedAt.getTime() + DAY) : null,
           syncedAt: now,
+          currencyMismatch: false,
         });
       }
       orderId++;
@@ -276,6 +285,12 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
       predictedClvMinor: predicted.predictedClvMinor,
       segment: predicted.segment,
       predictedAt: predicted.probabilityAlive === null ? null : now,
+      // Left to the pages to compute from the fit (app/data/order-probability.server.ts), as before a refit stores them.
+      probabilityOrder12m: null,
+      purchasesLow: null,
+      purchasesHigh: null,
+      clvLowMinor: null,
+      clvHighMinor: null,
       modelFitId: predicted.probabilityAlive === null ? null : modelFitId,
     });
     customers.push({
@@ -310,8 +325,10 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
         // The shape app/data/refit.server.ts stores.
         params: JSON.stringify({
           period: "week",
+          timeZone: options.ianaTimezone ?? "UTC",
           horizonMonths: 12,
           monthlyDiscountRate: 0.01,
+          unitsPerMonth: 4.345,
           bgnbd: { params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, logLikelihood: -9582.4, converged: true, stdErrors: null },
           gammaGamma: { status: "fitted", params: { p: 6.25, q: 3.74, v: 15.44 }, logLikelihood: -4012.7, converged: true, customers: 946 },
           expectedAverageValueSource: "gamma-gamma",

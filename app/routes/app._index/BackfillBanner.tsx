@@ -1,21 +1,33 @@
-// The dashboard's banner while the order history is being imported.
+// The dashboard's banner while the order history is being imported, with a labelled progress bar.
 import { Banner, BlockStack, ProgressBar } from "@shopify/polaris";
 import type { BackfillProgress } from "~/data/shop.server";
-import { formatNumber } from "~/lib/format";
+import { useI18n } from "~/i18n/context";
+import type { MessageKey } from "~/i18n/translate";
 
-export function BackfillBanner({ run, locale }: { run: BackfillProgress; locale: string }) {
+const STATUS: Record<string, MessageKey> = {
+  created: "backfill.status.created",
+  running: "backfill.status.running",
+  importing: "backfill.status.importing",
+};
+
+export function BackfillBanner({ run, firstImport }: { run: BackfillProgress; firstImport: boolean }) {
+  const { t } = useI18n();
   const percent = run.fraction === null ? null : Math.round(run.fraction * 100);
+  const status = Object.hasOwn(STATUS, run.status) ? t(STATUS[run.status]) : run.status;
   return (
-    <Banner tone="info" title={`Importing your order history: ${run.status}`}>
+    <Banner tone="info" title={t("backfill.title", { status })}>
       <BlockStack gap="200">
-        <p>
+        <p id="backfill-progress-label">
           {run.objectCount > 0
-            ? `${formatNumber(run.linesImported, locale)} of ${formatNumber(run.objectCount, locale)} records imported${percent === null ? "" : ` (${percent}%)`}.`
-            : "Shopify is preparing the export; progress appears here as soon as it starts."}
-          {run.onlyLast60Days ? " Only the last 60 days of orders are available to this app." : ""}
+            ? percent === null
+              ? t("backfill.progress", { done: run.linesImported, total: run.objectCount })
+              : t("backfill.progressPercent", { done: run.linesImported, total: run.objectCount, percent })
+            : t("backfill.preparing")}
+          {run.onlyLast60Days ? ` ${t("backfill.last60Days")}` : ""}
         </p>
+        {firstImport ? <p>{t("backfill.figuresGrow")}</p> : null}
         <div data-testid="backfill-progress">
-          <ProgressBar progress={percent ?? 0} size="small" />
+          <ProgressBar progress={percent ?? 0} size="small" ariaLabelledBy="backfill-progress-label" />
         </div>
       </BlockStack>
     </Banner>

@@ -1,7 +1,20 @@
-// One headline figure of the dashboard, with what it counts underneath.
-import { BlockStack, Card, Text } from "@shopify/polaris";
+// One headline figure of the dashboard, with what it counts underneath and, for a period, the comparison.
+import { BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 
-export function Metric({ label, value, help, testId }: { label: string; value: string; help?: string; testId: string }) {
+export function Metric({
+  label,
+  value,
+  help,
+  testId,
+  comparison,
+}: {
+  label: string;
+  value: string;
+  help?: string;
+  testId: string;
+  /** "vs $1,234 (+12%)" under the figure, in the tone of the change. */
+  comparison?: { text: string; tone: "success" | "critical" | "subdued" } | null;
+}) {
   return (
     <Card>
       <BlockStack gap="200">
@@ -11,6 +24,13 @@ export function Metric({ label, value, help, testId }: { label: string; value: s
         <Text as="p" variant="headingXl">
           <span data-testid={testId}>{value}</span>
         </Text>
+        {comparison ? (
+          <InlineStack>
+            <Text as="p" variant="bodySm" tone={comparison.tone === "subdued" ? "subdued" : comparison.tone}>
+              <span data-testid={`${testId}-comparison`}>{comparison.text}</span>
+            </Text>
+          </InlineStack>
+        ) : null}
         {help ? (
           <Text as="p" variant="bodySm" tone="subdued">
             {help}

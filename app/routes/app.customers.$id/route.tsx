@@ -1,49 +1,50 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Card,
-  DataTable,
-  Divider,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Page,
-  ProgressBar,
-  Text,
-} from "@shopify/polaris";
-import { authenticate } from "~/shopify.server";
+import { Badge, BlockStack, Box, Card, DataTable, Divider, InlineGrid, InlineStack, Layout, ProgressBar, Text } from "@shopify/polaris";
+import { authenticatePage, type PageErrorData } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { customerDetail, TIMELINE_LIMIT } from "~/data/customer-detail.server";
-import { customerDisplayName, formatDate, formatDays, formatMoney, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
+import {
+  customerDisplayName,
+  formatDate,
+  formatDateTime,
+  formatDays,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  localeOfRequest,
+} from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
+import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
+import { ShopifyAdminLink, shopifyAdminUrl } from "~/components/ShopifyAdminLink";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import { segmentLabel } from "~/i18n/segments";
+import { translator } from "~/i18n/translate";
 import { explainCustomer } from "./explain-customer";
 
-export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const id = params.id ?? "";
-  const locale = localeOfRequest(request);
-  // Scoped by the session's shop: another shop's customer id is simply not found.
-  const detail = /^[0-9A-Za-z_-]{1,64}$/.test(id) ? await customerDetail(await db(), session.shop, id) : null;
-  if (!detail) throw new Response("This customer does not exist in your store.", { status: 404, statusText: "Not Found" });
-  const explanation = explainCustomer(
-    {
-      orderCount: detail.orderCount,
-      tenureDays: detail.tenureDays,
-      lastOrderAt: detail.lastOrderAt ? new Date(detail.lastOrderAt) : null,
-      probabilityAlive: detail.probabilityAlive,
-      expectedPurchases: detail.expectedPurchases,
-    },
-    new Date(),
-    locale,
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return documentTitle(undefined, "customer.documentTitle");
+  const t = translator(data.locale);
+  return documentTitle(
+    data.locale,
+    "customer.documentTitle",
+    undefined,
+    customerDisplayName(data, (id) => t("customer.anonymous", { id })),
   );
-  return { ...detail, explanation, locale, timelineLimit: TIMELINE_LIMIT };
 };
 
-function Figure({ label, value, testId }: { label: string; value: string; testId?: string }) {
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticatePage(request);
+  const id = params.id ?? "";
+  // Scoped by the session's shop: another shop's customer id is simply not found.
+  const detail = /^[0-9A-Za-z_-]{1,64}$/.test(id) ? await customerDetail(await db(), session.shop, id) : null;
+  if (!detail) throw data<PageErrorData>({ reason: "not_found" }, { status: 404, statusText: "Not Found" });
+  return { ...detail, now: new Date().toISOString(), locale: localeOfRequest(request), timelineLimit: TIMELINE_LIMIT };
+};
+
+function Figure({ label, value, testId, help }: { label: string; value: string; testId?: string; help?: string }) {
   return (
     <BlockStack gap="100">
       <Text as="span" variant="bodySm" tone="subdued">
@@ -52,28 +53,45 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
       <Text as="span" variant="headingMd" numeric>
         <span data-testid={testId}>{value}</span>
       </Text>
+      {help ? (
+        <Text as="span" variant="bodySm" tone="subdued">
+          {help}
+        </Text>
+      ) : null}
     </BlockStack>
   );
 }
 
+const FINANCIAL_STATUS_KEYS = new Set(["paid", "partially_refunded", "refunded", "pending", "authorized", "partially_paid", "voided"]);
+
 export default function CustomerPage() {
   const c = useLoaderData<typeof loader>();
   const href = useAppHref();
-  const { locale, currencyCode } = c;
+  const { t, locale } = useI18n();
+  const { currencyCode, timeZone, storeHandle } = c;
   const money = (minor: string) => formatMoney(minor, currencyCode, locale);
-  const name = customerDisplayName(c);
-  const subtitle = [c.email && name !== c.email ? c.email : null, `Customer ${c.customerId}`].filter(Boolean).join(" · ");
+  const name = customerDisplayName(c, (id) => t("customer.anonymous", { id }));
+  const subtitle = [c.email && name !== c.email ? c.email : null, t("customer.idLabel", { id: c.customerId })].filter(Boolean).join(" · ");
+  const explanation = explainCustomer(c, new Date(c.now), locale, timeZone);
+  const adminUrl = shopifyAdminUrl(storeHandle, "customers", c.customerId);
+  const chance = c.probabilityOrder;
+  const financialStatus = (status: string) =>
+    FINANCIAL_STATUS_KEYS.has(status) ? t(`order.status.${status}` as Parameters<typeof t>[0]) : status.replaceAll("_", " ");
 
   return (
-    <Page
+    <AppPage
       title={name}
       subtitle={subtitle}
-      backAction={{ content: "Customers", url: href("/app/customers") }}
+      backAction={{ content: t("customers.title"), url: href("/app/customers") }}
+      primaryAction={{
+        content: t("customer.openInShopify"),
+        onAction: () => window.open(typeof window.shopify === "undefined" ? adminUrl : `shopify://admin/customers/${c.customerId}`, "_top"),
+      }}
       titleMetadata={
         <InlineStack gap="100">
-          {c.segment ? <Badge tone="info">{c.segment}</Badge> : null}
-          {c.deletedAt ? <Badge tone="critical">Deleted in Shopify</Badge> : null}
-          {c.redactedAt ? <Badge>Personal data erased</Badge> : null}
+          {c.segment ? <Badge tone="info">{segmentLabel(c.segment, t)}</Badge> : null}
+          {c.deletedAt ? <Badge tone="critical">{t("customer.deletedInShopify")}</Badge> : null}
+          {c.redactedAt ? <Badge>{t("customer.redacted")}</Badge> : null}
         </InlineStack>
       }
     >
@@ -82,38 +100,60 @@ export default function CustomerPage() {
           <Card>
             <BlockStack gap="400">
               <Text as="h2" variant="headingMd">
-                Value
+                {t("customer.value")}
               </Text>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
                 <BlockStack gap="300">
                   <Text as="h3" variant="headingSm">
-                    Historic
+                    {t("customer.historic")}
                   </Text>
                   <InlineGrid columns={2} gap="300">
-                    <Figure label="Net revenue" value={money(c.netRevenueMinor)} testId="historic-value" />
-                    <Figure label="Orders" value={formatNumber(c.orderCount, locale)} testId="order-count" />
-                    <Figure label="Average order" value={money(c.aovMinor)} />
-                    <Figure label="Refunded" value={money(c.refundedMinor)} />
-                    <Figure label="First order" value={formatDate(c.firstOrderAt, locale)} />
-                    <Figure label="Last order" value={formatDate(c.lastOrderAt, locale)} />
+                    <Figure label={t("metric.netRevenue")} value={money(c.netRevenueMinor)} testId="historic-value" />
+                    <Figure label={t("columns.orders")} value={formatNumber(c.orderCount, locale)} testId="order-count" />
+                    <Figure label={t("customer.averageOrder")} value={money(c.aovMinor)} />
+                    <Figure
+                      label={t("customer.refunded")}
+                      value={money(c.refundedMinor)}
+                      testId="refunded"
+                      help={
+                        c.refundedNotCountedMinor !== "0"
+                          ? t("customer.refundedNotCounted", { amount: money(c.refundedNotCountedMinor) })
+                          : undefined
+                      }
+                    />
+                    <Figure label={t("customer.firstOrder")} value={formatDate(c.firstOrderAt, locale, timeZone)} testId="first-order" />
+                    <Figure label={t("columns.lastOrder")} value={formatDate(c.lastOrderAt, locale, timeZone)} testId="last-order" />
                   </InlineGrid>
+                  {c.notCountedOrders > 0 ? (
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {t("customer.notCountedOrders", { count: c.notCountedOrders })}
+                    </Text>
+                  ) : null}
                 </BlockStack>
                 <BlockStack gap="300">
                   <Text as="h3" variant="headingSm">
-                    Predicted, next 12 months
+                    {t("customer.predicted")}
                   </Text>
                   <InlineGrid columns={2} gap="300">
                     <Figure
-                      label="Predicted value"
-                      value={c.predictedClvMinor === null ? "Not yet predicted" : money(c.predictedClvMinor)}
+                      label={t("customer.predictedValue")}
+                      value={c.predictedClvMinor === null ? t("dashboard.notPredicted") : money(c.predictedClvMinor)}
                       testId="predicted-value"
+                      help={
+                        c.clvLowMinor !== null && c.clvHighMinor !== null
+                          ? t("customer.predictedRange", { low: money(c.clvLowMinor), high: money(c.clvHighMinor) })
+                          : undefined
+                      }
                     />
                     <Figure
-                      label="Expected orders"
+                      label={t("customer.expectedOrders")}
                       value={c.expectedPurchases === null ? "—" : formatNumber(c.expectedPurchases, locale, 1)}
                     />
-                    <Figure label="Expected order value" value={c.expectedAovMinor === null ? "—" : money(c.expectedAovMinor)} />
-                    <Figure label="Scored" value={formatDate(c.predictedAt, locale)} />
+                    <Figure
+                      label={t("customer.expectedOrderValue")}
+                      value={c.expectedAovMinor === null ? "—" : money(c.expectedAovMinor)}
+                    />
+                    <Figure label={t("customer.scored")} value={formatDate(c.predictedAt, locale, timeZone)} />
                   </InlineGrid>
                 </BlockStack>
               </InlineGrid>
@@ -125,30 +165,31 @@ export default function CustomerPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Will they buy again?
+                {t("customer.willOrder")}
               </Text>
-              {c.probabilityAlive !== null ? (
+              {chance !== null ? (
                 <BlockStack gap="100">
-                  <InlineStack align="space-between">
+                  <InlineStack align="space-between" blockAlign="center">
                     <Text as="span" variant="bodySm" tone="subdued">
-                      P(alive)
+                      <span id="chance-label">{t("customer.chanceLabel")}</span>
                     </Text>
-                    <Text as="span" variant="headingMd">
-                      <span data-testid="probability-alive">{formatPercent(c.probabilityAlive, locale)}</span>
+                    <Text as="span" variant="headingLg">
+                      <span data-testid="probability-order">{formatPercent(chance, locale)}</span>
                     </Text>
                   </InlineStack>
                   <ProgressBar
-                    progress={Math.round(c.probabilityAlive * 100)}
-                    tone={c.probabilityAlive >= 0.6 ? "success" : c.probabilityAlive >= 0.3 ? "highlight" : "critical"}
+                    progress={Math.round(chance * 100)}
+                    tone={chance >= 0.6 ? "success" : chance >= 0.3 ? "highlight" : "critical"}
                     size="small"
+                    ariaLabelledBy="chance-label"
                   />
                 </BlockStack>
               ) : null}
-              <div data-testid="alive-explanation">
+              <div data-testid="alive-explanation" data-state={explanation.state}>
                 <BlockStack gap="200">
-                  {c.explanation.map((sentence) => (
-                    <Text as="p" key={sentence}>
-                      {sentence}
+                  {explanation.sentences.map((s) => (
+                    <Text as="p" key={s.key}>
+                      {t(s.key, s.params)}
                     </Text>
                   ))}
                 </BlockStack>
@@ -157,7 +198,7 @@ export default function CustomerPage() {
                 <>
                   <Divider />
                   <Text as="p" variant="bodySm" tone="subdued">
-                    Active over {formatDays(c.tenureDays)} between the first and the last order.
+                    {t("customer.activeOver", { span: formatDays(c.tenureDays, locale) })}
                   </Text>
                 </>
               ) : null}
@@ -170,59 +211,69 @@ export default function CustomerPage() {
             <Box padding="400">
               <InlineStack align="space-between">
                 <Text as="h2" variant="headingMd">
-                  Orders
+                  {t("customer.orders")}
                 </Text>
                 <Text as="span" tone="subdued" variant="bodySm">
                   {c.totalOrders > c.timelineLimit
-                    ? `Latest ${c.timelineLimit} of ${formatNumber(c.totalOrders, locale)}`
-                    : `${formatNumber(c.totalOrders, locale)} in total`}
+                    ? t("customer.latestOrders", { count: c.timelineLimit, total: c.totalOrders })
+                    : t("customer.ordersTotal", { count: c.totalOrders })}
                 </Text>
               </InlineStack>
             </Box>
             {c.orders.length === 0 ? (
               <Box padding="400">
                 <Text as="p" tone="subdued">
-                  No orders stored for this customer.
+                  {t("customer.noOrders")}
                 </Text>
               </Box>
             ) : (
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
-                headings={["Date", "Order", "Total", "Refunded", "Net", "Status"]}
+                headings={[t("order.date"), t("order.order"), t("order.total"), t("customer.refunded"), t("order.net"), t("order.status")]}
                 rows={c.orders.map((o) => [
-                  formatDate(o.processedAt, locale),
-                  o.name ?? `#${o.id}`,
+                  <span key="date" data-testid="order-date">
+                    {formatDateTime(o.processedAt, locale, timeZone)}
+                  </span>,
+                  <ShopifyAdminLink
+                    key="order"
+                    storeHandle={storeHandle}
+                    resource="orders"
+                    id={o.id}
+                    accessibilityLabel={t("order.openInShopify", { name: o.name ?? `#${o.id}` })}
+                  >
+                    {o.name ?? `#${o.id}`}
+                  </ShopifyAdminLink>,
                   money(o.totalMinor),
                   o.refundedMinor === "0" ? "—" : money(o.refundedMinor),
                   o.cancelled || o.test ? (
                     <Text as="span" tone="subdued" key="net">
-                      not counted
+                      {t("order.notCounted")}
                     </Text>
                   ) : (
                     money(o.netMinor)
                   ),
                   <InlineStack gap="100" key="status">
-                    {o.cancelled ? <Badge tone="critical">Cancelled</Badge> : null}
-                    {o.test ? <Badge tone="attention">Test</Badge> : null}
-                    {o.financialStatus ? <Badge>{o.financialStatus.replaceAll("_", " ")}</Badge> : null}
+                    {o.cancelled ? <Badge tone="critical">{t("order.cancelled")}</Badge> : null}
+                    {o.test ? <Badge tone="attention">{t("order.test")}</Badge> : null}
+                    {o.financialStatus ? <Badge>{financialStatus(o.financialStatus)}</Badge> : null}
                   </InlineStack>,
                 ])}
               />
             )}
+            <Box padding="400">
+              <Text as="p" variant="bodySm" tone="subdued">
+                {t("customer.timesIn", { zone: timeZone })}
+              </Text>
+            </Box>
           </Card>
         </Layout.Section>
       </Layout>
-    </Page>
+    </AppPage>
   );
 }
 
 export function ErrorBoundary() {
   return (
-    <RouteError
-      title="Customer"
-      notFound="This customer does not exist in your store."
-      backTo="/app/customers"
-      backLabel="Back to customers"
-    />
+    <RouteError title="customer.documentTitle" notFound="customer.notFound" backTo="/app/customers" backLabel="error.backToCustomers" />
   );
 }

@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link as RemixLink, useLoaderData, useLocation, useNavigate, useNavigation } from "@remix-run/react";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link as RemixLink, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -7,78 +7,129 @@ import {
   Button,
   Card,
   Checkbox,
+  EmptyState,
   IndexTable,
   InlineStack,
-  Page,
   Select,
   Text,
   TextField,
   type IndexTableProps,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
-import { authenticate } from "~/shopify.server";
+import { useEffect, useRef, useState } from "react";
+import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
-import { shopCurrency } from "~/data/shop.server";
-import { listCustomers, parseCustomerQuery, SEGMENTS } from "~/data/customers-query.server";
+import { shopContext } from "~/data/shop.server";
+import { listCustomers } from "~/data/customers-query.server";
+import { customerQueryParams, isFiltered, parseCustomerQuery, SEGMENTS } from "~/lib/customer-query";
+import { orderProbabilities } from "~/data/order-probability.server";
 import { customerDisplayName, formatDate, formatMoney, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
-import { CONTEXT_PARAMS, useAppHref } from "~/components/app-links";
+import { useAppHref, useContextInputs } from "~/components/app-links";
+import { AppPage } from "~/components/AppPage";
+import { useHydrated } from "~/components/ClientOnly";
 import { RouteError } from "~/components/RouteError";
-import { aliveTone, COLUMNS } from "./columns";
+import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import { segmentLabel } from "~/i18n/segments";
+import { chanceTone, COLUMNS } from "./columns";
+import { useAriaSort } from "./use-aria-sort";
 import { useCsvDownload } from "./use-csv-download";
+import { TagCustomers } from "./TagCustomers";
 
 type IndexTableSortDirection = "ascending" | "descending";
 type Headings = IndexTableProps["headings"];
 
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "customers.title");
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session } = await authenticatePage(request);
   const client = await db();
   const query = parseCustomerQuery(new URL(request.url).searchParams);
-  const [page, currencyCode] = await Promise.all([listCustomers(client, session.shop, query), shopCurrency(client, session.shop)]);
-  return { ...page, currencyCode, segments: SEGMENTS, locale: localeOfRequest(request) };
+  const [page, context] = await Promise.all([listCustomers(client, session.shop, query), shopContext(client, session.shop)]);
+  const chances = await orderProbabilities(client, session.shop, page.rows);
+  return {
+    ...page,
+    rows: page.rows.map((r) => ({ ...r, probabilityOrder: chances.get(r.customerId) ?? null })),
+    currencyCode: context.currencyCode,
+    timeZone: context.timeZone,
+    segments: SEGMENTS,
+    canTag: (session.scope ?? "").split(",").includes("write_customers"),
+    locale: localeOfRequest(request),
+  };
 };
+
+/** How long the search waits for the merchant to stop typing before it applies. */
+const SEARCH_DEBOUNCE_MS = 400;
 
 export default function Customers() {
   const data = useLoaderData<typeof loader>();
-  const { query, locale, currencyCode } = data;
+  const { query, currencyCode, timeZone } = data;
+  const { t, locale } = useI18n();
   const href = useAppHref();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const location = useLocation();
+  const submit = useSubmit();
+  const hydrated = useHydrated();
+  const contextInputs = useContextInputs();
   const money = (minor: string) => formatMoney(minor, currencyCode, locale);
+  const filtered = isFiltered(query);
 
-  // The filter form mirrors the URL; it is a plain GET form, so it also works before hydration.
+  // The filter form mirrors the URL; it is a plain GET form, so it also works before hydration (with its
+  // Apply button). Once hydrated, every choice applies as it is made and the search as the merchant types.
+  const form = useRef<HTMLFormElement>(null);
   const [search, setSearch] = useState(query.search);
   const [segment, setSegment] = useState(query.segment ?? "");
   const [atRisk, setAtRisk] = useState(query.atRisk);
+  const [applyAfter, setApplyAfter] = useState<number | null>(null);
   useEffect(() => {
     setSearch(query.search);
     setSegment(query.segment ?? "");
     setAtRisk(query.atRisk);
   }, [query.search, query.segment, query.atRisk]);
+  useEffect(() => {
+    if (applyAfter === null) return;
+    const timer = setTimeout(() => {
+      setApplyAfter(null);
+      if (form.current) submit(form.current, { replace: true, preventScrollReset: true });
+    }, applyAfter);
+    return () => clearTimeout(timer);
+  }, [applyAfter, submit]);
 
-  // The list's own links keep every parameter of the current URL (filters, sort, Shopify's context)
-  // except the one-time parameters of the admin's first load: App Bridge authenticates each request.
   const listHref = (changes: Record<string, string | null>) => {
-    const params = new URLSearchParams(location.search);
-    for (const oneTime of ["id_token", "hmac", "session", "timestamp"]) params.delete(oneTime);
+    const params = customerQueryParams(query, { page: true });
     for (const [k, v] of Object.entries(changes)) {
       if (v === null) params.delete(k);
       else params.set(k, v);
     }
     const s = params.toString();
-    return `/app/customers${s ? `?${s}` : ""}`;
+    return href(`/app/customers${s ? `?${s}` : ""}`);
   };
+  const clearHref = href("/app/customers");
 
   const sortIndex = COLUMNS.findIndex((c) => c.sort === query.sort);
+  const sortDirection: IndexTableSortDirection = query.direction === "asc" ? "ascending" : "descending";
   const onSort = (headingIndex: number, direction: IndexTableSortDirection) => {
     const key = COLUMNS[headingIndex]?.sort;
     if (!key) return;
     navigate(listHref({ sort: key, direction: direction === "ascending" ? "asc" : "desc", page: null }));
   };
+  const tableRef = useRef<HTMLDivElement>(null);
+  useAriaSort(
+    tableRef,
+    COLUMNS.map((c) => ({ sortable: Boolean(c.sort) })),
+    sortIndex,
+    sortDirection,
+  );
 
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/app/customers";
-  const exportCsv = useCsvDownload(href("/app/customers/export.csv"));
-  const contextParams = new URLSearchParams(location.search);
+  const exportParams = customerQueryParams(query).toString();
+  const exportCsv = useCsvDownload(href(`/app/customers/export.csv${exportParams ? `?${exportParams}` : ""}`), t);
+  const exportLabel = exportCsv.busy
+    ? t("export.busy")
+    : filtered
+      ? t("export.filtered", { count: data.total })
+      : t("export.all", { count: data.total });
+  const anonymous = (id: string) => t("customer.anonymous", { id });
 
   const rows = data.rows.map((c, index) => {
     const detail = href(`/app/customers/${encodeURIComponent(c.customerId)}`);
@@ -95,7 +146,7 @@ export default function Customers() {
               onClick={(event) => event.stopPropagation()}
             >
               <Text as="span" variant="bodyMd" fontWeight="semibold">
-                {customerDisplayName(c)}
+                {customerDisplayName(c, anonymous)}
               </Text>
             </RemixLink>
             {c.email && (c.firstName || c.lastName) ? (
@@ -108,13 +159,13 @@ export default function Customers() {
         <IndexTable.Cell>
           <InlineStack gap="100">
             {c.segment ? (
-              <Badge>{c.segment}</Badge>
+              <Badge>{segmentLabel(c.segment, t)}</Badge>
             ) : (
               <Text as="span" tone="subdued">
                 —
               </Text>
             )}
-            {c.deleted ? <Badge tone="critical">Deleted</Badge> : null}
+            {c.deleted ? <Badge tone="critical">{t("customer.deletedBadge")}</Badge> : null}
           </InlineStack>
         </IndexTable.Cell>
         <IndexTable.Cell>
@@ -134,16 +185,16 @@ export default function Customers() {
         </IndexTable.Cell>
         <IndexTable.Cell>
           <InlineStack align="end">
-            {c.probabilityAlive === null ? (
+            {c.probabilityOrder === null ? (
               <Text as="span" tone="subdued">
                 —
               </Text>
             ) : (
-              <Badge tone={aliveTone(c.probabilityAlive)}>{formatPercent(c.probabilityAlive, locale)}</Badge>
+              <Badge tone={chanceTone(c.probabilityOrder)}>{formatPercent(c.probabilityOrder, locale)}</Badge>
             )}
           </InlineStack>
         </IndexTable.Cell>
-        <IndexTable.Cell>{formatDate(c.lastOrderAt, locale)}</IndexTable.Cell>
+        <IndexTable.Cell>{formatDate(c.lastOrderAt, locale, timeZone)}</IndexTable.Cell>
       </IndexTable.Row>
     );
   });
@@ -152,102 +203,150 @@ export default function Customers() {
   const last = first + data.rows.length - 1;
   const pageLabel =
     data.total === 0
-      ? "No customers"
-      : `${formatNumber(first, locale)}–${formatNumber(last, locale)} of ${formatNumber(data.total, locale)} · page ${formatNumber(data.page, locale)} of ${formatNumber(data.pages, locale)}`;
+      ? t("customers.none")
+      : t("customers.pageLabel", { first, last, total: data.total, page: data.page, pages: data.pages });
 
   return (
-    <Page
-      title="Customers"
-      backAction={{ content: "Dashboard", url: href("/app") }}
-      secondaryActions={[{ content: exportCsv.busy ? "Exporting…" : "Export CSV", onAction: exportCsv.download, disabled: exportCsv.busy }]}
+    <AppPage
+      title={t("customers.title")}
+      backAction={{ content: t("nav.dashboard"), url: href("/app") }}
+      primaryAction={{ content: exportLabel, onAction: exportCsv.download, disabled: exportCsv.busy || data.total === 0 }}
       fullWidth
     >
       <BlockStack gap="400">
         {exportCsv.error ? (
-          <Banner tone="critical" title="Export failed">
+          <Banner tone="critical" title={t("export.failedTitle")}>
             <p>{exportCsv.error}</p>
           </Banner>
         ) : null}
         <Card padding="0">
-          <Form method="get" action="/app/customers" role="search">
+          <Form method="get" action="/app/customers" role="search" ref={form} aria-label={t("customers.filtersLabel")}>
             <div style={{ padding: "12px 16px" }}>
               <InlineStack gap="300" blockAlign="end" wrap>
-                {CONTEXT_PARAMS.map((name) => {
-                  const value = contextParams.get(name);
-                  return value === null ? null : <input key={name} type="hidden" name={name} value={value} />;
-                })}
+                {contextInputs.map((input) => (
+                  <input key={input.name} type="hidden" name={input.name} value={input.value} />
+                ))}
                 <input type="hidden" name="sort" value={query.sort} />
                 <input type="hidden" name="direction" value={query.direction} />
                 <div style={{ minWidth: 260, flexGrow: 1 }}>
                   <TextField
-                    label="Search"
+                    label={t("customers.search")}
                     labelHidden
                     name="q"
                     value={search}
-                    onChange={setSearch}
-                    placeholder="Search by name, email or customer id"
+                    onChange={(value) => {
+                      setSearch(value);
+                      setApplyAfter(SEARCH_DEBOUNCE_MS);
+                    }}
+                    placeholder={t("customers.searchPlaceholder")}
                     autoComplete="off"
                     clearButton
-                    onClearButtonClick={() => setSearch("")}
+                    onClearButtonClick={() => {
+                      setSearch("");
+                      setApplyAfter(0);
+                    }}
                   />
                 </div>
                 <Select
-                  label="Segment"
+                  label={t("customers.segment")}
                   labelInline
                   name="segment"
-                  options={[{ label: "All", value: "" }, ...data.segments.map((s) => ({ label: s, value: s }))]}
+                  options={[
+                    { label: t("customers.allSegments"), value: "" },
+                    ...data.segments.map((s) => ({ label: segmentLabel(s, t), value: s })),
+                  ]}
                   value={segment}
-                  onChange={setSegment}
+                  onChange={(value) => {
+                    setSegment(value);
+                    setApplyAfter(0);
+                  }}
                 />
-                <Checkbox label="At risk only" name="risk" value="1" checked={atRisk} onChange={setAtRisk} />
-                <Button submit variant="primary">
-                  Apply
-                </Button>
+                <Checkbox
+                  label={t("customers.atRisk")}
+                  name="risk"
+                  value="1"
+                  checked={atRisk}
+                  onChange={(checked) => {
+                    setAtRisk(checked);
+                    setApplyAfter(0);
+                  }}
+                />
+                {hydrated ? null : (
+                  <Button submit variant="primary">
+                    {t("common.apply")}
+                  </Button>
+                )}
+                {filtered ? <Button url={clearHref}>{t("customers.clearFilters")}</Button> : null}
               </InlineStack>
             </div>
           </Form>
-          <IndexTable
-            resourceName={{ singular: "customer", plural: "customers" }}
-            itemCount={data.rows.length}
-            selectable={false}
-            loading={loading}
-            headings={COLUMNS.map((c) => ({ title: c.title, alignment: c.numeric ? "end" : "start" })) as unknown as Headings}
-            sortable={COLUMNS.map((c) => Boolean(c.sort))}
-            sortColumnIndex={sortIndex >= 0 ? sortIndex : undefined}
-            sortDirection={query.direction === "asc" ? "ascending" : "descending"}
-            defaultSortDirection="descending"
-            onSort={onSort}
-            emptyState={
-              <div style={{ padding: 24, textAlign: "center" }}>
-                <Text as="p" tone="subdued">
-                  {query.search || query.segment || query.atRisk
-                    ? "No customers match these filters."
-                    : "No customers yet: they appear with their first order."}
-                </Text>
-              </div>
-            }
-            pagination={{
-              hasPrevious: data.hasPrevious,
-              hasNext: data.hasNext,
-              previousURL: data.hasPrevious ? listHref({ page: String(data.page - 1) }) : undefined,
-              nextURL: data.hasNext ? listHref({ page: String(data.page + 1) }) : undefined,
-              label: pageLabel,
-              accessibilityLabels: { previous: "Previous page", next: "Next page" },
-            }}
-          >
-            {rows}
-          </IndexTable>
+          <div style={{ padding: "0 16px 12px" }}>
+            <Text as="p" variant="bodySm" tone="subdued">
+              <span data-testid="customers-count">
+                {filtered
+                  ? t("customers.matching", { count: data.total })
+                  : data.withoutCountedOrders
+                    ? t("customers.countWithout", {
+                        count: data.withoutCountedOrders,
+                        total: data.total,
+                        counted: data.total - data.withoutCountedOrders,
+                      })
+                    : t("customers.count", { count: data.total })}
+              </span>
+            </Text>
+          </div>
+          <div ref={tableRef}>
+            <IndexTable
+              resourceName={{ singular: t("customers.resourceOne"), plural: t("customers.resourceOther") }}
+              itemCount={data.rows.length}
+              selectable={false}
+              loading={loading}
+              headings={COLUMNS.map((c) => ({ title: t(c.title), alignment: c.numeric ? "end" : "start" })) as unknown as Headings}
+              sortable={COLUMNS.map((c) => Boolean(c.sort))}
+              sortColumnIndex={sortIndex >= 0 ? sortIndex : undefined}
+              sortDirection={sortDirection}
+              defaultSortDirection="descending"
+              onSort={onSort}
+              emptyState={
+                filtered ? (
+                  <EmptyState
+                    heading={t("customers.noMatch")}
+                    image={EMPTY_STATE_IMAGE}
+                    action={{ content: t("customers.clearFilters"), url: clearHref }}
+                  >
+                    <p>{t("customers.noMatchBody")}</p>
+                  </EmptyState>
+                ) : (
+                  <EmptyState heading={t("customers.emptyHeading")} image={EMPTY_STATE_IMAGE}>
+                    <p>{t("customers.emptyBody")}</p>
+                  </EmptyState>
+                )
+              }
+              pagination={{
+                hasPrevious: data.hasPrevious,
+                hasNext: data.hasNext,
+                previousURL: data.hasPrevious ? listHref({ page: String(data.page - 1) }) : undefined,
+                nextURL: data.hasNext ? listHref({ page: String(data.page + 1) }) : undefined,
+                label: pageLabel,
+                accessibilityLabels: { previous: t("customers.previousPage"), next: t("customers.nextPage") },
+              }}
+            >
+              {rows}
+            </IndexTable>
+          </div>
         </Card>
         <Text as="p" variant="bodySm" tone="subdued">
-          “At risk” lists customers who ordered at least twice but whom the model gives less than a 30% chance of still being active, and
-          customers in the RFM segments “At risk” and “Can’t lose”. Customers without a prediction yet are listed after the others whatever
-          the sort direction.
+          {t("export.note")}
+        </Text>
+        {data.total > 0 ? <TagCustomers query={query} total={data.total} canTag={data.canTag} /> : null}
+        <Text as="p" variant="bodySm" tone="subdued">
+          {t("customers.chanceHelp")} {t("customers.atRiskHelp")}
         </Text>
       </BlockStack>
-    </Page>
+    </AppPage>
   );
 }
 
 export function ErrorBoundary() {
-  return <RouteError title="Customers" />;
+  return <RouteError title="customers.title" />;
 }

@@ -2,9 +2,12 @@
 import { useFetcher } from "@remix-run/react";
 import { Button, InlineStack, Text } from "@shopify/polaris";
 import type { FailedJob } from "~/queues/inspect.server";
+import { useI18n } from "~/i18n/context";
 import type { SyncActionResult } from "./route";
+import { actionMessage } from "./action-message";
 
 export function RetryButton({ job }: { job: FailedJob }) {
+  const { t } = useI18n();
   const fetcher = useFetcher<SyncActionResult>();
   const busy = fetcher.state !== "idle";
   const done = fetcher.data?.ok === true;
@@ -14,12 +17,18 @@ export function RetryButton({ job }: { job: FailedJob }) {
       <input type="hidden" name="queue" value={job.queue} />
       <input type="hidden" name="jobId" value={job.id} />
       <InlineStack gap="200" blockAlign="center" wrap={false}>
-        <Button submit size="slim" loading={busy} disabled={done}>
-          {done ? "Queued" : "Retry"}
+        <Button
+          submit
+          size="slim"
+          loading={busy}
+          disabled={done}
+          accessibilityLabel={t("sync.retryLabel", { job: `${job.queue} · ${job.name}` })}
+        >
+          {done ? t("sync.queued") : t("sync.retry")}
         </Button>
         {fetcher.data && !fetcher.data.ok ? (
           <Text as="span" tone="critical" variant="bodySm">
-            {fetcher.data.message}
+            {actionMessage(fetcher.data, t)}
           </Text>
         ) : null}
       </InlineStack>

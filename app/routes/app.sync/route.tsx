@@ -1,57 +1,83 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { useEffect } from "react";
+import { Banner, BlockStack, Button, Card, InlineStack, Layout, Text } from "@shopify/polaris";
+import { useCallback, useEffect, useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { db } from "~/db.server";
 import { syncStatus } from "~/data/sync-status.server";
+import { authenticatePage } from "~/data/admin-page.server";
+import { shopContext } from "~/data/shop.server";
 import { retryFailedJob } from "~/queues/inspect.server";
-import { enqueueBackfillStep, enqueueRefit } from "~/queues/queues.server";
-import { formatDateTime, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
+import { enqueueBackfillStep, enqueueRefit, queueCall } from "~/queues/queues.server";
+import { formatDateTime, localeOfRequest } from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
-import { TableCard } from "~/components/TableCard";
+import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
-import { RetryButton } from "./RetryButton";
-import { statusTone } from "./status-tone";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import { actionMessage } from "./action-message";
+import { Diagnostics } from "./Diagnostics";
+import { syncHealth } from "./health";
+import { SyncSummary } from "./SyncSummary";
+import { useActionBanner } from "./use-action-banner";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "nav.sync");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return { ...(await syncStatus(await db(), session.shop)), locale: localeOfRequest(request) };
+  const { session } = await authenticatePage(request);
+  const client = await db();
+  const [status, context] = await Promise.all([syncStatus(client, session.shop), shopContext(client, session.shop)]);
+  return { ...status, timeZone: context.timeZone, now: new Date().toISOString(), locale: localeOfRequest(request) };
 };
 
 export type SyncActionResult = { ok: boolean; intent: string; message: string };
+
+/** What the merchant reads when Redis is down: the action answers at once instead of spinning. */
+const QUEUE_DOWN_MESSAGE = "The job queue is not reachable right now. Nothing was changed; try again in a minute.";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
-  if (intent === "import") {
-    await enqueueBackfillStep({ shop: session.shop });
-    return data<SyncActionResult>({ ok: true, intent, message: "Import started: progress shows below." });
-  }
-  if (intent === "refit") {
-    await enqueueRefit({ shop: session.shop, reason: "on_demand" });
-    return data<SyncActionResult>({ ok: true, intent, message: "Refit requested: the new predictions appear when it finishes." });
-  }
-  if (intent === "retry") {
-    const outcome = await retryFailedJob(session.shop, String(form.get("queue") ?? ""), String(form.get("jobId") ?? ""));
-    if (outcome === "retried") return data<SyncActionResult>({ ok: true, intent, message: "The job is queued again." });
-    if (outcome === "not_failed")
-      return data<SyncActionResult>({ ok: false, intent, message: "That job is no longer failed." }, { status: 409 });
-    return data<SyncActionResult>({ ok: false, intent, message: "No such failed job." }, { status: 404 });
+  try {
+    if (intent === "import") {
+      await enqueueBackfillStep({ shop: session.shop });
+      return data<SyncActionResult>({ ok: true, intent, message: "Import started: progress shows below." });
+    }
+    if (intent === "refit") {
+      await enqueueRefit({ shop: session.shop, reason: "on_demand" });
+      return data<SyncActionResult>({ ok: true, intent, message: "Refit requested: the new predictions appear when it finishes." });
+    }
+    if (intent === "retry") {
+      const queueName = String(form.get("queue") ?? "");
+      const jobId = String(form.get("jobId") ?? "");
+      const outcome = await queueCall("retry the job", () => retryFailedJob(session.shop, queueName, jobId));
+      if (outcome === "retried") return data<SyncActionResult>({ ok: true, intent, message: "The job is queued again." });
+      if (outcome === "not_failed")
+        return data<SyncActionResult>({ ok: false, intent, message: "That job is no longer failed." }, { status: 409 });
+      return data<SyncActionResult>({ ok: false, intent, message: "No such failed job." }, { status: 404 });
+    }
+  } catch (error) {
+    // Every queue call here gives up within QUEUE_CALL_TIMEOUT_MS (or at once while Redis is known to be down).
+    console.error(`sync action ${intent} for ${session.shop}: ${(error as Error).message}`);
+    return data<SyncActionResult>({ ok: false, intent, message: QUEUE_DOWN_MESSAGE }, { status: 503 });
   }
   return data<SyncActionResult>({ ok: false, intent, message: `Unknown action "${intent}".` }, { status: 400 });
 };
 
 export default function SyncStatusPage() {
   const s = useLoaderData<typeof loader>();
-  const { locale } = s;
+  const { t, locale } = useI18n();
   const href = useAppHref();
   const refit = useFetcher<SyncActionResult>();
   const backfill = useFetcher<SyncActionResult>();
   const revalidator = useRevalidator();
+  const [confirmImport, setConfirmImport] = useState(false);
+  const health = syncHealth(s, new Date(s.now), locale, s.timeZone);
 
-  const active = s.backfills.some((b) => b.active) || (s.queues?.some((q) => q.waiting + q.active > 0) ?? false);
+  // While an import runs or jobs are queued, refresh every few seconds.
+  const importing = s.backfills.some((b) => b.active);
+  const active = importing || (s.queues?.some((q) => q.waiting + q.active > 0) ?? false);
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => {
@@ -60,156 +86,105 @@ export default function SyncStatusPage() {
     return () => clearInterval(timer);
   }, [active, revalidator]);
 
-  const n = (v: number) => formatNumber(v, locale);
+  // Each action's banner: requested → done (when the page's data shows it) → gone.
+  const fitMarker = s.modelFit?.fittedAt ?? null;
+  const refitBanner = useActionBanner(
+    fitMarker,
+    refit.data,
+    useCallback((now: string | null, from: string | null) => now !== null && now !== from, []),
+  );
+  const importMarker = s.backfills[0] ? `${s.backfills[0].id}:${s.backfills[0].status}` : null;
+  const importBanner = useActionBanner(
+    importMarker,
+    backfill.data,
+    useCallback((now: string | null, from: string | null) => now !== from && now !== null && /:(completed|failed)$/.test(now), []),
+  );
+  const hasCompletedImport = s.backfills.some((b) => b.status === "completed");
+  const startImport = () => {
+    setConfirmImport(false);
+    backfill.submit({ intent: "import" }, { method: "post" });
+  };
 
   return (
-    <Page
-      title="Sync status"
-      backAction={{ content: "Dashboard", url: href("/app") }}
+    <AppPage
+      title={t("nav.sync")}
+      backAction={{ content: t("nav.dashboard"), url: href("/app") }}
       primaryAction={{
-        content: "Refit now",
+        content: t("sync.refit"),
         loading: refit.state !== "idle",
+        disabled: refitBanner.phase === "requested",
         onAction: () => refit.submit({ intent: "refit" }, { method: "post" }),
       }}
       secondaryActions={[
         {
-          content: "Import order history",
-          disabled: s.backfills.some((b) => b.active) || backfill.state !== "idle",
-          onAction: () => backfill.submit({ intent: "import" }, { method: "post" }),
+          content: t("sync.import"),
+          disabled: importing || backfill.state !== "idle",
+          onAction: () => (hasCompletedImport ? setConfirmImport(true) : startImport()),
         },
       ]}
     >
       <Layout>
-        {refit.data ? (
+        {confirmImport ? (
           <Layout.Section>
-            <Banner tone={refit.data.ok ? "success" : "critical"} onDismiss={undefined}>
-              <p data-testid="refit-result">{refit.data.message}</p>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {t("sync.confirmImport.heading")}
+                </Text>
+                <Text as="p">{t("sync.confirmImport.body")}</Text>
+                <InlineStack gap="200">
+                  <Button variant="primary" onClick={startImport}>
+                    {t("sync.confirmImport.confirm")}
+                  </Button>
+                  <Button onClick={() => setConfirmImport(false)}>{t("common.cancel")}</Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+        {refitBanner.phase !== "idle" && refit.data ? (
+          <Layout.Section>
+            <Banner
+              tone={refitBanner.phase === "failed" ? "critical" : refitBanner.phase === "done" ? "success" : "info"}
+              onDismiss={refitBanner.dismiss}
+            >
+              <p data-testid="refit-result">
+                {refitBanner.phase === "failed"
+                  ? actionMessage(refit.data, t)
+                  : refitBanner.phase === "done"
+                    ? t("sync.refitDone", { when: formatDateTime(fitMarker, locale, s.timeZone) })
+                    : t("sync.refitRequested")}
+              </p>
             </Banner>
           </Layout.Section>
         ) : null}
-        {backfill.data ? (
+        {importBanner.phase !== "idle" && backfill.data ? (
           <Layout.Section>
-            <Banner tone={backfill.data.ok === false ? "critical" : "success"}>
-              <p>{backfill.data.message}</p>
+            <Banner
+              tone={importBanner.phase === "failed" ? "critical" : importBanner.phase === "done" ? "success" : "info"}
+              onDismiss={importBanner.dismiss}
+            >
+              <p data-testid="import-result">
+                {importBanner.phase === "failed"
+                  ? actionMessage(backfill.data, t)
+                  : importBanner.phase === "done"
+                    ? t("sync.importDone")
+                    : t("sync.importStarted")}
+              </p>
             </Banner>
           </Layout.Section>
         ) : null}
 
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Queues
-                </Text>
-                {s.queues ? (
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric"]}
-                    headings={["Queue", "Waiting", "Active", "Delayed", "Failed"]}
-                    rows={s.queues.map((q) => [q.name, n(q.waiting), n(q.active), n(q.delayed), n(q.failed)])}
-                  />
-                ) : (
-                  <Banner tone="warning">
-                    <p>Queue status is unavailable right now ({s.queueError}).</p>
-                  </Banner>
-                )}
-                <Text as="p" variant="bodySm" tone="subdued">
-                  Queue depths count the jobs of all stores served by this app; the failed jobs below are your store’s.
-                </Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="300">
-                <InlineStack align="space-between" blockAlign="center">
-                  <Text as="h2" variant="headingMd">
-                    Last model fit
-                  </Text>
-                  {s.modelFit ? <Badge tone={statusTone(s.modelFit.status)}>{s.modelFit.status.replaceAll("_", " ")}</Badge> : null}
-                </InlineStack>
-                {s.modelFit ? (
-                  <BlockStack gap="200">
-                    <Text as="p">
-                      {formatDateTime(s.modelFit.fittedAt, locale)} · {n(s.modelFit.customers)} customers, {n(s.modelFit.repeatCustomers)}{" "}
-                      repeat customers · {n(s.modelFit.durationMs)} ms
-                    </Text>
-                    {s.modelFit.reason ? (
-                      <Text as="p" tone="subdued">
-                        {s.modelFit.reason}
-                      </Text>
-                    ) : null}
-                    {s.modelFit.params.length > 0 ? (
-                      <DataTable
-                        columnContentTypes={["text", "numeric"]}
-                        headings={["Parameter", "Value"]}
-                        rows={s.modelFit.params.map((p) => [p.name, p.value])}
-                      />
-                    ) : null}
-                  </BlockStack>
-                ) : (
-                  <Text as="p" tone="subdued">
-                    The model has not been fitted for this store yet. It is fitted after the order history import, every night, and when you
-                    press “Refit now”.
-                  </Text>
-                )}
-              </BlockStack>
-            </Card>
-          </InlineGrid>
+          <SyncSummary health={health} />
         </Layout.Section>
 
-        <TableCard title="Failed jobs" emptyText="No failed jobs for your store." isEmpty={s.failedJobs.length === 0}>
-          <DataTable
-            columnContentTypes={["text", "text", "text", "numeric", "text", "text"]}
-            headings={["Job", "Detail", "Reason", "Attempts", "Failed", ""]}
-            rows={s.failedJobs.map((j) => [
-              `${j.queue} · ${j.name}`,
-              j.detail ?? "—",
-              <span key="reason" style={{ whiteSpace: "normal", wordBreak: "break-word" }}>
-                {j.failedReason}
-              </span>,
-              n(j.attemptsMade),
-              formatDateTime(j.failedAt, locale),
-              <RetryButton key="retry" job={j} />,
-            ])}
-          />
-        </TableCard>
-
-        <TableCard title="Webhooks" emptyText="No webhook processed yet." isEmpty={s.webhooks.length === 0}>
-          <DataTable
-            columnContentTypes={["text", "numeric", "text"]}
-            headings={["Topic", "Deliveries", "Last processed"]}
-            rows={s.webhooks.map((w) => [w.topic, n(w.deliveries), formatDateTime(w.lastProcessedAt, locale)])}
-          />
-        </TableCard>
-
-        <TableCard title="Order history imports" emptyText="No import has run yet." isEmpty={s.backfills.length === 0}>
-          <DataTable
-            columnContentTypes={["text", "text", "numeric", "text"]}
-            headings={["Started", "Status", "Progress", "Finished"]}
-            rows={s.backfills.map((b) => [
-              formatDateTime(b.startedAt, locale),
-              <BlockStack gap="100" key="status" inlineAlign="start">
-                <Badge tone={statusTone(b.status)}>{b.status}</Badge>
-                {b.error ? (
-                  <Text as="span" tone="critical" variant="bodySm">
-                    {b.error}
-                  </Text>
-                ) : null}
-                {b.onlyLast60Days ? (
-                  <Text as="span" tone="subdued" variant="bodySm">
-                    last 60 days only
-                  </Text>
-                ) : null}
-              </BlockStack>,
-              b.objectCount > 0 ? `${n(b.linesImported)} / ${n(b.objectCount)} (${formatPercent(b.fraction, locale)})` : n(b.linesImported),
-              b.finishedAt ? formatDateTime(b.finishedAt, locale) : "—",
-            ])}
-          />
-        </TableCard>
+        <Diagnostics s={s} timeZone={s.timeZone} />
       </Layout>
-    </Page>
+    </AppPage>
   );
 }
 
 export function ErrorBoundary() {
-  return <RouteError title="Sync status" />;
+  return <RouteError title="nav.sync" />;
 }

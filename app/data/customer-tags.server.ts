@@ -1,0 +1,132 @@
+// Acting on a customers list in Shopify: tag every customer of the list (tagsAdd), and optionally save the
+// list as a Shopify customer segment built on that tag (segmentCreate with `customer_tags CONTAINS '<tag>'`),
+// which Shopify Email, discounts and Flow can then target. All calls go through the Admin API gateway.
+//
+// The page acts on at most MAX_TAGGED customers at a time, in the request: each tagsAdd costs 10 points of
+// Shopify's rate-limit bucket, so 250 customers are 2,500 points, a few seconds on a standard plan. Larger
+// lists need a background job (see the report: the queues are not part of this module).
+import type { Db } from "~/db.server";
+import { adminGraphql, AdminApiError, type AdminTarget } from "~/shopify/admin-gateway.server";
+import { queryRaw, sql } from "./sql.server";
+import { customerConditions, type CustomerQuery } from "./customers-query.server";
+
+export const MAX_TAGGED = 250;
+/** tagsAdd per GraphQL request (aliases): 25 × 10 points stays far below Shopify's 1,000-point query limit. */
+const TAGS_PER_REQUEST = 25;
+
+export type TagProblem =
+  | "tag_missing"
+  | "tag_too_long"
+  | "tag_invalid"
+  | "segment_name_missing"
+  | "segment_name_too_long"
+  | "no_customers"
+  | "too_many"
+  | "missing_scope"
+  | "shopify_error";
+
+export interface TagRequest {
+  tag: string;
+  /** Also save the list as a customer segment under this name. */
+  segmentName: string | null;
+}
+
+/** Checks the merchant's input: a tag Shopify accepts and a segment name when a segment is asked for. */
+export function validateTagRequest(form: { tag?: unknown; saveSegment?: unknown; segmentName?: unknown }): TagRequest | TagProblem {
+  const tag = typeof form.tag === "string" ? form.tag.trim() : "";
+  if (!tag) return "tag_missing";
+  if (tag.length > 40) return "tag_too_long";
+  // Commas separate tags in Shopify; quotes would break the segment query built on the tag.
+  if (/[,'"\\]/.test(tag) || [...tag].some((ch) => ch.charCodeAt(0) < 32)) return "tag_invalid";
+  const wantsSegment = form.saveSegment === "on" || form.saveSegment === "1" || form.saveSegment === "true";
+  if (!wantsSegment) return { tag, segmentName: null };
+  const segmentName = typeof form.segmentName === "string" ? form.segmentName.trim() : "";
+  if (!segmentName) return "segment_name_missing";
+  if (segmentName.length > 70) return "segment_name_too_long";
+  return { tag, segmentName };
+}
+
+/** The ShopifyQL of a segment of the customers carrying the tag. */
+export function segmentQueryForTag(tag: string): string {
+  return `customer_tags CONTAINS '${tag}'`;
+}
+
+/** The list's customer ids (in id order), at most `limit` + 1 so that "too many" is known without a count. */
+export async function customerIdsOf(db: Db, shop: string, query: CustomerQuery, limit = MAX_TAGGED): Promise<string[]> {
+  const rows = await queryRaw<{ customerId: string }>(
+    db,
+    sql`SELECT cv."customerId" FROM "CustomerValue" cv WHERE ${customerConditions(shop, query)}
+        ORDER BY cv."customerId" LIMIT ${BigInt(limit + 1)}`,
+  );
+  return rows.map((r) => r.customerId);
+}
+
+const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
+
+function tagsAddDocument(count: number): string {
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `  t${i}: tagsAdd(id: $id${i}, tags: $tags) { node { id } userErrors { field message } }`,
+  ).join("\n");
+  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(", ");
+  return `mutation TagCustomers(${variables}, $tags: [String!]!) {\n${fields}\n}`;
+}
+
+export const SEGMENT_CREATE = /* GraphQL */ `
+  mutation SaveSegment($name: String!, $query: String!) {
+    segmentCreate(name: $name, query: $query) {
+      segment {
+        id
+        name
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+type UserErrors = { field: string[] | null; message: string }[];
+
+export interface TagOutcome {
+  tagged: number;
+  failed: number;
+  segment: { id: string; name: string } | null;
+  /** Shopify's reason when the segment could not be created (the tags are applied anyway). */
+  segmentError: string | null;
+}
+
+export async function tagCustomers(target: AdminTarget, customerIds: string[], request: TagRequest): Promise<TagOutcome> {
+  let tagged = 0;
+  let failed = 0;
+  for (let i = 0; i < customerIds.length; i += TAGS_PER_REQUEST) {
+    const batch = customerIds.slice(i, i + TAGS_PER_REQUEST);
+    const variables: Record<string, unknown> = { tags: [request.tag] };
+    batch.forEach((id, k) => (variables[`id${k}`] = customerGid(id)));
+    const { data } = await adminGraphql<Record<string, { node: { id: string } | null; userErrors: UserErrors }>>(
+      target,
+      tagsAddDocument(batch.length),
+      variables,
+      { maxThrottleWaitMs: 20_000 },
+    );
+    for (let k = 0; k < batch.length; k++) {
+      const result = data[`t${k}`];
+      if (result?.node && result.userErrors.length === 0) tagged++;
+      else failed++;
+    }
+  }
+  if (!request.segmentName) return { tagged, failed, segment: null, segmentError: null };
+  try {
+    const { data } = await adminGraphql<{ segmentCreate: { segment: { id: string; name: string } | null; userErrors: UserErrors } }>(
+      target,
+      SEGMENT_CREATE,
+      { name: request.segmentName, query: segmentQueryForTag(request.tag) },
+    );
+    const { segment, userErrors } = data.segmentCreate;
+    return { tagged, failed, segment, segmentError: segment ? null : userErrors.map((e) => e.message).join("; ") || "no segment returned" };
+  } catch (error) {
+    if (error instanceof AdminApiError) return { tagged, failed, segment: null, segmentError: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,207 @@
+// The Admin GraphQL operations of the loyalty program: discount codes for rewards and referrals, the
+// customer metafields and tier tags of the write-back, the bulk-mutation path, and the app-data metafields
+// the storefront reads. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code?: string | null;
+}
+
+/** A single-use code limited to one customer (redemptions) or a referral code (customers: all). */
+export const DISCOUNT_CODE_BASIC_CREATE = /* GraphQL */ `
+  mutation LoyaltyDiscountCode($basicCodeDiscount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface DiscountCodeBasicCreateData {
+  discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+export const DISCOUNT_CODE_FREE_SHIPPING_CREATE = /* GraphQL */ `
+  mutation LoyaltyFreeShippingCode($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface DiscountCodeFreeShippingCreateData {
+  discountCodeFreeShippingCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+/** Whether a code exists already (a retry after a lost answer must not create a second one). */
+export const CODE_DISCOUNT_BY_CODE = /* GraphQL */ `
+  query LoyaltyCodeLookup($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+    }
+  }
+`;
+
+export interface CodeDiscountByCodeData {
+  codeDiscountNodeByCode: { id: string } | null;
+}
+
+export const LOYALTY_METAFIELDS_SET = /* GraphQL */ `
+  mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        key
+        namespace
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
+    }
+  }
+`;
+
+export interface MetafieldsSetData {
+  metafieldsSet: { metafields: { key: string; namespace: string }[] | null; userErrors: (UserError & { elementIndex?: number | null })[] };
+}
+
+export const LOYALTY_METAFIELDS_DELETE = /* GraphQL */ `
+  mutation LoyaltyMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        key
+        namespace
+        ownerId
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface MetafieldsDeleteData {
+  metafieldsDelete: { deletedMetafields: ({ key: string; namespace: string; ownerId: string } | null)[] | null; userErrors: UserError[] };
+}
+
+/** tagsAdd / tagsRemove for several customers in one request (aliases t0, t1…). */
+export function tagsDocument(operation: "tagsAdd" | "tagsRemove", count: number): string {
+  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!, $tags${i}: [String!]!`).join(", ");
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `  t${i}: ${operation}(id: $id${i}, tags: $tags${i}) { node { id } userErrors { field message } }`,
+  ).join("\n");
+  return `mutation LoyaltyTags(${variables}) {\n${fields}\n}`;
+}
+
+export type TagsData = Record<string, { node: { id: string } | null; userErrors: UserError[] } | undefined>;
+
+export const STAGED_UPLOADS_CREATE = /* GraphQL */ `
+  mutation LoyaltyStagedUpload($input: [StagedUploadInput!]!) {
+    stagedUploadsCreate(input: $input) {
+      stagedTargets {
+        url
+        resourceUrl
+        parameters {
+          name
+          value
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface StagedUploadsCreateData {
+  stagedUploadsCreate: {
+    stagedTargets: { url: string; resourceUrl: string; parameters: { name: string; value: string }[] }[];
+    userErrors: UserError[];
+  };
+}
+
+export const BULK_OPERATION_RUN_MUTATION = /* GraphQL */ `
+  mutation LoyaltyBulkMutation($mutation: String!, $stagedUploadPath: String!, $clientIdentifier: String) {
+    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath, clientIdentifier: $clientIdentifier) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface BulkOperationRunMutationData {
+  bulkOperationRunMutation: { bulkOperation: { id: string; status: string } | null; userErrors: UserError[] };
+}
+
+/** The mutations a bulk operation runs, one line of variables each. */
+export const BULK_METAFIELDS_SET = `mutation call($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { metafields { key } userErrors { field message code } } }`;
+export const BULK_METAFIELDS_DELETE = `mutation call($metafields: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $metafields) { deletedMetafields { key } userErrors { field message } } }`;
+export const BULK_TAGS_ADD = `mutation call($id: ID!, $tags: [String!]!) { tagsAdd(id: $id, tags: $tags) { node { id } userErrors { field message } } }`;
+export const BULK_TAGS_REMOVE = `mutation call($id: ID!, $tags: [String!]!) { tagsRemove(id: $id, tags: $tags) { node { id } userErrors { field message } } }`;
+
+export const LOYALTY_BULK_STATUS = /* GraphQL */ `
+  query LoyaltyBulkStatus($id: ID!) {
+    node(id: $id) {
+      ... on BulkOperation {
+        id
+        status
+        errorCode
+        objectCount
+        url
+        partialDataUrl
+      }
+    }
+  }
+`;
+
+export interface LoyaltyBulkStatusData {
+  node: {
+    id: string;
+    status: string;
+    errorCode: string | null;
+    objectCount: string;
+    url: string | null;
+    partialDataUrl: string | null;
+  } | null;
+}
+
+export const APP_INSTALLATION_ID = /* GraphQL */ `
+  query LoyaltyAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`;
+
+export interface AppInstallationIdData {
+  currentAppInstallation: { id: string };
+}
+
+export const customerGid = (customerId: string) => `gid://shopify/Customer/${customerId}`;
+export const customerIdOfGid = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);

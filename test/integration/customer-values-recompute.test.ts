@@ -1,0 +1,4 @@
+import { customerValuesRecomputeSuite } from "../support/customer-values-recompute-suite";
+import { isolatedEnvironment } from "../support/environment";
+
+customerValuesRecomputeSuite(async () => isolatedEnvironment());

@@ -1,0 +1,4 @@
+// Redemption on SQLite (the embedded default).
+import { redemptionSuite } from "./loyalty-redemptions.suite";
+
+redemptionSuite("sqlite");
