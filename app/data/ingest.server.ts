@@ -8,6 +8,7 @@ import { databaseProvider, type Db } from "~/db.server";
 import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
+import { applyLoyalty } from "./loyalty-pipeline.server";
 import { withoutValues } from "./database-errors.server";
 import { recomputeOrderRefunds } from "./order-refunds.server";
 import { lockShop } from "./shop-lock.server";
@@ -38,6 +39,8 @@ export interface IngestResult {
   /** Customers and orders of the batch that customers/redact erased: stored without their personal fields. */
   redactedCustomers: string[];
   redactedOrders: string[];
+  /** Members whose loyalty state changed and must be written to Shopify. */
+  loyaltyDirty: number;
 }
 
 const NOTHING_STORED: IngestResult = {
@@ -47,6 +50,7 @@ const NOTHING_STORED: IngestResult = {
   ordersWritten: 0,
   redactedCustomers: [],
   redactedOrders: [],
+  loyaltyDirty: 0,
 };
 
 const ms = (iso: string) => new Date(iso).getTime();
@@ -119,9 +123,19 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
           for (const c of lateCustomers) customersChanged.add(c);
         }
         if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
+        // Points and tiers move with the order, in the same transaction (the backfill awards its orders
+        // in one pass after the import instead). Without a loyalty program this is one cached read.
+        const loyalty = options.deferCustomerValues
+          ? null
+          : await applyLoyalty(tx, shop, {
+              orderIds: [...touchedOrders],
+              customerIds: [...customersChanged],
+              orders: [...orders.values()],
+            });
 
         return {
           installed: true,
+          loyaltyDirty: loyalty?.dirty ?? 0,
           customersChanged: [...customersChanged],
           duplicates,
           ordersWritten: written.orderIds.length,

@@ -40,6 +40,8 @@ export async function redactCustomer(tx: Tx, shop: string, customerId: string, o
   await tx.order.updateMany({ where: { shop, customerId }, data: { email: null } });
   for (const ids of chunks(orderIds)) await tx.order.updateMany({ where: { shop, id: { in: ids } }, data: { email: null } });
   await tx.dataRequest.deleteMany({ where: { shop, customerId } });
+  // A manual points adjustment's reason is text a merchant typed about this customer.
+  await tx.pointsEntry.updateMany({ where: { shop, customerId, reason: { not: null } }, data: { reason: null } });
 }
 
 /**
@@ -63,13 +65,33 @@ export async function redactShop(db: Db, shop: string): Promise<void> {
       await tx.dataRequest.deleteMany({ where: { shop } });
       await tx.backfillRun.deleteMany({ where: { shop } });
       await tx.webhookDelivery.deleteMany({ where: { shop } });
+      // The second half: loyalty, cross-sell, experiments, retention and what was written to Shopify.
+      await tx.pointsEntry.deleteMany({ where: { shop } });
+      await tx.loyaltyMember.deleteMany({ where: { shop } });
+      await tx.tierChange.deleteMany({ where: { shop } });
+      await tx.tierEvaluationRun.deleteMany({ where: { shop } });
+      await tx.redemption.deleteMany({ where: { shop } });
+      await tx.referral.deleteMany({ where: { shop } });
+      await tx.loyaltyRuleVersion.deleteMany({ where: { shop } });
+      await tx.loyaltyProgram.deleteMany({ where: { shop } });
+      await tx.shopifySyncState.deleteMany({ where: { shop } });
+      await tx.product.deleteMany({ where: { shop } });
+      await tx.offerSettings.deleteMany({ where: { shop } });
+      await tx.offerSuggestion.deleteMany({ where: { shop } });
+      await tx.offer.deleteMany({ where: { shop } });
+      await tx.customerRecommendation.deleteMany({ where: { shop } });
+      await tx.experimentExposure.deleteMany({ where: { shop } });
+      await tx.experiment.deleteMany({ where: { shop } });
+      await tx.retentionSettings.deleteMany({ where: { shop } });
+      await tx.customerRisk.deleteMany({ where: { shop } });
+      await tx.retentionSnapshot.deleteMany({ where: { shop } });
     },
     { maxWait: 60_000, timeout: 15 * 60_000 }, // a large shop's rows take a while to delete
   );
 }
 
 /** The tables a redaction changes, for purgeErasedValues. */
-export const CUSTOMER_REDACTION_TABLES = ["Customer", "Order", "DataRequest"];
+export const CUSTOMER_REDACTION_TABLES = ["Customer", "Order", "DataRequest", "PointsEntry"];
 export const SHOP_REDACTION_TABLES = [
   "Shop",
   "Session",
@@ -83,6 +105,25 @@ export const SHOP_REDACTION_TABLES = [
   "DataRequest",
   "BackfillRun",
   "WebhookDelivery",
+  "PointsEntry",
+  "LoyaltyMember",
+  "TierChange",
+  "TierEvaluationRun",
+  "Redemption",
+  "Referral",
+  "LoyaltyRuleVersion",
+  "LoyaltyProgram",
+  "ShopifySyncState",
+  "Product",
+  "OfferSettings",
+  "OfferSuggestion",
+  "Offer",
+  "CustomerRecommendation",
+  "ExperimentExposure",
+  "Experiment",
+  "RetentionSettings",
+  "CustomerRisk",
+  "RetentionSnapshot",
 ];
 
 /**

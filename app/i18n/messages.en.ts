@@ -8,6 +8,8 @@ export const en = {
   "nav.dashboard": "Dashboard",
   "nav.customers": "Customers",
   "nav.sync": "Sync status",
+  "nav.loyalty": "Loyalty",
+  "nav.offers": "Cross-sell",
 
   "error.documentTitle": "Error",
   "error.notFound.heading": "Page not found",

@@ -10,6 +10,8 @@ export const fr: Record<MessageKey, string | { one: string; other: string }> = {
   "nav.dashboard": "Tableau de bord",
   "nav.customers": "Clients",
   "nav.sync": "Synchronisation",
+  "nav.loyalty": "Fidélité",
+  "nav.offers": "Ventes croisées",
 
   "error.documentTitle": "Erreur",
   "error.notFound.heading": "Page introuvable",

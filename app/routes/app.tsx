@@ -26,6 +26,8 @@ function Navigation() {
         {t("nav.dashboard")}
       </Link>
       <Link to={href("/app/customers")}>{t("nav.customers")}</Link>
+      <Link to={href("/app/loyalty")}>{t("nav.loyalty")}</Link>
+      <Link to={href("/app/offers")}>{t("nav.offers")}</Link>
       <Link to={href("/app/sync")}>{t("nav.sync")}</Link>
     </NavMenu>
   );

@@ -1,4 +1,5 @@
 // What the ingest worker does with each webhook job.
+import { enqueueLoyaltySync } from "~/queues/loyalty.server";
 import type { Prisma } from "@prisma/client";
 import type { Job } from "bullmq";
 import { databaseProvider, db, type Db } from "~/db.server";
@@ -45,6 +46,9 @@ function ingestBatcher() {
         shop,
         items.map((b) => b.item),
       );
+      // Loyalty changes go to Shopify by a paced, deduplicated job; a Redis hiccup here only delays them
+      // (the members stay marked dirty and the nightly pass writes them).
+      if (result.loyaltyDirty > 0) await enqueueLoyaltySync(shop).catch(() => undefined);
       return items.map(() => result);
     },
     maxBatch: 200,

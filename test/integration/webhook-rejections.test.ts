@@ -68,9 +68,9 @@ describe("the webhook route", () => {
   });
 
   it("answers 404 to a topic the app does not handle", async () => {
-    const r = await sendWebhook(app.baseUrl, { topic: "products/create", shop: SHOP, body: { id: 1 } });
+    const r = await sendWebhook(app.baseUrl, { topic: "inventory_levels/update", shop: SHOP, body: { id: 1 } });
     expect(r.status).toBe(404);
-    expect(r.text).toMatch(/products\/create/);
+    expect(r.text).toMatch(/inventory_levels\/update/);
   });
 
   it("answers 400 when the URL and the signed topic disagree", async () => {
