@@ -8,6 +8,8 @@
  * UTF-8 byte-order mark at the start is skipped.
  */
 
+import { csvField as csvFieldOfApp } from "../../app/lib/csv.ts";
+
 export interface CsvRecord {
   fields: string[];
   /** Line of the file on which the record starts (1-based). */
@@ -135,14 +137,15 @@ export function countLineFeeds(text: string, end: number): number {
   return count;
 }
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-/** One CSV field, quoted when it holds a comma, quote, line break or edge whitespace. */
+/**
+ * One CSV field of free text (customer ids and names from the merchant's file): the app's one CSV writer,
+ * with its guard against spreadsheet formulas (a value starting with = + - @ gets a leading ').
+ */
 export function csvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return csvFieldOfApp(value, { text: true });
 }
 
-/** One CSV line (without the line break). */
+/** One CSV line of free-text fields (without the line break). */
 export function csvLine(values: readonly string[]): string {
   return values.map(csvField).join(",");
 }

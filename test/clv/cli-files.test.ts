@@ -45,4 +45,13 @@ describe("chunked file reading", () => {
     const fields = ["plain", "with,comma", 'with "quote"', "two\nlines", " padded ", ""];
     expect([...readCsvRecords(`${csvLine(fields)}\n`)][0].fields).toEqual(fields);
   });
+
+  it("writes a formula-like customer id so that a spreadsheet shows it instead of running it", () => {
+    expect([...readCsvRecords(`${csvLine(['=HYPERLINK("x")', "@SUM(1)", "+1", "-2"])}\n`)][0].fields).toEqual([
+      '\'=HYPERLINK("x")',
+      "'@SUM(1)",
+      "'+1",
+      "'-2",
+    ]);
+  });
 });
