@@ -222,7 +222,8 @@ describe("customers page in a browser", () => {
     const admin = await open("/app/customers", "fr");
     const { page } = admin;
     expect(await page.locator("h1").first().innerText()).toBe("Clients");
-    expect(await ariaSort(page)).toMatchObject({ "Valeur historique": "descending" });
+    // aria-sort is set once the table has hydrated.
+    await expect.poll(() => ariaSort(page)).toMatchObject({ "Valeur historique": "descending" });
     expect(await page.getByTestId("customers-count").innerText()).toMatch(
       /^130 clients, dont \d+ n'ont que des commandes annulées ou de test/,
     );

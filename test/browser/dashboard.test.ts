@@ -79,8 +79,13 @@ describe("dashboard in a browser", () => {
     const admin = await open(SHOP, "/app");
     const { page } = admin;
     const before = await page.getByTestId("period-orders").innerText();
-    await page.getByLabel("Date range", { exact: true }).selectOption("365d");
-    await page.waitForURL(/range=365d/);
+    // A choice made before React has hydrated the select changes nothing yet: choose again until it applies.
+    await expect
+      .poll(async () => {
+        await page.getByLabel("Date range", { exact: true }).selectOption("365d");
+        return page.url();
+      })
+      .toMatch(/range=365d/);
     await waitForIdle(page);
     await expect.poll(() => page.getByTestId("period-orders").innerText()).not.toBe(before);
     await page.getByLabel("Compare with").selectOption("year");
