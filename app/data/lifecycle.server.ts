@@ -154,10 +154,15 @@ export async function purgeErasedValues(db: Db, tables: string[]): Promise<void>
 
 /** customers/data_request: everything we hold on the customer, stored for the merchant to send. */
 export async function recordDataRequest(tx: Tx, shop: string, requestId: string, customerId: string, orderIds: string[]): Promise<void> {
-  const [customer, value, orders] = await Promise.all([
+  const [customer, value, orders, member, points, redemptions, referrals] = await Promise.all([
     tx.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
     tx.customerValue.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     tx.order.findMany({ where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] }, orderBy: { processedAt: "asc" } }),
+    // What the loyalty program holds on them belongs in the answer too.
+    tx.loyaltyMember.findUnique({ where: { shop_customerId: { shop, customerId } } }),
+    tx.pointsEntry.findMany({ where: { shop, customerId }, orderBy: { effectiveAt: "asc" } }),
+    tx.redemption.findMany({ where: { shop, customerId }, orderBy: { createdAt: "asc" } }),
+    tx.referral.findMany({ where: { shop, OR: [{ referrerCustomerId: customerId }, { referredCustomerId: customerId }] } }),
   ]);
   const currency = orders[0]?.currencyCode ?? "USD";
   const payload = {
@@ -179,6 +184,23 @@ export async function recordDataRequest(tx: Tx, shop: string, requestId: string,
       predictedClv: value.predictedClvMinor == null ? null : formatMinorDecimal(value.predictedClvMinor, currency),
       probabilityAlive: value.probabilityAlive,
       segment: value.segment,
+    },
+    loyalty: {
+      tierId: member?.tierId ?? null,
+      referralCode: member?.referralCode ?? null,
+      points: points.map((e) => ({ kind: e.kind, points: e.points, reason: e.reason, effectiveAt: e.effectiveAt })),
+      redemptions: redemptions.map((r) => ({
+        rewardId: r.rewardId,
+        points: r.pointsCost,
+        state: r.state,
+        code: r.code,
+        createdAt: r.createdAt,
+      })),
+      referrals: referrals.map((r) => ({
+        role: r.referrerCustomerId === customerId ? "referrer" : "referred",
+        orderId: r.orderId,
+        state: r.state,
+      })),
     },
     orders: orders.map((o) => ({
       id: o.id,

@@ -39,6 +39,19 @@ afterAll(async () => {
 
 describe("customers/data_request", () => {
   it("assembles what we hold on the customer for the merchant", async () => {
+    // A manual points adjustment with the merchant's words about the customer must be in the answer.
+    await app.db.pointsEntry.create({
+      data: {
+        shop: SHOP,
+        key: "adjust:100:req-1",
+        customerId: "100",
+        kind: "adjust",
+        points: 25,
+        sourceType: "manual",
+        reason: "goodwill after a late parcel",
+        effectiveAt: new Date("2026-11-01T00:00:00Z"),
+      },
+    });
     const r = await sendWebhook(app.baseUrl, {
       topic: "customers/data_request",
       shop: SHOP,
@@ -57,6 +70,9 @@ describe("customers/data_request", () => {
     expect(payload.customer.email).toBe("customer100@example.com");
     expect(payload.orders.map((o: { id: string }) => o.id).sort()).toEqual(["11", "12"]);
     expect(payload.value.netRevenue).toBe("30.00");
+    expect(payload.loyalty.points).toEqual([
+      expect.objectContaining({ kind: "adjust", points: 25, reason: "goodwill after a late parcel" }),
+    ]);
   });
 });
 
