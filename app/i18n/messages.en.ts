@@ -1,6 +1,13 @@
 // English: the reference catalog. Every other language must have the same keys (checked by the type of
 // each catalog). {name} is a placeholder; { one, other } are plural forms chosen by the {count} parameter.
+import { accuracyEn } from "./areas/accuracy.en";
+import { loyaltyEn } from "./areas/loyalty.en";
+import { retentionEn } from "./areas/retention.en";
+
 export const en = {
+  ...accuracyEn,
+  ...loyaltyEn,
+  ...retentionEn,
   "app.name": "Customer lifetime value",
   "common.apply": "Apply",
   "common.cancel": "Cancel",

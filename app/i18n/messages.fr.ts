@@ -1,8 +1,14 @@
 // Français. Les clés sont celles du catalogue anglais (le type l'impose) ; { one, other } : « one » vaut
 // pour 0 et 1 en français (Intl.PluralRules).
+import { accuracyFr } from "./areas/accuracy.fr";
+import { loyaltyFr } from "./areas/loyalty.fr";
+import { retentionFr } from "./areas/retention.fr";
 import type { MessageKey } from "./messages.en";
 
 export const fr: Record<MessageKey, string | { one: string; other: string }> = {
+  ...accuracyFr,
+  ...loyaltyFr,
+  ...retentionFr,
   "app.name": "Valeur vie client",
   "common.apply": "Appliquer",
   "common.cancel": "Annuler",

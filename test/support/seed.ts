@@ -212,6 +212,8 @@ export async function seedShop(db: PrismaClient, options: SeedOptions): Promise<
           email,
           currencyCode,
           totalMinor: total,
+          subtotalMinor: (total * 9n) / 10n, // shipping and tax are about a tenth of a total
+          discountCodes: null,
           refundedMinor: refund,
           financialStatus: refund > 0n ? "partially_refunded" : "paid",
           test,
