@@ -23,6 +23,8 @@ export default defineConfig({
   },
   plugins: [
     remix({
+      // Tests build into their own folder (TEST_BUILD_DIR) so that two runs in one checkout do not collide.
+      buildDirectory: process.env.REMIX_BUILD_DIR ?? "build",
       ignoredRouteFiles: ["**/.*", "**/*.test.*"],
       future: {
         v3_fetcherPersist: true,

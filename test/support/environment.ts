@@ -9,8 +9,9 @@ export const TEST_API_SECRET = "test-api-secret-for-hmac";
 
 export function isolatedEnvironment(overrides: Record<string, string> = {}) {
   const id = randomUUID().slice(0, 8);
-  const dbFile = path.resolve(".tmp", `test-${id}.sqlite`);
-  copyFileSync(path.resolve(".tmp", "template.sqlite"), dbFile);
+  const tmpDir = path.resolve(process.env.TEST_TMP_DIR ?? ".tmp");
+  const dbFile = path.join(tmpDir, `test-${id}.sqlite`);
+  copyFileSync(path.join(tmpDir, "template.sqlite"), dbFile);
   Object.assign(process.env, {
     NODE_ENV: "production",
     DATABASE_URL: `file:${dbFile}`,

@@ -5,7 +5,8 @@ import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 
-export const TMP_DIR = path.resolve(".tmp");
+// TEST_TMP_DIR and TEST_BUILD_DIR let two runs share a checkout (each its own template and build).
+export const TMP_DIR = path.resolve(process.env.TEST_TMP_DIR ?? ".tmp");
 export const TEMPLATE_DB = path.join(TMP_DIR, "template.sqlite");
 
 export default async function setup() {
@@ -16,7 +17,10 @@ export default async function setup() {
     stdio: "pipe",
   });
   if (!process.env.SKIP_BUILD)
-    execFileSync("npx", ["remix", "vite:build"], { stdio: "pipe", env: { ...process.env, NODE_ENV: "production" } });
+    execFileSync("npx", ["remix", "vite:build"], {
+      stdio: "pipe",
+      env: { ...process.env, NODE_ENV: "production", REMIX_BUILD_DIR: process.env.TEST_BUILD_DIR ?? "build" },
+    });
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
