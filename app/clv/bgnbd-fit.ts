@@ -14,7 +14,10 @@
 import type { BgNbdData, BgNbdParams } from "./bgnbd.ts";
 import {
   finishObjective,
+  DEFAULT_STARTING_POINTS,
   fitCountModel,
+  logAddExpShares,
+  type LogSumShares,
   insideSearchBox,
   type CountModelFitOptions,
   type CountModelSpec,
@@ -57,6 +60,7 @@ function makeBgNbdObjective(prepared: PreparedPatterns, penalizer: number): Mode
   const levelInvBxm1 = new Float64Array(levels);
 
   const state = { lastLogLikelihood: NaN };
+  const shares: LogSumShares = { logSum: 0, first: 0, second: 0 };
   const objective = (theta: Float64Array, gradient: Float64Array): number => {
     if (!insideSearchBox(theta)) return Infinity;
     const r = Math.exp(theta[0]);
@@ -108,20 +112,10 @@ function makeBgNbdObjective(prepared: PreparedPatterns, penalizer: number): Mode
       const lnAlphaTx = Math.log(alpha + tx[i]);
       const a4 = lnA - levelLnBxm1[level] - rx * lnAlphaTx;
       // Shares s3 = e^(A3−L), s4 = e^(A4−L) of the two terms of L = logaddexp(A3, A4).
-      let s3: number;
-      let s4: number;
-      let logSum: number;
-      if (a3 >= a4) {
-        const e = Math.exp(a4 - a3);
-        logSum = a3 + Math.log1p(e);
-        s3 = 1 / (1 + e);
-        s4 = e * s3;
-      } else {
-        const e = Math.exp(a3 - a4);
-        logSum = a4 + Math.log1p(e);
-        s4 = 1 / (1 + e);
-        s3 = e * s4;
-      }
+      logAddExpShares(a3, a4, shares);
+      const s3 = shares.first;
+      const s4 = shares.second;
+      const logSum = shares.logSum;
       ll += w * logSum;
       gr -= w * (s3 * lnAlphaT + s4 * lnAlphaTx);
       galpha -= w * rx * (s3 / (alpha + T[i]) + s4 / (alpha + tx[i]));
@@ -139,11 +133,7 @@ export const BGNBD_SPEC: CountModelSpec = {
   parameterNames: ["r", "alpha", "a", "b"],
   timeScaled: [false, true, false, false],
   makeObjective: makeBgNbdObjective,
-  startingPoints: [
-    [0, 0, 0, 0],
-    [Math.log(0.5), 0, Math.log(0.5), Math.log(2)],
-    [Math.log(2), Math.log(2), Math.log(2), Math.log(4)],
-  ],
+  startingPoints: DEFAULT_STARTING_POINTS,
 };
 
 export function fitBgNbd(data: BgNbdData, options: BgNbdFitOptions = {}): BgNbdFit {

@@ -401,3 +401,36 @@ export function finishObjective(
   }
   return (-logLikelihood + penalizer * penalty) / normalizer;
 }
+
+/** Where BFGS starts when no warm start is given; the same three for every four-parameter count model. */
+export const DEFAULT_STARTING_POINTS: CountModelSpec["startingPoints"] = [
+  [0, 0, 0, 0],
+  [Math.log(0.5), 0, Math.log(0.5), Math.log(2)],
+  [Math.log(2), Math.log(2), Math.log(2), Math.log(4)],
+];
+
+/** ln(e^p + e^q), and the shares e^p / (e^p + e^q) and e^q / (e^p + e^q) that weigh the two terms' gradients. */
+export interface LogSumShares {
+  logSum: number;
+  first: number;
+  second: number;
+}
+
+/**
+ * Fills `out` for p and q without overflow: the larger exponent is factored out. The likelihoods of every
+ * count model are such a two-term sum per pattern (alive vs dropped out); `out` is reused so that the
+ * per-pattern loop allocates nothing.
+ */
+export function logAddExpShares(p: number, q: number, out: LogSumShares): void {
+  if (p >= q) {
+    const e = Math.exp(q - p);
+    out.logSum = p + Math.log1p(e);
+    out.first = 1 / (1 + e);
+    out.second = e * out.first;
+  } else {
+    const e = Math.exp(p - q);
+    out.logSum = q + Math.log1p(e);
+    out.second = 1 / (1 + e);
+    out.first = e * out.second;
+  }
+}

@@ -20,7 +20,10 @@ import type { BgNbdParams } from "./bgnbd.ts";
 import { bgnbdAliveExpectation } from "./bgnbd-expectation.ts";
 import {
   finishObjective,
+  DEFAULT_STARTING_POINTS,
   fitCountModel,
+  logAddExpShares,
+  type LogSumShares,
   insideSearchBox,
   type CountData,
   type CountModelFitOptions,
@@ -71,6 +74,7 @@ function makeMbgNbdObjective(prepared: PreparedPatterns, penalizer: number): Mod
   const levelInvBx = new Float64Array(levels);
 
   const state = { lastLogLikelihood: NaN };
+  const shares: LogSumShares = { logSum: 0, first: 0, second: 0 };
   const objective = (theta: Float64Array, gradient: Float64Array): number => {
     if (!insideSearchBox(theta)) return Infinity;
     const r = Math.exp(theta[0]);
@@ -109,20 +113,10 @@ function makeMbgNbdObjective(prepared: PreparedPatterns, penalizer: number): Mod
       const lnAlphaTx = Math.log(alpha + tx[i]);
       const alive = levelLnBx[level] - rx * lnAlphaT;
       const dropped = lnA - rx * lnAlphaTx;
-      let sAlive: number;
-      let sDropped: number;
-      let logSum: number;
-      if (alive >= dropped) {
-        const e = Math.exp(dropped - alive);
-        logSum = alive + Math.log1p(e);
-        sAlive = 1 / (1 + e);
-        sDropped = e * sAlive;
-      } else {
-        const e = Math.exp(alive - dropped);
-        logSum = dropped + Math.log1p(e);
-        sDropped = 1 / (1 + e);
-        sAlive = e * sDropped;
-      }
+      logAddExpShares(alive, dropped, shares);
+      const sAlive = shares.first;
+      const sDropped = shares.second;
+      const logSum = shares.logSum;
       ll += w * logSum;
       gr -= w * (sAlive * lnAlphaT + sDropped * lnAlphaTx);
       galpha -= w * rx * (sAlive / (alpha + T[i]) + sDropped / (alpha + tx[i]));
@@ -140,11 +134,7 @@ export const MBGNBD_SPEC: CountModelSpec = {
   parameterNames: ["r", "alpha", "a", "b"],
   timeScaled: [false, true, false, false],
   makeObjective: makeMbgNbdObjective,
-  startingPoints: [
-    [0, 0, 0, 0],
-    [Math.log(0.5), 0, Math.log(0.5), Math.log(2)],
-    [Math.log(2), Math.log(2), Math.log(2), Math.log(4)],
-  ],
+  startingPoints: DEFAULT_STARTING_POINTS,
 };
 
 export interface MbgNbdFit extends Omit<CountModelFitResult, "params" | "stdErrors"> {

@@ -16,7 +16,10 @@
 
 import {
   finishObjective,
+  DEFAULT_STARTING_POINTS,
   fitCountModel,
+  logAddExpShares,
+  type LogSumShares,
   insideSearchBox,
   type CountData,
   type CountModelFitOptions,
@@ -98,6 +101,7 @@ function makeParetoNbdObjective(prepared: PreparedPatterns, penalizer: number): 
   const levels = levelX.length;
   const integral = newIntegral();
   const state = { lastLogLikelihood: NaN };
+  const shares: LogSumShares = { logSum: 0, first: 0, second: 0 };
   const objective = (theta: Float64Array, gradient: Float64Array): number => {
     if (!insideSearchBox(theta)) return Infinity;
     const r = Math.exp(theta[0]);
@@ -132,20 +136,10 @@ function makeParetoNbdObjective(prepared: PreparedPatterns, penalizer: number): 
         continue;
       }
       const dropped = lnS + integral.lnValue;
-      let sAlive: number;
-      let sDropped: number;
-      let logSum: number;
-      if (alive >= dropped) {
-        const e = Math.exp(dropped - alive);
-        logSum = alive + Math.log1p(e);
-        sAlive = 1 / (1 + e);
-        sDropped = e * sAlive;
-      } else {
-        const e = Math.exp(alive - dropped);
-        logSum = dropped + Math.log1p(e);
-        sDropped = 1 / (1 + e);
-        sAlive = e * sDropped;
-      }
+      logAddExpShares(alive, dropped, shares);
+      const sAlive = shares.first;
+      const sDropped = shares.second;
+      const logSum = shares.logSum;
       ll += w * logSum;
       gr += w * (-sAlive * lnAlphaT + sDropped * integral.dr);
       galpha += w * (-sAlive * (rx / (alpha + T[i])) + sDropped * integral.dalpha);
@@ -163,11 +157,7 @@ export const PARETONBD_SPEC: CountModelSpec = {
   parameterNames: ["r", "alpha", "s", "beta"],
   timeScaled: [false, true, false, true],
   makeObjective: makeParetoNbdObjective,
-  startingPoints: [
-    [0, 0, 0, 0],
-    [Math.log(0.5), 0, Math.log(0.5), Math.log(2)],
-    [Math.log(2), Math.log(2), Math.log(2), Math.log(4)],
-  ],
+  startingPoints: DEFAULT_STARTING_POINTS,
 };
 
 export interface ParetoNbdFit extends Omit<CountModelFitResult, "params" | "stdErrors"> {
