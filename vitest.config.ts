@@ -9,7 +9,7 @@ export default defineConfig({
         plugins: [tsconfigPaths()],
         test: {
           name: "unit",
-          include: ["test/{unit,clv,loyalty,offers,experiments,retention,storefront}/**/*.test.ts"],
+          include: ["test/{unit,clv,loyalty,offers,experiments,retention,storefront,extensions}/**/*.test.ts"],
           testTimeout: 60_000,
           sequence: { groupOrder: 0 },
         },
