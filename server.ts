@@ -8,7 +8,15 @@ import { createRequestHandler } from "@remix-run/express";
 import { matchRoutes } from "@remix-run/react";
 import type { ServerBuild } from "@remix-run/node";
 
-export async function startWebServer(options: { port?: number; buildDir?: string; quiet?: boolean } = {}) {
+export interface WebServerOptions {
+  port?: number;
+  /** Interface to listen on; default HOST, else every interface (a deployment behind a proxy or in a container). */
+  host?: string;
+  buildDir?: string;
+  quiet?: boolean;
+}
+
+export async function startWebServer(options: WebServerOptions = {}) {
   const buildDir = path.resolve(options.buildDir ?? "build");
   const build = (await import(pathToFileURL(path.join(buildDir, "server/index.js")).href)) as ServerBuild;
   const app = express();
@@ -22,11 +30,18 @@ export async function startWebServer(options: { port?: number; buildDir?: string
   // gets the capped, streamed body reading (the Remix route reads its body the same way, as a second line).
   const acknowledge = (build.entry.module as { acknowledgeWebhook?: AcknowledgeWebhook }).acknowledgeWebhook;
   const webhookTopicOf = webhookRouteMatcher(build);
+  // The app proxy's reads (the storefront calls them on most page views) skip them too, through the same
+  // framework-free answers the Remix routes call (app/storefront/proxy-handler.server.ts): the signature,
+  // the timestamp window, the rate limit and the identity are checked by one piece of code on either path.
+  // Only exact pathnames come here; other spellings, and every POST, still reach the Remix routes.
+  const proxy = proxyFastPath(build);
   const server: Server = createServer((req, res) => {
-    const pathname = remixPathname(req);
-    if (pathname === null) return refuse(req, res, 400, "malformed URL");
-    const topic = acknowledge ? webhookTopicOf(pathname) : null;
+    const url = remixUrl(req);
+    if (url === null) return refuse(req, res, 400, "malformed URL");
+    const topic = acknowledge ? webhookTopicOf(url.pathname) : null;
     if (topic !== null) return void answerWebhook(acknowledge!, req, res, topic);
+    const proxyRoute = proxy && (req.method === "GET" || req.method === "HEAD") ? proxy.routeOf(url.pathname) : null;
+    if (proxyRoute) return void answerProxyRead(proxy!.answer, proxyRoute, req, res, url);
     const bodyProblem = unacceptableBody(req);
     if (bodyProblem) return refuse(req, res, bodyProblem.status, bodyProblem.text);
     app(req, res);
@@ -36,10 +51,18 @@ export async function startWebServer(options: { port?: number; buildDir?: string
   // long. Shopify gives a delivery 5 s in total; admin requests are small.
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? Number(process.env.PORT ?? 3000), resolve));
+  await openProducerConnection();
+  const host = options.host ?? (process.env.HOST || undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? Number(process.env.PORT ?? 3000), host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  if (!options.quiet) console.info(`app listening on http://localhost:${port}`);
+  if (!options.quiet) console.info(`app listening on http://${linkHost(host)}:${port}`);
   return {
     port,
     server,
@@ -61,6 +84,39 @@ export async function startWebServer(options: { port?: number; buildDir?: string
 }
 
 type AcknowledgeWebhook = typeof import("./app/webhooks/receive.server").acknowledgeWebhook;
+type ProxyHandler = typeof import("./app/storefront/proxy-handler.server");
+type ProxyRoute = NonNullable<ReturnType<ProxyHandler["proxyRouteOf"]>>;
+
+/** How long a start waits for Redis before listening anyway (webhooks then answer 503 until it is back). */
+const REDIS_READY_WAIT_MS = 2_000;
+
+/**
+ * Opens the producer connection (webhook acknowledgements, the proxy's rate limit) before the first request
+ * rather than on it: it buffers nothing while it connects, so the first storefront requests would otherwise
+ * each pass the rate limiter uncounted. Waits for it at most REDIS_READY_WAIT_MS, and not past a failure.
+ */
+async function openProducerConnection(): Promise<void> {
+  const { queues } = await import("./app/queues/queues.server");
+  const { connection } = queues();
+  if (connection.status === "ready") return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      connection.off("ready", done);
+      connection.off("error", done);
+      resolve();
+    };
+    const timer = setTimeout(done, REDIS_READY_WAIT_MS);
+    connection.once("ready", done);
+    connection.once("error", done);
+  });
+}
+
+/** The host of a link to the server: an "every interface" address is not one a browser can open. */
+function linkHost(host: string | undefined): string {
+  if (host === undefined || host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}
 
 const WEBHOOK_ROUTE_ID = "routes/webhooks.$";
 /** Bodies of every other route: forms and fetches of the admin pages and the login form, a few kilobytes. */
@@ -75,23 +131,23 @@ const MAX_DISCARDED_BYTES = 32 * 1024 * 1024;
 const MAX_DISCARD_MS = 2_000;
 
 /**
- * The pathname Remix will route on, built as @remix-run/express builds its request URL
- * (`${protocol}://${host}${originalUrl}`, so dot segments, backslashes and a `//` prefix are resolved the
- * same way), or null when the URL cannot be parsed or holds a malformed percent-encoding.
+ * The URL Remix will route on, built as @remix-run/express builds its request URL
+ * (`${protocol}://${host}${originalUrl}`, so dot segments, backslashes, a `//` prefix and the query are
+ * resolved the same way), or null when the URL cannot be parsed or holds a malformed percent-encoding.
  */
-function remixPathname(req: IncomingMessage): string | null {
+function remixUrl(req: IncomingMessage): URL | null {
   const hostHeader = req.headers.host ?? "";
   // Express's req.hostname: the Host header without its port (an IPv6 literal keeps its brackets).
   const portAt = hostHeader.indexOf(":", hostHeader.startsWith("[") ? hostHeader.indexOf("]") + 1 : 0);
   const hostname = portAt === -1 ? hostHeader : hostHeader.slice(0, portAt);
-  let pathname: string;
+  let url: URL;
   try {
-    pathname = new URL(`http://${hostname}${req.url ?? "/"}`).pathname;
+    url = new URL(`http://${hostname}${req.url ?? "/"}`);
   } catch {
     return null;
   }
   // Remix and Express both decode each segment; a malformed one is the client's error, not a 500.
-  for (const segment of pathname.split("/")) {
+  for (const segment of url.pathname.split("/")) {
     if (!segment.includes("%")) continue;
     try {
       decodeURIComponent(segment);
@@ -99,7 +155,54 @@ function remixPathname(req: IncomingMessage): string | null {
       return null;
     }
   }
-  return pathname;
+  return url;
+}
+
+/**
+ * The proxy answers of the build's entry module, or null when the build has none, or mounts the app under a
+ * basename (the exact pathnames of proxyRouteOf would not be Remix's then: Remix alone routes).
+ */
+function proxyFastPath(build: ServerBuild): { routeOf: ProxyHandler["proxyRouteOf"]; answer: ProxyHandler["answerProxy"] } | null {
+  const entry = build.entry.module as Partial<ProxyHandler>;
+  if (!entry.answerProxy || !entry.proxyRouteOf || (build.basename ?? "/") !== "/") return null;
+  return { routeOf: entry.proxyRouteOf, answer: entry.answerProxy };
+}
+
+/**
+ * A proxy GET or HEAD, answered as the Remix route answers it: the same ProxyCall (path and query of the
+ * URL Remix would build, headers joined as the Fetch API joins them, no body: Remix gives a GET none),
+ * the same reply; HEAD gets the headers alone.
+ */
+async function answerProxyRead(
+  answer: ProxyHandler["answerProxy"],
+  route: ProxyRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) {
+  try {
+    const reply = await answer(route, {
+      method: req.method!,
+      url: `${url.pathname}${url.search}`,
+      header: (name) => {
+        const value = req.headers[name];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+      body: async () => "",
+    });
+    // The whole body is known: a Content-Length spares the client chunked framing (HEAD: the GET's length).
+    const body = Buffer.from(reply.body);
+    res.writeHead(reply.status, { ...reply.headers, "Content-Length": String(body.length) });
+    res.end(req.method === "HEAD" ? undefined : body);
+  } catch (error) {
+    console.error(`app proxy ${route} failed:`, error);
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" });
+    res.end("Unexpected Server Error");
+  }
+  // A GET has no body as a rule; one that declares a body has it dropped with the usual bounds.
+  if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+    discardRest(req, res, streamReader(req));
+  }
 }
 
 /**

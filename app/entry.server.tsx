@@ -35,3 +35,5 @@ export default async function handleRequest(
 
 // Exposed to the production server (server.ts), which acknowledges webhooks straight from node:http.
 export { acknowledgeWebhook } from "./webhooks/receive.server";
+// And answers the app proxy's reads the same way (the Remix routes app/routes/proxy.* stay as a second line).
+export { answerProxy, proxyRouteOf } from "./storefront/proxy-handler.server";

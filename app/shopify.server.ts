@@ -1,11 +1,20 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { API_VERSION, config } from "./config.server";
 import { prismaClient } from "./db.server";
 import { markShopInstalled } from "./data/lifecycle.server";
 import { db } from "./db.server";
 import { enqueueBackfillStep } from "./queues/queues.server";
+import { redactSecrets } from "./lib/redact-secrets";
+
+/** The library's lines, at LOG_LEVEL and above (Info would be one line per admin request), tokens cut out. */
+function writeLibraryLog(severity: LogSeverity, message: string): void {
+  const line = redactSecrets(message);
+  if (severity === LogSeverity.Error) console.error(line);
+  else if (severity === LogSeverity.Warning) console.warn(line);
+  else console.log(line);
+}
 
 const shopify = shopifyApp({
   apiKey: config.apiKey,
@@ -16,6 +25,7 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prismaClient()),
   distribution: AppDistribution.AppStore,
+  logger: { level: config.logLevel, log: writeLibraryLog, httpRequests: false },
   future: {
     unstable_newEmbeddedAuthStrategy: true, // token exchange: no OAuth redirects inside the admin
   },

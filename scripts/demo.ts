@@ -36,15 +36,6 @@ const ownPrefix = !process.env.QUEUE_PREFIX;
 const dbFile = path.join(root, ".tmp", "demo", "demo.sqlite");
 const say = (text: string) => console.log(`\x1b[1m▸\x1b[0m ${text}`);
 
-/** Listens on HOST only (startWebServer listens on every interface: it is reopened here before any request). */
-async function rebind(server: Server, port: number, host: string): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-}
-
 /** The launcher: /<page> → the app's page with a freshly signed session token, as the admin's iframe opens it. */
 function startLauncher(appBase: string): Promise<Server> {
   const pages = new Map([
@@ -129,14 +120,17 @@ async function main() {
 
   say(`starting the app (web, on ${HOST}) and the worker; queue keys under "${QUEUE_PREFIX}:"`);
   const { startWebServer } = await import("../server");
-  const web = await startWebServer({ port: PORT, quiet: true });
-  await rebind(web.server, web.port, HOST);
+  const web = await startWebServer({ port: PORT, host: HOST, quiet: true });
   const { startWorkers } = await import("../app/worker/workers.server");
   const workers = await startWorkers({ concurrency: 32 });
-  double.control.setWebhookTarget({ appUrl: `http://127.0.0.1:${web.port}`, apiSecret: process.env.SHOPIFY_API_SECRET! });
+  // The address webhooks are sent to, and the host of the printed links: the host the app listens on (an
+  // "every interface" address is reached on loopback; an IPv6 literal goes in brackets).
+  const everyInterface = HOST === "0.0.0.0" || HOST === "::";
+  const reachableHost = everyInterface ? "127.0.0.1" : HOST.includes(":") ? `[${HOST}]` : HOST;
+  const linkHost = everyInterface ? "localhost" : reachableHost;
+  double.control.setWebhookTarget({ appUrl: `http://${reachableHost}:${web.port}`, apiSecret: process.env.SHOPIFY_API_SECRET! });
   const { db } = await import("../app/db.server");
   const client = await db();
-  const linkHost = HOST === "0.0.0.0" || HOST === "::" ? "localhost" : HOST;
   const launcher = await startLauncher(`http://${linkHost}:${web.port}`);
 
   let stopping = false;

@@ -2,12 +2,12 @@
 // list as a Shopify customer segment built on that tag (segmentCreate with `customer_tags CONTAINS '<tag>'`),
 // which Shopify Email, discounts and Flow can then target. All calls go through the Admin API gateway.
 //
-// The page acts on at most MAX_TAGGED customers at a time, in the request: each tagsAdd costs 10 points of
-// Shopify's rate-limit bucket, so 250 customers are 2,500 points, a few seconds on a standard plan. Larger
-// lists need a background job (see the report: the queues are not part of this module).
+// Up to MAX_TAGGED customers are tagged in the request: each tagsAdd costs 10 points of Shopify's
+// rate-limit bucket, so 250 customers are 2,500 points, a few seconds on a standard plan. A longer list is
+// tagged by a background job (app/queues/customer-tagging.server.ts), a page of customers at a time.
 import type { Db } from "~/db.server";
 import { adminGraphql, AdminApiError, type AdminTarget } from "~/shopify/admin-gateway.server";
-import { queryRaw, sql } from "./sql.server";
+import { empty, queryRaw, sql } from "./sql.server";
 import { customerConditions, type CustomerQuery } from "./customers-query.server";
 
 export const MAX_TAGGED = 250;
@@ -21,9 +21,10 @@ export type TagProblem =
   | "segment_name_missing"
   | "segment_name_too_long"
   | "no_customers"
-  | "too_many"
   | "missing_scope"
-  | "shopify_error";
+  | "shopify_error"
+  /** A long list could not be handed to the background job (Redis unreachable). */
+  | "queue_unavailable";
 
 export interface TagRequest {
   tag: string;
@@ -53,12 +54,30 @@ export function segmentQueryForTag(tag: string): string {
 
 /** The list's customer ids (in id order), at most `limit` + 1 so that "too many" is known without a count. */
 export async function customerIdsOf(db: Db, shop: string, query: CustomerQuery, limit = MAX_TAGGED): Promise<string[]> {
+  return customerIdsAfter(db, shop, query, null, limit + 1);
+}
+
+/**
+ * One page of the list's customer ids after `after` (exclusive; null: from the start), in the same id order,
+ * so that a job can walk a long list page by page and resume where it stopped.
+ */
+export async function customerIdsAfter(db: Db, shop: string, query: CustomerQuery, after: string | null, limit: number): Promise<string[]> {
+  const from = after === null ? empty : sql` AND cv."customerId" > ${after}`;
   const rows = await queryRaw<{ customerId: string }>(
     db,
-    sql`SELECT cv."customerId" FROM "CustomerValue" cv WHERE ${customerConditions(shop, query)}
-        ORDER BY cv."customerId" LIMIT ${BigInt(limit + 1)}`,
+    sql`SELECT cv."customerId" FROM "CustomerValue" cv WHERE ${customerConditions(shop, query)}${from}
+        ORDER BY cv."customerId" LIMIT ${BigInt(limit)}`,
   );
   return rows.map((r) => r.customerId);
+}
+
+/** How many customers the list holds (what the page announces before a background job tags them). */
+export async function countCustomersOf(db: Db, shop: string, query: CustomerQuery): Promise<number> {
+  const [row] = await queryRaw<{ n: bigint | number }>(
+    db,
+    sql`SELECT COUNT(*) AS "n" FROM "CustomerValue" cv WHERE ${customerConditions(shop, query)}`,
+  );
+  return Number(row?.n ?? 0);
 }
 
 const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
