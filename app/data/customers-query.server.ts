@@ -2,14 +2,18 @@
 //
 // Cost per request at 100,000 customers: one COUNT (the total and, for a nullable sort column, how many
 // rows have a value, in the same statement), one page query that walks the (shop, <sort column>) index
-// in order, and one lookup of the page's ≤ 50 profiles by primary key. A search adds a scan of the
-// shop's Customer rows inside those statements. No query loads more than a page; no per-row query.
+// in order (two ranges of it for a nullable column: values, then the rows without one), and one statement
+// that reads the page's ≤ 50 profiles and loyalty tiers by primary key (CustomerValue LEFT JOIN Customer
+// and LoyaltyMember). A search adds a scan of the shop's Customer rows inside those statements; a tier
+// filter a range of the (shop, tierId) index of LoyaltyMember, "No tier" one primary-key probe of
+// LoyaltyMember per candidate row. No query loads more than a page; no per-row query. (The page's loader
+// adds the read of the shop's LoyaltyProgram row, for the tier names and whether to show tiers at all.)
 //
 // The statements are portable SQL (fragments rendered per database; identifiers from a fixed list): the search
 // needs Customer and CustomerValue together, which the schema does not relate, and a sub-select
 // keeps it one statement instead of a list of ids too long for SQLite's parameter limit.
 import type { Db } from "~/db.server";
-import { isFiltered, type CustomerQuery, type SortKey } from "~/lib/customer-query";
+import { isFiltered, NO_TIER, type CustomerQuery, type SortKey } from "~/lib/customer-query";
 import { empty, join, queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 
 // The URL side of the list (parsing, defaults, links) is shared with the page: app/lib/customer-query.ts.
@@ -17,6 +21,7 @@ export {
   customerQueryParams,
   DEFAULT_QUERY,
   isFiltered,
+  NO_TIER,
   parseCustomerQuery,
   SEGMENTS,
   SORT_KEYS,
@@ -28,21 +33,24 @@ export {
 export const PAGE_SIZE = 50;
 
 /**
- * URL sort keys → CustomerValue columns, each with a (shop, column) index in the schema. There is no sort
- * by P(alive): BG/NBD gives every one-time buyer P(alive) = 1, so that sort put customers who ordered once,
- * two years ago, first as "most likely to stay". The probability of an order in the next 12 months is the
- * figure to sort by once it is stored (see order-probability.server.ts).
+ * URL sort keys → CustomerValue columns, each with a (shop, column, customerId) index in the schema. There
+ * is no sort by P(alive): BG/NBD gives every one-time buyer P(alive) = 1, so that sort put customers who
+ * ordered once, two years ago, first as "most likely to stay". "likely" sorts by the probability of at
+ * least one order in the next 12 months, as the refit stores it; rows scored without it (before the
+ * column existed) have none and are listed after the others, like customers not scored at all, although
+ * the page computes a figure for them (order-probability.server.ts) until the next refit stores it.
  */
 export const SORT_COLUMNS = {
   historic: "netRevenueMinor",
   predicted: "predictedClvMinor",
   orders: "orderCount",
   last: "lastOrderAt",
+  likely: "probabilityOrder12m",
 } as const satisfies Record<SortKey, string>;
 type SortColumn = (typeof SORT_COLUMNS)[SortKey];
 
 /** Columns that are null until something fills them (a model fit, a first counted order). */
-const NULLABLE: ReadonlySet<SortColumn> = new Set(["predictedClvMinor", "lastOrderAt"]);
+const NULLABLE: ReadonlySet<SortColumn> = new Set(["predictedClvMinor", "lastOrderAt", "probabilityOrder12m"]);
 
 /**
  * "At risk" filter. A customer is at risk when either
@@ -75,6 +83,8 @@ export interface CustomerRow {
   probabilityAlive: number | null;
   lastOrderAt: string | null;
   segment: string | null;
+  /** The customer's loyalty tier id (LoyaltyMember.tierId), null without one. */
+  tierId: string | null;
 }
 
 export interface CustomerPage {
@@ -109,6 +119,21 @@ function searchSql(shop: string, search: string): SqlFragment {
         OR LOWER(COALESCE(c."firstName", '') || ' ' || COALESCE(c."lastName", '')) LIKE ${pattern} ESCAPE '\\'))`;
 }
 
+/**
+ * The loyalty tier filter as a condition on cv: members of that tier of this shop (a range of the
+ * (shop, tierId) index), or customers of this shop without a tier (no LoyaltyMember row, or one whose
+ * tierId is null: a primary-key probe). The shop is in both sub-selects: a tier id of another shop
+ * never matches.
+ */
+function tierSql(shop: string, tier: string): SqlFragment {
+  if (tier === NO_TIER)
+    return sql`NOT EXISTS (
+    SELECT 1 FROM "LoyaltyMember" m
+    WHERE m."shop" = ${shop} AND m."customerId" = cv."customerId" AND m."tierId" IS NOT NULL)`;
+  return sql`cv."customerId" IN (
+    SELECT m."customerId" FROM "LoyaltyMember" m WHERE m."shop" = ${shop} AND m."tierId" = ${tier})`;
+}
+
 interface ValueRow {
   customerId: string;
   predictedAt: unknown;
@@ -133,6 +158,7 @@ export function customerConditions(shop: string, query: CustomerQuery): SqlFragm
   const conditions: SqlFragment[] = [sql`cv."shop" = ${shop}`];
   if (query.segment) conditions.push(sql`cv."segment" = ${query.segment}`);
   if (query.atRisk) conditions.push(atRiskSql);
+  if (query.tier) conditions.push(tierSql(shop, query.tier));
   if (query.search) conditions.push(searchSql(shop, query.search));
   return join(conditions, " AND ");
 }
@@ -239,15 +265,39 @@ async function searchPage(
   return { rows, total: rows.length > 0 ? Number(rows[0].total) : 0, page };
 }
 
+interface ProfileRow {
+  customerId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  deletedAt: unknown;
+  tierId: string | null;
+}
+
+/**
+ * The page's profiles and loyalty tiers in one statement: ≤ 50 primary-key reads of each table. The tier
+ * is joined here, after the page is cut, rather than in the page query, where an OFFSET would make the
+ * join run for every skipped row too. A customer without a Customer row or a LoyaltyMember row still comes
+ * back (LEFT JOIN), with nulls.
+ */
+function profilesOf(db: Db, shop: string, ids: string[]): Promise<ProfileRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return queryRaw<ProfileRow>(
+    db,
+    sql`
+    SELECT cv."customerId", c."firstName", c."lastName", c."email", c."deletedAt", m."tierId"
+    FROM "CustomerValue" cv
+    LEFT JOIN "Customer" c ON c."shop" = cv."shop" AND c."id" = cv."customerId"
+    LEFT JOIN "LoyaltyMember" m ON m."shop" = cv."shop" AND m."customerId" = cv."customerId"
+    WHERE cv."shop" = ${shop} AND cv."customerId" IN (${join(ids)})`,
+  );
+}
+
 async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueRow[], total: number, page: number): Promise<CustomerPage> {
   const pages = pageCount(total);
+  const ids = values.map((v) => v.customerId);
   const [profiles, withoutCountedOrders] = await Promise.all([
-    values.length === 0
-      ? []
-      : db.customer.findMany({
-          where: { shop, id: { in: values.map((v) => v.customerId) } },
-          select: { id: true, firstName: true, lastName: true, email: true, deletedAt: true },
-        }),
+    profilesOf(db, shop, ids),
     // A range of the (shop, orderCount) index: cheap, and it lets the page reconcile its count with the dashboard's.
     isFiltered(query)
       ? null
@@ -255,7 +305,7 @@ async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueR
           ([row]) => Number(row?.n ?? 0),
         ),
   ]);
-  const byId = new Map(profiles.map((p) => [p.id, p]));
+  const byId = new Map(profiles.map((p) => [p.customerId, p]));
   return {
     query: { ...query, page },
     rows: values.map((v) => {
@@ -269,13 +319,14 @@ async function finish(db: Db, shop: string, query: CustomerQuery, values: ValueR
         firstName: p?.firstName ?? null,
         lastName: p?.lastName ?? null,
         email: p?.email ?? null,
-        deleted: Boolean(p?.deletedAt),
+        deleted: p?.deletedAt !== null && p?.deletedAt !== undefined,
         orderCount: Number(v.orderCount),
         netRevenueMinor: String(v.netRevenueMinor),
         predictedClvMinor: v.predictedClvMinor === null ? null : String(v.predictedClvMinor),
         probabilityAlive: v.probabilityAlive === null ? null : Number(v.probabilityAlive),
         lastOrderAt: toIso(v.lastOrderAt),
         segment: v.segment,
+        tierId: p?.tierId ?? null,
       };
     }),
     total,

@@ -14,6 +14,8 @@ export const en = {
 
   "nav.dashboard": "Dashboard",
   "nav.customers": "Customers",
+  "nav.retention": "Retention",
+  "nav.model": "Model accuracy",
   "nav.sync": "Sync status",
   "nav.loyalty": "Loyalty",
   "nav.offers": "Cross-sell",
@@ -207,9 +209,13 @@ export const en = {
   "customers.previousPage": "Previous page",
   "customers.nextPage": "Next page",
   "customers.chanceHelp":
-    "“Chance of an order, 12 m” is the model's probability that the customer places at least one order in the next 12 months (“—”: not scored yet).",
+    "“Chance of an order, 12 m” is the model's probability that the customer places at least one order in the next 12 months (“—”: not scored yet). Sorting by it puts the customers likeliest to order first: a one-time buyer ranks by how long ago they bought, not as certain to come back.",
   "customers.atRiskHelp":
     "“At risk” lists customers who ordered at least twice but whom the model gives less than a 30% chance of still being an active customer, and customers in the segments “At risk” and “Can’t lose”, unless they have ordered since. Customers without a prediction are listed after the others whatever the sort direction.",
+  "customers.tier": "Loyalty tier",
+  "customers.allTiers": "All tiers",
+  "customers.noTier": "No tier",
+  "columns.tier": "Loyalty tier",
 
   "export.all": { one: "Export {count} customer (CSV)", other: "Export all {count} customers (CSV)" },
   "export.filtered": { one: "Export {count} customer (CSV)", other: "Export these {count} customers (CSV)" },
@@ -242,10 +248,15 @@ export const en = {
   "tag.problem.segmentNameMissing": "Enter a name for the segment.",
   "tag.problem.segmentNameTooLong": "A segment name can have up to 70 characters.",
   "tag.problem.noCustomers": "No customers match these filters any more.",
-  "tag.problem.tooMany": "The app tags up to {limit} customers at a time: narrow the filters and tag the list in parts.",
   "tag.problem.missingScope":
     "The app needs permission to edit customers (write_customers) to tag them. Approve the permission in your Shopify admin.",
   "tag.problem.shopifyError": "Shopify did not accept the request. Nothing may have been tagged; try again in a moment.",
+  "tag.inBackground": {
+    one: "Tagging {count} customer with “{tag}” in the background. The tag appears in Shopify as the job goes; you can leave this page.",
+    other: "Tagging {count} customers with “{tag}” in the background. The tags appear in Shopify as the job goes; you can leave this page.",
+  },
+  "tag.inBackgroundSegment": "The segment “{name}” is saved in Shopify once every customer is tagged.",
+  "tag.problem.queueUnavailable": "The job queue is not reachable right now. Nothing was tagged; try again in a minute.",
 
   "customer.documentTitle": "Customer",
   "customer.anonymous": "Customer {id}",

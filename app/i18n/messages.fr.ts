@@ -15,6 +15,8 @@ export const fr: Record<MessageKey, string | { one: string; other: string }> = {
 
   "nav.dashboard": "Tableau de bord",
   "nav.customers": "Clients",
+  "nav.retention": "Clients à risque",
+  "nav.model": "Fiabilité du modèle",
   "nav.sync": "Synchronisation",
   "nav.loyalty": "Fidélité",
   "nav.offers": "Ventes croisées",
@@ -213,9 +215,13 @@ export const fr: Record<MessageKey, string | { one: string; other: string }> = {
   "customers.previousPage": "Page précédente",
   "customers.nextPage": "Page suivante",
   "customers.chanceHelp":
-    "« Chance de commande, 12 m » est la probabilité, selon le modèle, que le client passe au moins une commande dans les 12 prochains mois (« — » : pas encore évalué).",
+    "« Chance de commande, 12 m » est la probabilité, selon le modèle, que le client passe au moins une commande dans les 12 prochains mois (« — » : pas encore évalué). Trier sur cette colonne place en tête les clients les plus susceptibles de commander : un client d'une seule commande est classé selon l'ancienneté de son achat, pas comme certain de revenir.",
   "customers.atRiskHelp":
     "« À risque » liste les clients ayant commandé au moins deux fois mais à qui le modèle donne moins de 30 % de chances d'être encore actifs, et les clients des segments « À risque » et « À ne pas perdre », sauf s'ils ont commandé depuis. Les clients sans prédiction sont listés après les autres, quel que soit le sens du tri.",
+  "customers.tier": "Palier de fidélité",
+  "customers.allTiers": "Tous les paliers",
+  "customers.noTier": "Sans palier",
+  "columns.tier": "Palier de fidélité",
 
   "export.all": { one: "Exporter {count} client (CSV)", other: "Exporter les {count} clients (CSV)" },
   "export.filtered": { one: "Exporter {count} client (CSV)", other: "Exporter ces {count} clients (CSV)" },
@@ -249,11 +255,16 @@ export const fr: Record<MessageKey, string | { one: string; other: string }> = {
   "tag.problem.segmentNameMissing": "Saisissez un nom pour le segment.",
   "tag.problem.segmentNameTooLong": "Un nom de segment compte 70 caractères au plus.",
   "tag.problem.noCustomers": "Plus aucun client ne correspond à ces filtres.",
-  "tag.problem.tooMany":
-    "L'application balise au plus {limit} clients à la fois : affinez les filtres et balisez la liste en plusieurs fois.",
   "tag.problem.missingScope":
     "L'application a besoin de l'autorisation de modifier les clients (write_customers) pour les baliser. Approuvez-la dans votre administration Shopify.",
   "tag.problem.shopifyError": "Shopify n'a pas accepté la demande. Il se peut que rien n'ait été balisé ; réessayez dans un instant.",
+  "tag.inBackground": {
+    one: "Balisage de {count} client avec « {tag} » en arrière-plan. La balise apparaît dans Shopify au fil de la tâche ; vous pouvez quitter cette page.",
+    other:
+      "Balisage de {count} clients avec « {tag} » en arrière-plan. Les balises apparaissent dans Shopify au fil de la tâche ; vous pouvez quitter cette page.",
+  },
+  "tag.inBackgroundSegment": "Le segment « {name} » sera enregistré dans Shopify une fois tous les clients balisés.",
+  "tag.problem.queueUnavailable": "La file des tâches est injoignable pour le moment. Rien n'a été balisé ; réessayez dans une minute.",
 
   "customer.documentTitle": "Client",
   "customer.anonymous": "Client {id}",

@@ -1,6 +1,7 @@
 // The customers page in Chromium: the table sorts (clicking a heading, announced with aria-sort) and pages,
 // filters apply as they are chosen, an empty result offers "Clear filters", the CSV export downloads the
-// filtered list, a row opens the customer; a French pass and a keyboard-only pass.
+// filtered list, a row opens the customer; a French pass and a keyboard-only pass; the loyalty tier column
+// and filter once the shop has tiers (last: the column shifts the others).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
@@ -89,7 +90,7 @@ describe("customers page in a browser", () => {
       "Historic value": "descending",
       Orders: "none",
       Customer: null,
-      "Chance of an order, 12 m": null,
+      "Chance of an order, 12 m": "none",
     });
     expect(headingsInOrder(await headingOutline(page))).toBe(true);
     expect(await page.title()).toBe("Customers · Customer lifetime value");
@@ -134,6 +135,11 @@ describe("customers page in a browser", () => {
 
     // The client-side loads above went through the App Bridge stand-in (Bearer token), not document loads.
     expect(admin.signedRequests.some((r) => r.startsWith("/app/customers.data"))).toBe(true);
+
+    // "Likely to order": the chance column sorts too (by the probability of an order in 12 months, not P(alive)).
+    await table(page).locator("thead th button", { hasText: "Chance of an order, 12 m" }).click();
+    await page.waitForURL(/sort=likely/);
+    await expect.poll(() => ariaSort(page)).toMatchObject({ "Chance of an order, 12 m": "descending", Orders: "none" });
     expect(admin.errors).toEqual([]);
   });
 
@@ -259,6 +265,58 @@ describe("customers page in a browser", () => {
     await tabTo(page, "a[href^='https://admin.shopify.com/store/browser-customers/orders/']");
     expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toMatch(/^Open order #\d+ in Shopify$/);
     await screenshot(page, "customers-keyboard", { fullPage: false });
+    expect(admin.errors).toEqual([]);
+  });
+
+  it("shows the loyalty tier and filters by it, and the export follows the filter", async () => {
+    const programs = await import("~/data/loyalty-program.server");
+    const settings = await programs.saveProgramSettings(app.db, SHOP, {
+      settings: { enabled: true, currencyCode: "USD", earning: { pointsPerCurrencyUnit: 1 } },
+    });
+    if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
+    const tiers = await programs.saveTiers(app.db, SHOP, {
+      basis: "order_count",
+      window: "lifetime",
+      tiers: [
+        { id: "silver", name: "Silver", threshold: 2 },
+        { id: "gold", name: "Gold", threshold: 5 },
+      ],
+    });
+    if (!tiers.ok) throw new Error(JSON.stringify(tiers.errors));
+    const ids = seeded.customers.map((c) => c.customerId).sort();
+    const gold = ids.slice(0, 7);
+    const silver = ids.slice(7, 20);
+    const evaluatedAt = new Date();
+    await app.db.loyaltyMember.createMany({
+      data: [...gold.map((id) => [id, "gold"]), ...silver.map((id) => [id, "silver"])].map(([customerId, tierId]) => ({
+        shop: SHOP,
+        customerId,
+        tierId,
+        evaluatedAt,
+      })),
+    });
+
+    const admin = await open("/app/customers");
+    const { page } = admin;
+    await expect.poll(() => rowIds(page)).toHaveLength(50);
+    // aria-sort is set once the table has hydrated; the tier column is not sortable.
+    await expect.poll(() => ariaSort(page)).toMatchObject({ "Loyalty tier": null, "Historic value": "descending" });
+    await page.getByLabel("Loyalty tier", { exact: true }).selectOption("Gold");
+    await page.waitForURL(/tier=gold/);
+    await expect.poll(async () => (await rowIds(page)).sort()).toEqual(gold);
+    expect(new Set(await column(page, 3))).toEqual(new Set(["Gold"]));
+    await screenshot(page, "customers-tier-filter", { fullPage: false });
+
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("button", { name: `Export these ${gold.length} customers (CSV)` }).click();
+    const lines = readFileSync((await (await downloading).path())!, "utf8")
+      .trim()
+      .split("\r\n");
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(await rowIds(page));
+
+    await page.getByLabel("Loyalty tier", { exact: true }).selectOption("No tier");
+    await page.waitForURL(/tier=none/);
+    await expect.poll(() => page.getByTestId("customers-count").innerText()).toMatch(/^110 customers match/);
     expect(admin.errors).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import type { CustomerQuery } from "~/lib/customer-query";
 import { useAppHref } from "~/components/app-links";
 import { useI18n } from "~/i18n/context";
 import type { MessageKey } from "~/i18n/translate";
-import type { TagActionResult } from "../app.customers.tag";
+import type { TagActionAnswer } from "../app.customers.tag";
 
 const PROBLEMS: Record<string, MessageKey> = {
   tag_missing: "tag.problem.tagMissing",
@@ -17,7 +17,7 @@ const PROBLEMS: Record<string, MessageKey> = {
   segment_name_missing: "tag.problem.segmentNameMissing",
   segment_name_too_long: "tag.problem.segmentNameTooLong",
   no_customers: "tag.problem.noCustomers",
-  too_many: "tag.problem.tooMany",
+  queue_unavailable: "tag.problem.queueUnavailable",
   missing_scope: "tag.problem.missingScope",
   shopify_error: "tag.problem.shopifyError",
 };
@@ -25,7 +25,7 @@ const PROBLEMS: Record<string, MessageKey> = {
 export function TagCustomers({ query, total, canTag }: { query: CustomerQuery; total: number; canTag: boolean }) {
   const { t } = useI18n();
   const href = useAppHref();
-  const fetcher = useFetcher<TagActionResult>();
+  const fetcher = useFetcher<TagActionAnswer>();
   const [tag, setTag] = useState("");
   const [saveSegment, setSaveSegment] = useState(false);
   const [segmentName, setSegmentName] = useState("");
@@ -49,6 +49,7 @@ export function TagCustomers({ query, total, canTag }: { query: CustomerQuery; t
           <input type="hidden" name="q" value={query.search} />
           <input type="hidden" name="segment" value={query.segment ?? ""} />
           <input type="hidden" name="risk" value={query.atRisk ? "1" : ""} />
+          <input type="hidden" name="tier" value={query.tier ?? ""} />
           <InlineStack gap="300" blockAlign="end" wrap>
             <div style={{ minWidth: 220 }}>
               <TextField
@@ -79,7 +80,14 @@ export function TagCustomers({ query, total, canTag }: { query: CustomerQuery; t
             </Button>
           </InlineStack>
           {result && !busy ? (
-            result.ok ? (
+            result.ok && result.queued ? (
+              <Banner tone="info">
+                <BlockStack gap="100">
+                  <p data-testid="tag-result">{t("tag.inBackground", { count: result.count, tag: result.tag })}</p>
+                  {result.segmentName ? <p>{t("tag.inBackgroundSegment", { name: result.segmentName })}</p> : null}
+                </BlockStack>
+              </Banner>
+            ) : result.ok ? (
               <Banner tone={result.outcome.failed > 0 || result.outcome.segmentError ? "warning" : "success"}>
                 <BlockStack gap="100">
                   <p data-testid="tag-result">{t("tag.done", { count: result.outcome.tagged, tag: result.tag })}</p>

@@ -20,8 +20,9 @@ import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { shopContext } from "~/data/shop.server";
 import { listCustomers } from "~/data/customers-query.server";
-import { customerQueryParams, isFiltered, parseCustomerQuery, SEGMENTS } from "~/lib/customer-query";
+import { customerQueryParams, isFiltered, NO_TIER, parseCustomerQuery, SEGMENTS, type CustomerQuery } from "~/lib/customer-query";
 import { orderProbabilities } from "~/data/order-probability.server";
+import { loadProgram } from "~/data/loyalty-program.server";
 import { customerDisplayName, formatDate, formatMoney, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
 import { useAppHref, useContextInputs } from "~/components/app-links";
 import { AppPage } from "~/components/AppPage";
@@ -31,7 +32,7 @@ import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { useI18n } from "~/i18n/context";
 import { documentTitle } from "~/i18n/meta";
 import { segmentLabel } from "~/i18n/segments";
-import { chanceTone, COLUMNS } from "./columns";
+import { chanceTone, columnsOf, type Column } from "./columns";
 import { useAriaSort } from "./use-aria-sort";
 import { useCsvDownload } from "./use-csv-download";
 import { TagCustomers } from "./TagCustomers";
@@ -41,11 +42,21 @@ type Headings = IndexTableProps["headings"];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "customers.title");
 
+/** The query without a tier filter the shop cannot have chosen (no tier program, or a tier not in its ladder). */
+function withKnownTier(query: CustomerQuery, tierIds: ReadonlySet<string> | null): CustomerQuery {
+  if (query.tier === null || (tierIds && (query.tier === NO_TIER || tierIds.has(query.tier)))) return query;
+  return { ...query, tier: null };
+}
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
   const client = await db();
-  const query = parseCustomerQuery(new URL(request.url).searchParams);
-  const [page, context] = await Promise.all([listCustomers(client, session.shop, query), shopContext(client, session.shop)]);
+  const parsed = parseCustomerQuery(new URL(request.url).searchParams);
+  const [program, context] = await Promise.all([loadProgram(client, session.shop), shopContext(client, session.shop)]);
+  // The tier column and filter exist once the shop has a loyalty tier ladder; the names come from it.
+  const tiers = program?.tiers?.tiers.map((tier) => ({ id: tier.id, name: tier.name })) ?? null;
+  const query = withKnownTier(parsed, tiers ? new Set(tiers.map((tier) => tier.id)) : null);
+  const page = await listCustomers(client, session.shop, query);
   const chances = await orderProbabilities(client, session.shop, page.rows);
   return {
     ...page,
@@ -53,6 +64,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currencyCode: context.currencyCode,
     timeZone: context.timeZone,
     segments: SEGMENTS,
+    tiers,
     canTag: (session.scope ?? "").split(",").includes("write_customers"),
     locale: localeOfRequest(request),
   };
@@ -80,12 +92,14 @@ export default function Customers() {
   const [search, setSearch] = useState(query.search);
   const [segment, setSegment] = useState(query.segment ?? "");
   const [atRisk, setAtRisk] = useState(query.atRisk);
+  const [tier, setTier] = useState(query.tier ?? "");
   const [applyAfter, setApplyAfter] = useState<number | null>(null);
   useEffect(() => {
     setSearch(query.search);
     setSegment(query.segment ?? "");
     setAtRisk(query.atRisk);
-  }, [query.search, query.segment, query.atRisk]);
+    setTier(query.tier ?? "");
+  }, [query.search, query.segment, query.atRisk, query.tier]);
   useEffect(() => {
     if (applyAfter === null) return;
     const timer = setTimeout(() => {
@@ -106,17 +120,20 @@ export default function Customers() {
   };
   const clearHref = href("/app/customers");
 
-  const sortIndex = COLUMNS.findIndex((c) => c.sort === query.sort);
+  const tiers = data.tiers;
+  const columns = columnsOf({ tiers: tiers !== null });
+  const tierName = new Map((tiers ?? []).map((x) => [x.id, x.name]));
+  const sortIndex = columns.findIndex((c) => c.sort === query.sort);
   const sortDirection: IndexTableSortDirection = query.direction === "asc" ? "ascending" : "descending";
   const onSort = (headingIndex: number, direction: IndexTableSortDirection) => {
-    const key = COLUMNS[headingIndex]?.sort;
+    const key = columns[headingIndex]?.sort;
     if (!key) return;
     navigate(listHref({ sort: key, direction: direction === "ascending" ? "asc" : "desc", page: null }));
   };
   const tableRef = useRef<HTMLDivElement>(null);
   useAriaSort(
     tableRef,
-    COLUMNS.map((c) => ({ sortable: Boolean(c.sort) })),
+    columns.map((c) => ({ sortable: Boolean(c.sort) })),
     sortIndex,
     sortDirection,
   );
@@ -131,13 +148,16 @@ export default function Customers() {
       : t("export.all", { count: data.total });
   const anonymous = (id: string) => t("customer.anonymous", { id });
 
-  const rows = data.rows.map((c, index) => {
-    const detail = href(`/app/customers/${encodeURIComponent(c.customerId)}`);
-    return (
-      // The whole row opens the customer. (Polaris' own data-primary-link handling only engages after a
-      // re-render of the row, so a freshly rendered table would not react to clicks.)
-      <IndexTable.Row id={c.customerId} key={c.customerId} position={index} onClick={() => navigate(detail)}>
-        <IndexTable.Cell>
+  type ListRow = (typeof data.rows)[number];
+  const subdued = (
+    <Text as="span" tone="subdued">
+      —
+    </Text>
+  );
+  const cell = (column: Column, c: ListRow, detail: string) => {
+    switch (column.id) {
+      case "customer":
+        return (
           <BlockStack gap="050">
             <RemixLink
               to={detail}
@@ -155,46 +175,59 @@ export default function Customers() {
               </Text>
             ) : null}
           </BlockStack>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
+        );
+      case "segment":
+        return (
           <InlineStack gap="100">
-            {c.segment ? (
-              <Badge>{segmentLabel(c.segment, t)}</Badge>
-            ) : (
-              <Text as="span" tone="subdued">
-                —
-              </Text>
-            )}
+            {c.segment ? <Badge>{segmentLabel(c.segment, t)}</Badge> : subdued}
             {c.deleted ? <Badge tone="critical">{t("customer.deletedBadge")}</Badge> : null}
           </InlineStack>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
+        );
+      case "tier":
+        // A tier removed from the ladder keeps its members until the re-evaluation moves them: shown by id.
+        return c.tierId === null ? subdued : <span data-testid="customer-tier">{tierName.get(c.tierId) ?? c.tierId}</span>;
+      case "orders":
+        return (
           <Text as="span" alignment="end" numeric>
             {formatNumber(c.orderCount, locale)}
           </Text>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
+        );
+      case "historic":
+        return (
           <Text as="span" alignment="end" numeric>
             {money(c.netRevenueMinor)}
           </Text>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
+        );
+      case "predicted":
+        return (
           <Text as="span" alignment="end" numeric tone={c.predictedClvMinor === null ? "subdued" : undefined}>
             {c.predictedClvMinor === null ? "—" : money(c.predictedClvMinor)}
           </Text>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
+        );
+      case "chance":
+        return (
           <InlineStack align="end">
             {c.probabilityOrder === null ? (
-              <Text as="span" tone="subdued">
-                —
-              </Text>
+              subdued
             ) : (
               <Badge tone={chanceTone(c.probabilityOrder)}>{formatPercent(c.probabilityOrder, locale)}</Badge>
             )}
           </InlineStack>
-        </IndexTable.Cell>
-        <IndexTable.Cell>{formatDate(c.lastOrderAt, locale, timeZone)}</IndexTable.Cell>
+        );
+      case "lastOrder":
+        return formatDate(c.lastOrderAt, locale, timeZone);
+    }
+  };
+
+  const rows = data.rows.map((c, index) => {
+    const detail = href(`/app/customers/${encodeURIComponent(c.customerId)}`);
+    return (
+      // The whole row opens the customer. (Polaris' own data-primary-link handling only engages after a
+      // re-render of the row, so a freshly rendered table would not react to clicks.)
+      <IndexTable.Row id={c.customerId} key={c.customerId} position={index} onClick={() => navigate(detail)}>
+        {columns.map((column) => (
+          <IndexTable.Cell key={column.id}>{cell(column, c, detail)}</IndexTable.Cell>
+        ))}
       </IndexTable.Row>
     );
   });
@@ -261,6 +294,23 @@ export default function Customers() {
                     setApplyAfter(0);
                   }}
                 />
+                {tiers ? (
+                  <Select
+                    label={t("customers.tier")}
+                    labelInline
+                    name="tier"
+                    options={[
+                      { label: t("customers.allTiers"), value: "" },
+                      ...tiers.map((x) => ({ label: x.name, value: x.id })),
+                      { label: t("customers.noTier"), value: NO_TIER },
+                    ]}
+                    value={tier}
+                    onChange={(value) => {
+                      setTier(value);
+                      setApplyAfter(0);
+                    }}
+                  />
+                ) : null}
                 <Checkbox
                   label={t("customers.atRisk")}
                   name="risk"
@@ -301,8 +351,8 @@ export default function Customers() {
               itemCount={data.rows.length}
               selectable={false}
               loading={loading}
-              headings={COLUMNS.map((c) => ({ title: t(c.title), alignment: c.numeric ? "end" : "start" })) as unknown as Headings}
-              sortable={COLUMNS.map((c) => Boolean(c.sort))}
+              headings={columns.map((c) => ({ title: t(c.title), alignment: c.numeric ? "end" : "start" })) as unknown as Headings}
+              sortable={columns.map((c) => Boolean(c.sort))}
               sortColumnIndex={sortIndex >= 0 ? sortIndex : undefined}
               sortDirection={sortDirection}
               defaultSortDirection="descending"
