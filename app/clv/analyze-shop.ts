@@ -35,6 +35,7 @@ import type { CountModelFitResult, WarmStart } from "./count-model-fit.ts";
 import { CustomerResults, type CustomerColumns } from "./customer-results.ts";
 import { gammaGammaExpectedAverageValue, type GammaGammaFit } from "./gamma-gamma.ts";
 import { fitGammaGamma } from "./gamma-gamma-fit.ts";
+import { DEFAULT_EVIDENCE_MAX_CUSTOMERS, holdoutEvidence, type HoldoutEvidence } from "./holdout-evidence.ts";
 import { chooseModel, type ModelChoice, type ModelRequest } from "./model-choice.ts";
 import {
   conditionalPurchasePmf,
@@ -107,6 +108,14 @@ export interface ModelFitSummary {
   stdErrors?: Record<string, number>;
   hessianPositiveDefinite: boolean;
   boundaryParameters: string[];
+  /** Covariance of the log-parameters (row-major 4×4), null without one: re-scoring one customer draws from it. */
+  covariance: number[] | null;
+}
+
+/** How many more customers, or repeat customers, the shop needs before the models can be trusted. */
+export interface Shortfall {
+  moreCustomers?: number;
+  moreRepeatCustomers?: number;
 }
 
 export interface ShopAnalysisCounts {
@@ -151,6 +160,8 @@ export interface ShopAnalysis {
   reason?: string;
   /** With insufficient_data: what the shop needs, in plain words. */
   needs?: string;
+  /** The same as counts, for a page to say in its own words (absent when more history, not more customers, is needed). */
+  shortfall?: Shortfall;
   asOf: string;
   timeZone: string;
   period: Period;
@@ -170,6 +181,11 @@ export interface ShopAnalysis {
   /** Where expectedAverageValue comes from; null when there are no predictions. */
   expectedAverageValueSource: "gamma-gamma" | "historic-average" | null;
   intervals: IntervalMethod | null;
+  /**
+   * The backtest's last holdout for the model behind the predictions (or, without predictions, the model the
+   * backtest ranked best): weekly predicted and actual purchases, calibration buckets. Null without a backtest.
+   */
+  evidence: HoldoutEvidence | null;
   /** With transactions after asOf and a fit: the chosen model on that holdout. */
   holdout: HoldoutScores | null;
   warnings: string[];
@@ -182,7 +198,7 @@ const INTERVAL_DESCRIPTION =
   "10th to 90th percentile of each customer's predictive distribution of purchases, P(Y = n | history), mixed over parameter draws from the fit's asymptotic normal (Halton points, antithetic pairs); values are those purchases at the expected order value, discounted like the point prediction";
 
 /** Rule of thumb for the message: fits of these models usually pin their parameters down from about this many repeat customers. */
-const REPEAT_CUSTOMERS_RULE_OF_THUMB = 50;
+export const REPEAT_CUSTOMERS_RULE_OF_THUMB = 50;
 
 function requireNonNegativeInteger(name: string, value: number): void {
   if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
@@ -212,6 +228,23 @@ function needsText(repeatCustomers: number): string {
     : "a longer purchase history (more repeat purchases per customer), so that purchase and dropout rates can be told apart";
 }
 
+function repeatShortfall(repeatCustomers: number): Shortfall | undefined {
+  return repeatCustomers < REPEAT_CUSTOMERS_RULE_OF_THUMB
+    ? { moreRepeatCustomers: REPEAT_CUSTOMERS_RULE_OF_THUMB - repeatCustomers }
+    : undefined;
+}
+
+/** The model with the best mean log score in the backtest (for the evidence when no model carries predictions). */
+function bestScored(choice: ModelChoice | null): ModelName | null {
+  let best: ModelName | null = null;
+  for (const name of MODEL_NAMES) {
+    const score = choice?.averages[name]?.meanLogScore;
+    if (typeof score !== "number") continue;
+    if (best === null || score > choice!.averages[best]!.meanLogScore!) best = name;
+  }
+  return best;
+}
+
 function summarizeFit(model: ModelName, fit: CountModelFitResult): ModelFitSummary {
   return {
     model,
@@ -223,6 +256,7 @@ function summarizeFit(model: ModelName, fit: CountModelFitResult): ModelFitSumma
     ...(fit.stdErrors ? { stdErrors: fit.stdErrors } : {}),
     hessianPositiveDefinite: fit.hessianPositiveDefinite,
     boundaryParameters: fit.boundaryParameters,
+    covariance: fit.covariance ? Array.from(fit.covariance) : null,
   };
 }
 
@@ -344,10 +378,23 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
   };
   let modelChoice: ModelChoice | null = null;
   let bgnbd: BgNbdResult | undefined;
-  const insufficient = (reason: string, needs?: string, fit?: ModelFitSummary): ShopAnalysis => ({
+  let backtest: BacktestResult | null = null;
+  // Never lets the evidence (a display aid) stop the predictions.
+  const evidenceOf = (name: ModelName | null): HoldoutEvidence | null => {
+    if (!name || !backtest) return null;
+    try {
+      // Never on more customers than the backtest scored (the same systematic sample up to that size).
+      const maxCustomers = Math.min(options.backtestMaxCustomers ?? DEFAULT_BACKTEST_MAX_CUSTOMERS, DEFAULT_EVIDENCE_MAX_CUSTOMERS);
+      return holdoutEvidence(summary, backtest, name, { maxCustomers });
+    } catch {
+      return null;
+    }
+  };
+  const insufficient = (reason: string, needs?: string, fit?: ModelFitSummary, shortfall?: Shortfall): ShopAnalysis => ({
     status: "insufficient_data",
     reason,
     ...(needs ? { needs } : {}),
+    ...(shortfall ? { shortfall } : {}),
     ...base,
     model: null,
     ...(fit ? { fit } : {}),
@@ -355,6 +402,7 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
     bgnbd,
     expectedAverageValueSource: null,
     intervals: null,
+    evidence: evidenceOf(modelChoice?.ranking[0] ?? bestScored(modelChoice)),
     holdout: null,
     customers: new CustomerResults(columns),
   });
@@ -363,19 +411,22 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
     return insufficient(
       `${n} customer${n === 1 ? "" : "s"} with purchases up to asOf; at least ${minCustomers} are needed to fit the model`,
       `at least ${minCustomers - n} more customers`,
+      undefined,
+      { moreCustomers: minCustomers - n },
     );
   }
   if (repeatCustomers < minRepeatCustomers) {
     return insufficient(
       `${repeatCustomers} repeat customer${repeatCustomers === 1 ? "" : "s"} (a purchase on a second day); at least ${minRepeatCustomers} are needed to fit the model`,
       needsText(repeatCustomers),
+      undefined,
+      repeatShortfall(repeatCustomers),
     );
   }
 
   // Backtest and choice.
   const models: readonly ModelName[] = requested === "auto" ? MODEL_NAMES : [requested];
   const horizonDays = horizonMonths * unitsPerMonth * summary.daysPerPeriod;
-  let backtest: BacktestResult | null = null;
   if (withBacktest) {
     backtest = runBacktest(summary, {
       models,
@@ -415,7 +466,7 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
   }
 
   if (modelChoice.status === "baseline_not_beaten") {
-    return insufficient(modelChoice.reason, needsText(repeatCustomers));
+    return insufficient(modelChoice.reason, needsText(repeatCustomers), undefined, repeatShortfall(repeatCustomers));
   }
   if (modelChoice.status === "not_run") warnings.push(modelChoice.reason);
 
@@ -451,7 +502,12 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
     break;
   }
   if (!chosen || !finalFit) {
-    return insufficient(`${refusals.join("; ")}: the data cannot support confident predictions`, needsText(repeatCustomers), lastSummary);
+    return insufficient(
+      `${refusals.join("; ")}: the data cannot support confident predictions`,
+      needsText(repeatCustomers),
+      lastSummary,
+      repeatShortfall(repeatCustomers),
+    );
   }
   if (chosen !== modelChoice.ranking[0]) {
     warnings.push(`${refusals.join("; ")}; ${MODEL_LABELS[chosen]}, the next model in the backtest's order, is used instead`);
@@ -571,6 +627,7 @@ export function analyzeShop(transactions: TransactionColumns | KeyedTransactionC
       draws: draws.length,
       description: INTERVAL_DESCRIPTION,
     },
+    evidence: evidenceOf(chosen),
     holdout,
     customers: new CustomerResults(columns),
   };

@@ -147,7 +147,8 @@ export function drawsFor(covariance: Float64Array | null, drawCount: number): nu
   return drawCount;
 }
 
-interface CutoffData {
+/** One cut-off's customers (those who had bought by it): their history at the cut-off and their holdout. */
+export interface CutoffData {
   count: number;
   frequency: Int32Array;
   recency: Float64Array;
@@ -161,7 +162,7 @@ interface CutoffData {
 }
 
 /** The summary as it was at `cutoffDay`, with the holdout (cutoffDay, cutoffDay + h], from the rows' purchase days. */
-function cutoffData(summary: CustomerSummary, rows: Int32Array, cutoffDay: number, holdoutDays: number): CutoffData {
+export function cutoffData(summary: CustomerSummary, rows: Int32Array, cutoffDay: number, holdoutDays: number): CutoffData {
   const days = summary.purchaseDays!;
   const perPeriod = summary.daysPerPeriod;
   const holdoutEnd = cutoffDay + holdoutDays;
@@ -263,7 +264,8 @@ function pointScores(predicted: Float64Array, data: CutoffData, orderValues: Flo
   };
 }
 
-function baselineScores(data: CutoffData, t: number): BacktestScores {
+/** The naive baseline's purchase rate per model period of each customer: x/T, or the shop's rate when T = 0. */
+export function baselineRates(data: CutoffData): Float64Array {
   let totalX = 0;
   let totalT = 0;
   for (let i = 0; i < data.count; i++) {
@@ -271,10 +273,17 @@ function baselineScores(data: CutoffData, t: number): BacktestScores {
     totalT += data.T[i];
   }
   const shopRate = totalT > 0 ? totalX / totalT : 0;
+  const rates = new Float64Array(data.count);
+  for (let i = 0; i < data.count; i++) rates[i] = data.T[i] > 0 ? data.frequency[i] / data.T[i] : shopRate;
+  return rates;
+}
+
+function baselineScores(data: CutoffData, t: number): BacktestScores {
+  const rates = baselineRates(data);
   const predicted = new Float64Array(data.count);
   const historicAverage = new Float64Array(data.count);
   for (let i = 0; i < data.count; i++) {
-    predicted[i] = (data.T[i] > 0 ? data.frequency[i] / data.T[i] : shopRate) * t;
+    predicted[i] = rates[i] * t;
     historicAverage[i] = Math.max(0, data.totalSpend[i] / data.orders[i]);
   }
   return pointScores(predicted, data, historicAverage);
@@ -297,9 +306,14 @@ function warmStartFromBgNbd(name: ModelName, bg: WarmStart | undefined): WarmSta
 }
 
 /** Systematic sample: every k-th row, k = ⌈n / max⌉. */
-function sampleRows(count: number, maxCustomers: number): Int32Array {
+export function sampleRows(count: number, maxCustomers: number): Int32Array {
   const step = Math.max(1, Math.ceil(count / maxCustomers));
   return Int32Array.from({ length: Math.ceil(count / step) }, (_, k) => k * step);
+}
+
+/** The last calibration day (day number) of `result.cutoffs[index]`: the cut-offs are E − k·h, k = count … 1. */
+export function cutoffDayOf(summary: CustomerSummary, result: BacktestResult, index: number): number {
+  return summary.calibrationEndDay - (result.cutoffs.length - index) * result.holdoutDays;
 }
 
 export function runBacktest(summary: CustomerSummary, options: BacktestOptions): BacktestResult {

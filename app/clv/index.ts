@@ -12,7 +12,10 @@ export type {
   ModelFitSummary,
   ShopAnalysis,
   ShopAnalysisCounts,
+  Shortfall,
 } from "./analyze-shop.ts";
+export { holdoutEvidence } from "./holdout-evidence.ts";
+export type { CalibrationBucket, HoldoutEvidence, HoldoutEvidenceOptions, TrackingWeek } from "./holdout-evidence.ts";
 
 export {
   COUNTING_MODELS,

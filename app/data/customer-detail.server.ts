@@ -56,6 +56,9 @@ export interface CustomerDetail {
   probabilityOrder: number | null;
   expectedAovMinor: string | null;
   predictedClvMinor: string | null;
+  /** 10th–90th percentile of the orders over the next 12 months, when the model gives one. */
+  purchasesLow: number | null;
+  purchasesHigh: number | null;
   /** 10th–90th percentile of the predicted value, when the model gives one. */
   clvLowMinor: string | null;
   clvHighMinor: string | null;
@@ -140,6 +143,8 @@ export async function customerDetail(db: Db, shop: string, customerId: string): 
     probabilityOrder: probabilities.get(customerId) ?? null,
     expectedAovMinor: value?.expectedAovMinor?.toString() ?? null,
     predictedClvMinor: value?.predictedClvMinor?.toString() ?? null,
+    purchasesLow: value?.purchasesLow ?? null,
+    purchasesHigh: value?.purchasesHigh ?? null,
     clvLowMinor: value?.clvLowMinor?.toString() ?? null,
     clvHighMinor: value?.clvHighMinor?.toString() ?? null,
     segment: value?.segment ?? null,

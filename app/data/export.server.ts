@@ -25,9 +25,14 @@ export const CSV_HEADER = [
   "first_order_at",
   "last_order_at",
   "expected_purchases_12m",
+  // The 80% interval (10th–90th percentile) next to each prediction it bounds.
+  "purchases_low",
+  "purchases_high",
   "probability_order_12m",
   "probability_alive",
   "predicted_clv_12m",
+  "clv_low",
+  "clv_high",
   "segment",
   "currency",
 ] as const;
@@ -52,6 +57,10 @@ interface ExportRow {
   expectedPurchases: number | null;
   probabilityAlive: number | null;
   predictedClvMinor: bigint | number | null;
+  purchasesLow: number | bigint | null;
+  purchasesHigh: number | bigint | null;
+  clvLowMinor: bigint | number | null;
+  clvHighMinor: bigint | number | null;
   segment: string | null;
   predictedAt: Date | string | null;
   modelFitId: string | null;
@@ -85,6 +94,7 @@ function pageSql(shop: string, query: CustomerQuery, cursor: Cursor | null, inNu
     SELECT cv."customerId", c."email", c."firstName", c."lastName", cv."orderCount", cv."grossMinor", cv."refundedMinor",
            cv."netRevenueMinor", cv."aovMinor", cv."firstOrderAt", cv."lastOrderAt", cv."expectedPurchases",
            cv."probabilityAlive", cv."predictedClvMinor", cv."segment", cv."predictedAt", cv."modelFitId", cv."probabilityOrder12m",
+           cv."purchasesLow", cv."purchasesHigh", cv."clvLowMinor", cv."clvHighMinor",
            ${col} AS "sortValue"
     FROM "CustomerValue" cv
     LEFT JOIN "Customer" c ON c."shop" = cv."shop" AND c."id" = cv."customerId"
@@ -155,9 +165,13 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string, q
           csvField(isoOf(v.firstOrderAt)),
           csvField(isoOf(v.lastOrderAt)),
           csvField(v.expectedPurchases === null ? null : round(Number(v.expectedPurchases), 4)),
+          csvField(interval(v.expectedPurchases, v.purchasesLow)),
+          csvField(interval(v.expectedPurchases, v.purchasesHigh)),
           csvField(probability === null ? null : round(probability, 4)),
           csvField(v.probabilityAlive === null ? null : round(Number(v.probabilityAlive), 4)),
           money(v.predictedClvMinor),
+          money(v.predictedClvMinor === null ? null : v.clvLowMinor),
+          money(v.predictedClvMinor === null ? null : v.clvHighMinor),
           csvField(v.segment, { text: true }),
           csvField(currencyCode),
         ]);
@@ -169,6 +183,11 @@ export function customersCsvStream(db: Db, shop: string, currencyCode: string, q
       cancelled = true;
     },
   });
+}
+
+/** An interval bound of purchases (whole numbers), only beside a prediction. */
+function interval(prediction: number | null, bound: number | bigint | null): number | null {
+  return prediction === null || bound === null ? null : Number(bound);
 }
 
 function isoOf(value: Date | string | null): string | null {

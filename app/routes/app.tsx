@@ -28,6 +28,8 @@ function Navigation() {
       <Link to={href("/app/customers")}>{t("nav.customers")}</Link>
       <Link to={href("/app/loyalty")}>{t("nav.loyalty")}</Link>
       <Link to={href("/app/offers")}>{t("nav.offers")}</Link>
+      <Link to={href("/app/retention")}>{t("nav.retention")}</Link>
+      <Link to={href("/app/model")}>{t("nav.model")}</Link>
       <Link to={href("/app/sync")}>{t("nav.sync")}</Link>
     </NavMenu>
   );

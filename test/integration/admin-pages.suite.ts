@@ -595,10 +595,12 @@ export function adminPagesSuite(start: () => ReturnType<typeof startApp>) {
         expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
         expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="customers-pages-shop-\d{4}-\d{2}-\d{2}\.csv"$/);
         expect(lines[0]).toBe(
-          "customer_id,email,first_name,last_name,orders,gross_revenue,refunded,net_revenue,average_order_value,first_order_at,last_order_at,expected_purchases_12m,probability_order_12m,probability_alive,predicted_clv_12m,segment,currency",
+          "customer_id,email,first_name,last_name,orders,gross_revenue,refunded,net_revenue,average_order_value,first_order_at,last_order_at,expected_purchases_12m,purchases_low,purchases_high,probability_order_12m,probability_alive,predicted_clv_12m,clv_low,clv_high,segment,currency",
         );
         expect(lines).toHaveLength(1 + seeded.customers.length + 1);
-        expect(lines).toContain(`99,"'=HYPERLINK(""http://x"")","Ann ""The Hammer""","O'Neil, Jr.",1,10.05,0.00,10.05,10.05,,,,,,,,USD`);
+        expect(lines).toContain(
+          `99,"'=HYPERLINK(""http://x"")","Ann ""The Hammer""","O'Neil, Jr.",1,10.05,0.00,10.05,10.05,,,,,,,,,,,,USD`,
+        );
         const sample = seeded.customers[17];
         const row = lines.find((l) => l.startsWith(`${sample.customerId},`))!;
         expect(row.split(",")[7]).toBe(formatMinorDecimal(sample.netRevenueMinor, "USD"));

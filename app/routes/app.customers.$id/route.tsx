@@ -1,9 +1,23 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Box, Card, DataTable, Divider, InlineGrid, InlineStack, Layout, ProgressBar, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  DataTable,
+  Divider,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  ProgressBar,
+  Text,
+} from "@shopify/polaris";
 import { authenticatePage, type PageErrorData } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { customerDetail, TIMELINE_LIMIT } from "~/data/customer-detail.server";
+import { loyaltyMemberPanel } from "~/data/loyalty-overview.server";
 import {
   customerDisplayName,
   formatDate,
@@ -22,6 +36,7 @@ import { useI18n } from "~/i18n/context";
 import { documentTitle } from "~/i18n/meta";
 import { segmentLabel } from "~/i18n/segments";
 import { translator } from "~/i18n/translate";
+import { LoyaltyPanel } from "../app.loyalty.members.$id/LoyaltyPanel";
 import { explainCustomer } from "./explain-customer";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
@@ -39,12 +54,33 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
   const id = params.id ?? "";
   // Scoped by the session's shop: another shop's customer id is simply not found.
-  const detail = /^[0-9A-Za-z_-]{1,64}$/.test(id) ? await customerDetail(await db(), session.shop, id) : null;
+  const client = await db();
+  const detail = /^[0-9A-Za-z_-]{1,64}$/.test(id) ? await customerDetail(client, session.shop, id) : null;
   if (!detail) throw data<PageErrorData>({ reason: "not_found" }, { status: 404, statusText: "Not Found" });
-  return { ...detail, now: new Date().toISOString(), locale: localeOfRequest(request), timelineLimit: TIMELINE_LIMIT };
+  // The loyalty panel only in a shop that has a loyalty program.
+  const panel = await loyaltyMemberPanel(client, session.shop, id);
+  return {
+    ...detail,
+    loyalty: panel.program ? panel : null,
+    now: new Date().toISOString(),
+    locale: localeOfRequest(request),
+    timelineLimit: TIMELINE_LIMIT,
+  };
 };
 
-function Figure({ label, value, testId, help }: { label: string; value: string; testId?: string; help?: string }) {
+function Figure({
+  label,
+  value,
+  testId,
+  help,
+  helpTestId,
+}: {
+  label: string;
+  value: string;
+  testId?: string;
+  help?: string;
+  helpTestId?: string;
+}) {
   return (
     <BlockStack gap="100">
       <Text as="span" variant="bodySm" tone="subdued">
@@ -55,7 +91,7 @@ function Figure({ label, value, testId, help }: { label: string; value: string; 
       </Text>
       {help ? (
         <Text as="span" variant="bodySm" tone="subdued">
-          {help}
+          <span data-testid={helpTestId}>{help}</span>
         </Text>
       ) : null}
     </BlockStack>
@@ -140,14 +176,25 @@ export default function CustomerPage() {
                       value={c.predictedClvMinor === null ? t("dashboard.notPredicted") : money(c.predictedClvMinor)}
                       testId="predicted-value"
                       help={
-                        c.clvLowMinor !== null && c.clvHighMinor !== null
+                        c.predictedClvMinor !== null && c.clvLowMinor !== null && c.clvHighMinor !== null
                           ? t("customer.predictedRange", { low: money(c.clvLowMinor), high: money(c.clvHighMinor) })
                           : undefined
                       }
+                      helpTestId="predicted-value-range"
                     />
                     <Figure
                       label={t("customer.expectedOrders")}
                       value={c.expectedPurchases === null ? "—" : formatNumber(c.expectedPurchases, locale, 1)}
+                      testId="expected-orders"
+                      help={
+                        c.expectedPurchases !== null && c.purchasesLow !== null && c.purchasesHigh !== null
+                          ? t("accuracy.customer.ordersRange", {
+                              low: formatNumber(c.purchasesLow, locale),
+                              high: formatNumber(c.purchasesHigh, locale),
+                            })
+                          : undefined
+                      }
+                      helpTestId="expected-orders-range"
                     />
                     <Figure
                       label={t("customer.expectedOrderValue")}
@@ -155,6 +202,12 @@ export default function CustomerPage() {
                     />
                     <Figure label={t("customer.scored")} value={formatDate(c.predictedAt, locale, timeZone)} />
                   </InlineGrid>
+                  {c.predictedClvMinor !== null && (c.clvLowMinor !== null || c.purchasesLow !== null) ? (
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      <span data-testid="range-help">{t("accuracy.customer.rangeHelp")}</span>{" "}
+                      <Link url={href("/app/model")}>{t("accuracy.customer.rangeLink")}</Link>
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </InlineGrid>
             </BlockStack>
@@ -205,6 +258,14 @@ export default function CustomerPage() {
             </BlockStack>
           </Card>
         </Layout.Section>
+
+        {c.loyalty ? (
+          <Layout.Section>
+            <div data-testid="loyalty-panel">
+              <LoyaltyPanel panel={c.loyalty} locale={locale} timeZone={timeZone} />
+            </div>
+          </Layout.Section>
+        ) : null}
 
         <Layout.Section>
           <Card padding="0">

@@ -2,7 +2,9 @@
 // the order history, new orders, the predictions, and anything that failed, with what to do.
 import { Badge, Banner, BlockStack, Card, InlineStack, Text } from "@shopify/polaris";
 import { useI18n } from "~/i18n/context";
+import type { AccuracySummary } from "~/data/model-accuracy.server";
 import type { Health, Tone } from "./health";
+import { ModelAccuracyLine } from "./ModelAccuracyLine";
 
 const BADGE: Record<Tone, "success" | "info" | "warning" | "critical"> = {
   success: "success",
@@ -17,7 +19,7 @@ const BADGE_TEXT = {
   critical: "health.badge.critical",
 } as const;
 
-export function SyncSummary({ health }: { health: Health }) {
+export function SyncSummary({ health, accuracy = null }: { health: Health; accuracy?: AccuracySummary | null }) {
   const { t } = useI18n();
   return (
     <Card>
@@ -47,6 +49,7 @@ export function SyncSummary({ health }: { health: Health }) {
             </div>
           ))}
         </BlockStack>
+        <ModelAccuracyLine summary={accuracy} />
       </BlockStack>
     </Card>
   );

@@ -2,10 +2,10 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, InlineStack, Layout, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useState } from "react";
-import { authenticate } from "~/shopify.server";
 import { db } from "~/db.server";
 import { syncStatus } from "~/data/sync-status.server";
 import { authenticatePage } from "~/data/admin-page.server";
+import { accuracySummary, modelAccuracy } from "~/data/model-accuracy.server";
 import { shopContext } from "~/data/shop.server";
 import { retryFailedJob } from "~/queues/inspect.server";
 import { enqueueBackfillStep, enqueueRefit, queueCall } from "~/queues/queues.server";
@@ -26,8 +26,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(dat
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
   const client = await db();
-  const [status, context] = await Promise.all([syncStatus(client, session.shop), shopContext(client, session.shop)]);
-  return { ...status, timeZone: context.timeZone, now: new Date().toISOString(), locale: localeOfRequest(request) };
+  const [status, context, accuracy] = await Promise.all([
+    syncStatus(client, session.shop),
+    shopContext(client, session.shop),
+    modelAccuracy(client, session.shop),
+  ]);
+  return {
+    ...status,
+    accuracy: accuracySummary(accuracy),
+    timeZone: context.timeZone,
+    now: new Date().toISOString(),
+    locale: localeOfRequest(request),
+  };
 };
 
 export type SyncActionResult = { ok: boolean; intent: string; message: string };
@@ -36,7 +46,8 @@ export type SyncActionResult = { ok: boolean; intent: string; message: string };
 const QUEUE_DOWN_MESSAGE = "The job queue is not reachable right now. Nothing was changed; try again in a minute.";
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  // As the loader: a token for a shop without the app ends on the "not installed" page, not a bare 500.
+  const { session } = await authenticatePage(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
@@ -176,7 +187,7 @@ export default function SyncStatusPage() {
         ) : null}
 
         <Layout.Section>
-          <SyncSummary health={health} />
+          <SyncSummary health={health} accuracy={s.accuracy} />
         </Layout.Section>
 
         <Diagnostics s={s} timeZone={s.timeZone} />
