@@ -191,6 +191,16 @@ function reportOptions(settings: ReportSettings) {
  * app/experiments (incremental revenue per exposed customer with its 95 % interval, "too early to tell").
  */
 export async function offersProgramReport(db: Client, experiment: ExperimentRow, settings: ReportSettings): Promise<ExperimentReport> {
+  const { exposures, outcomes } = await programOutcomes(db, experiment, settings);
+  return experimentReport(experiment.key, exposures, outcomes, reportOptions(settings));
+}
+
+/** Each exposed customer's net revenue since exposure, cost and predicted value (the program report's input). */
+async function programOutcomes(
+  db: Client,
+  experiment: ExperimentRow,
+  settings: ReportSettings,
+): Promise<{ exposures: Map<string, Exposure>; outcomes: Map<string, CustomerOutcome> }> {
   const until = experiment.endedAt ?? settings.now ?? new Date();
   const exposures = await exposuresOf(db, experiment);
   const [revenues, predicted, costs] = await Promise.all([
@@ -222,7 +232,7 @@ export async function offersProgramReport(db: Client, experiment: ExperimentRow,
     const outcome = outcomes.get(row.customerId);
     if (outcome) outcome.costMinor = Number(row.costMinor);
   }
-  return experimentReport(experiment.key, exposures, outcomes, reportOptions(settings));
+  return { exposures, outcomes };
 }
 
 /**
@@ -296,4 +306,53 @@ export async function exposureCounts(db: Client, experiment: ExperimentRow): Pro
   });
   const count = (arm: string) => rows.find((r) => r.arm === arm)?._count._all ?? 0;
   return { treatment: count("treatment"), holdout: count("holdout") };
+}
+
+/** The sample rule of every report the admin shows (app/experiments' defaults, named so the page can say them). */
+export const SAMPLE_RULE = { minCustomersPerArm: 100, minBuyersPerArm: 10 } as const;
+
+export interface ExperimentListItem {
+  key: string;
+  kind: string;
+  holdoutShare: number;
+  startedAt: string;
+  endedAt: string | null;
+  treatment: number;
+  holdout: number;
+}
+
+/** Every experiment of the shop (offers, loyalty perks, win-back), newest first, with its customers per arm. */
+export async function shopExperiments(db: Client, shop: string): Promise<ExperimentListItem[]> {
+  const [experiments, counts] = await Promise.all([
+    db.experiment.findMany({ where: { shop }, orderBy: [{ startedAt: "desc" }, { key: "asc" }] }),
+    db.experimentExposure.groupBy({ by: ["experimentKey", "arm"], where: { shop }, _count: { _all: true } }),
+  ]);
+  const count = (key: string, arm: string) => counts.find((c) => c.experimentKey === key && c.arm === arm)?._count._all ?? 0;
+  return experiments.map((e) => ({
+    key: e.key,
+    kind: e.kind,
+    holdoutShare: e.holdoutShare,
+    startedAt: e.startedAt.toISOString(),
+    endedAt: e.endedAt?.toISOString() ?? null,
+    treatment: count(e.key, "treatment"),
+    holdout: count(e.key, "holdout"),
+  }));
+}
+
+/**
+ * The report of one of the shop's experiments, whatever it measures: each exposed customer's net revenue from
+ * their first exposure until the end (or now), the cost recorded with their exposure, and their predicted
+ * 12-month value, against the holdout (the same computation as the offers program's report, with the
+ * admin's sample rule). Null when the shop has no experiment with that key.
+ */
+export async function experimentReportOf(
+  db: Client,
+  shop: string,
+  key: string,
+  settings: ReportSettings,
+): Promise<{ experiment: ExperimentRow; report: ExperimentReport } | null> {
+  const experiment = await db.experiment.findUnique({ where: { shop_key: { shop, key } } });
+  if (experiment === null) return null;
+  const { exposures, outcomes } = await programOutcomes(db, experiment, settings);
+  return { experiment, report: experimentReport(experiment.key, exposures, outcomes, { ...reportOptions(settings), ...SAMPLE_RULE }) };
 }

@@ -15,6 +15,9 @@ export const JOB = {
   backfillShop: "backfill-shop",
 } as const;
 
+/** Retention: the Shopify sync after a refit (app/queues/retention.server.ts, app/worker/retention-processor.server.ts). */
+export const RETENTION_JOB = { sync: "retention-sync" } as const;
+
 /** A webhook once verified and validated. */
 export type WebhookEvent =
   | { kind: "order"; order: NormalizedOrder }
@@ -48,3 +51,6 @@ export interface RefitShopJob {
   shop: string;
   reason: "backfill" | "nightly" | "on_demand";
 }
+
+/** Tagging a customers list too long to tag in the request (app/queues/customer-tagging.server.ts). */
+export const TAG_CUSTOMERS_JOB = "tag-customers";

@@ -15,7 +15,7 @@ export const FLOW_FIELD_REASON = "Reason";
 const FLOW_FIELD_KEY = /^[A-Za-z][A-Za-z ]*$/;
 const MAX_TEXT_LENGTH = 255;
 
-/** The extension's shopify.extension.toml (extensions/valuable-customer-at-risk/), kept next to the payload it must match. */
+/** The extension's shopify.extension.toml (extensions/clv-flow-at-risk/), kept next to the payload it must match. */
 export const FLOW_TRIGGER_EXTENSION_TOML = `[[extensions]]
 name = "${FLOW_TRIGGER_NAME}"
 type = "flow_trigger"

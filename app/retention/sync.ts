@@ -16,6 +16,9 @@ export const METAFIELD_NAMESPACE = "$app";
 export const RETENTION_METAFIELDS = {
   historic_value: "number_decimal",
   predicted_value_12m: "number_decimal",
+  predicted_value_12m_low: "number_decimal",
+  predicted_value_12m_high: "number_decimal",
+  probability_order_12m: "number_decimal",
   probability_alive: "number_decimal",
   segment: "single_line_text_field",
   at_risk: "boolean",
@@ -46,6 +49,21 @@ export const RETENTION_METAFIELD_DEFINITIONS: readonly MetafieldDefinition[] = [
     "predicted_value_12m",
     "Predicted 12-month value",
     "Discounted value of the purchases predicted over 12 months, shop currency (whole units)",
+  ),
+  definition(
+    "predicted_value_12m_low",
+    "Predicted 12-month value, low",
+    "Lower end (10th percentile) of the predicted 12-month value, shop currency (whole units)",
+  ),
+  definition(
+    "predicted_value_12m_high",
+    "Predicted 12-month value, high",
+    "Upper end (90th percentile) of the predicted 12-month value, shop currency (whole units)",
+  ),
+  definition(
+    "probability_order_12m",
+    "Chance of ordering in 12 months",
+    "Model probability (0–1) of at least one order in the next 12 months",
   ),
   definition("probability_alive", "Chance still active", "Model probability (0–1) that the customer still buys; empty for one-time buyers"),
   definition("segment", "CLV segment", "RFM segment (Champions, Loyal, At risk, …)"),
@@ -92,6 +110,11 @@ export interface RetentionCustomerState {
   historicValueMinor: number;
   /** Null without a prediction (the metafield is deleted). */
   predictedValue12mMinor: number | null;
+  /** The 10th–90th percentile of the predicted 12-month value; null or absent without an interval. */
+  predictedValue12mLowMinor?: number | null;
+  predictedValue12mHighMinor?: number | null;
+  /** Probability of at least one order in the next 12 months; null or absent without a prediction. */
+  probabilityOrder12m?: number | null;
   /** Null without a prediction, and for one-time buyers (the model gives them 1 by construction: not a figure to show support). */
   probabilityAlive: number | null;
   /** An RFM segment name; null when none. */
@@ -141,6 +164,10 @@ export interface RetentionSyncDiff {
 /** The metafield values a state should have; null where the metafield should not exist. */
 export function desiredRetentionMetafields(state: RetentionCustomerState, currencyCode: string): Map<RetentionMetafieldKey, string | null> {
   const decimal = (minor: number) => decimalOfMinor(minor, currencyCode);
+  const wholeUnits = (minor: number | null | undefined) =>
+    minor === null || minor === undefined || !Number.isFinite(minor) ? null : decimal(roundToWholeUnits(minor, currencyCode));
+  const probability = (value: number | null | undefined) =>
+    value === null || value === undefined || !Number.isFinite(value) ? null : Math.min(1, Math.max(0, value)).toFixed(2);
   const p = state.probabilityAlive;
   return new Map<RetentionMetafieldKey, string | null>([
     ["historic_value", decimal(state.historicValueMinor)],
@@ -148,6 +175,9 @@ export function desiredRetentionMetafields(state: RetentionCustomerState, curren
       "predicted_value_12m",
       state.predictedValue12mMinor === null ? null : decimal(roundToWholeUnits(state.predictedValue12mMinor, currencyCode)),
     ],
+    ["predicted_value_12m_low", wholeUnits(state.predictedValue12mLowMinor)],
+    ["predicted_value_12m_high", wholeUnits(state.predictedValue12mHighMinor)],
+    ["probability_order_12m", probability(state.probabilityOrder12m)],
     ["probability_alive", p === null || !Number.isFinite(p) ? null : Math.min(1, Math.max(0, p)).toFixed(2)],
     ["segment", state.segment],
     ["at_risk", state.atRisk ? "true" : "false"],

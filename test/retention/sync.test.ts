@@ -13,6 +13,9 @@ const atRisk: RetentionCustomerState = {
   customerId: "gid://shopify/Customer/7001",
   historicValueMinor: 60_000,
   predictedValue12mMinor: 15_049,
+  predictedValue12mLowMinor: 4_200,
+  predictedValue12mHighMinor: 31_800,
+  probabilityOrder12m: 0.41,
   probabilityAlive: 0.4,
   segment: "Champions",
   atRisk: true,
@@ -39,6 +42,9 @@ describe("retention sync diff", () => {
     expect(diff.metafieldsToSet).toEqual([
       { namespace: "$app", key: "historic_value", type: "number_decimal", value: "600.00" },
       { namespace: "$app", key: "predicted_value_12m", type: "number_decimal", value: "150.00" }, // whole units
+      { namespace: "$app", key: "predicted_value_12m_low", type: "number_decimal", value: "42.00" },
+      { namespace: "$app", key: "predicted_value_12m_high", type: "number_decimal", value: "318.00" },
+      { namespace: "$app", key: "probability_order_12m", type: "number_decimal", value: "0.41" },
       { namespace: "$app", key: "probability_alive", type: "number_decimal", value: "0.40" },
       { namespace: "$app", key: "segment", type: "single_line_text_field", value: "Champions" },
       { namespace: "$app", key: "at_risk", type: "boolean", value: "true" },
@@ -89,8 +95,24 @@ describe("retention sync diff", () => {
 
   it("deletes predictions that no longer exist", () => {
     const synced = applied(base);
-    const diff = retentionSyncDiff({ ...synced, state: { ...atRisk, predictedValue12mMinor: null, probabilityAlive: null } });
-    expect(diff.metafieldsToDelete).toEqual(["predicted_value_12m", "probability_alive"]);
+    const diff = retentionSyncDiff({
+      ...synced,
+      state: {
+        ...atRisk,
+        predictedValue12mMinor: null,
+        predictedValue12mLowMinor: null,
+        predictedValue12mHighMinor: null,
+        probabilityOrder12m: null,
+        probabilityAlive: null,
+      },
+    });
+    expect(diff.metafieldsToDelete).toEqual([
+      "predicted_value_12m",
+      "predicted_value_12m_low",
+      "predicted_value_12m_high",
+      "probability_order_12m",
+      "probability_alive",
+    ]);
     expect(diff.metafieldsToSet).toEqual([]);
     expect(writtenAfterRetentionSync(synced.written, diff).has("probability_alive")).toBe(false);
   });

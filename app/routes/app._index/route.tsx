@@ -20,6 +20,7 @@ import { useEffect, useState } from "react";
 import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { dashboard } from "~/data/dashboard.server";
+import { retentionCard } from "~/data/retention.server";
 import { shopContext } from "~/data/shop.server";
 import { parseDashboardPeriod } from "~/data/dashboard-period.server";
 import { customerDisplayName, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, localeOfRequest } from "~/lib/format";
@@ -37,6 +38,7 @@ import { BackfillBanner } from "./BackfillBanner";
 import { Metric } from "./Metric";
 import { PeriodPicker } from "./PeriodPicker";
 import { PeriodFiguresSection } from "./PeriodFigures";
+import { RetentionCard } from "./RetentionCard";
 
 export const links = () => [{ rel: "stylesheet", href: polarisVizStyles }];
 
@@ -47,9 +49,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const client = await db();
   const context = await shopContext(client, session.shop);
   const period = parseDashboardPeriod(new URL(request.url).searchParams, context.timeZone);
-  const figures = await dashboard(client, session.shop, period, { context });
+  const [figures, retention] = await Promise.all([
+    dashboard(client, session.shop, period, { context }),
+    retentionCard(client, session.shop),
+  ]);
   return {
     ...figures,
+    retention,
     selection: { range: period.range, compare: period.compare, from: period.current.from, to: period.current.to },
     locale: localeOfRequest(request),
   };
@@ -144,6 +150,12 @@ export default function Dashboard() {
                 </BlockStack>
               </Card>
             </Layout.Section>
+
+            {data.retention ? (
+              <Layout.Section>
+                <RetentionCard figures={data.retention} currencyCode={currencyCode} />
+              </Layout.Section>
+            ) : null}
 
             <Layout.Section>
               <BlockStack gap="300">

@@ -1,7 +1,7 @@
 // flowTriggerReceive: starts the Flow workflows of one of the app's trigger extensions. The double knows
 // the app's handles (options.flowTriggers or control.registerFlowTrigger) and the fields each declares:
 // a reference field (customer_reference…) must come as its id key (customer_id…) with a numeric id, a
-// custom field under its key. Every accepted call is kept per shop (control.getFlowTriggerCalls).
+// custom field under its key with a value of its type (a number for number_decimal…). Every accepted call is kept per shop (control.getFlowTriggerCalls).
 import { userError, utcNow } from "./common";
 import type { ApiSlice } from "./registry";
 
@@ -17,6 +17,30 @@ const REFERENCE_KEYS = new Map([
   ["draft_order_reference", "draft_order_id"],
   ["company_reference", "company_id"],
 ]);
+
+/**
+ * A custom field's value against its declared type (Flow's custom field types); null when it fits or the type
+ * is one the double does not check. Flow's own wording for these is not documented.
+ */
+function customFieldProblem(type: string, value: unknown): string | null {
+  switch (type) {
+    case "number_decimal":
+      return typeof value === "number" && Number.isFinite(value) ? null : "must be a number";
+    case "number_integer":
+      return typeof value === "number" && Number.isInteger(value) ? null : "must be an integer";
+    case "boolean":
+      return typeof value === "boolean" ? null : "must be true or false";
+    case "single_line_text_field":
+      if (typeof value !== "string") return "must be a string";
+      return value.includes("\n") ? "must be a single line" : null;
+    case "multi_line_text_field":
+    case "email":
+    case "url":
+      return typeof value === "string" ? null : "must be a string";
+    default:
+      return null;
+  }
+}
 
 export const flowSlice: ApiSlice = {
   fields: [
@@ -45,6 +69,8 @@ export const flowSlice: ApiSlice = {
           const value = (payload as Record<string, unknown>)[key];
           if (!field.key && !/^\d+$/.test(String(value)))
             return fail("payload", `'${key}' must be a numeric id, not ${JSON.stringify(value)}.`);
+          const problem = field.key ? customFieldProblem(field.type, value) : null;
+          if (problem) return fail("payload", `'${key}' ${problem}, not ${JSON.stringify(value)}.`);
         }
         ctx.shop.flowTriggerCalls.push({ handle, payload, receivedAt: utcNow() });
         return { userErrors: [] };

@@ -1,0 +1,4 @@
+// The retention sync on SQLite (the embedded default).
+import { retentionSyncSuite } from "./retention-sync.suite";
+
+retentionSyncSuite("sqlite");
