@@ -5,6 +5,7 @@
 
 export * from "./days.ts";
 export * from "./validation.ts";
+export * from "./messages.ts";
 export * from "./settings.ts";
 export * from "./points-math.ts";
 export * from "./ledger.ts";
@@ -20,3 +21,4 @@ export * from "./rewards.ts";
 export * from "./referrals.ts";
 export * from "./write-back.ts";
 export * from "./cost-value.ts";
+export * from "./tier-discounts.ts";

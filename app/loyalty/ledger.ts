@@ -10,6 +10,8 @@
 // re-reading the stream) appends only what is still missing. That is optimistic concurrency on the stream's
 // length, and it is what keeps the ledger exact whatever order events arrive in.
 
+import { englishMessage } from "./messages.ts";
+
 export const LEDGER_ENTRY_KINDS = ["earn", "reverse", "redeem", "expire", "adjust", "referral"] as const;
 export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
 
@@ -121,9 +123,9 @@ export interface ManualAdjustmentRequest {
 export function manualAdjustment(request: ManualAdjustmentRequest): { ok: true; entry: LedgerEntry } | { ok: false; message: string } {
   const reason = request.reason.trim();
   if (!Number.isSafeInteger(request.points) || request.points === 0)
-    return { ok: false, message: "Enter a whole, non-zero number of points" };
-  if (reason.length === 0) return { ok: false, message: "Say why the points are adjusted" };
-  if (reason.length > 500) return { ok: false, message: "Keep the reason under 500 characters" };
+    return { ok: false, message: englishMessage("loyalty.error.adjust.points") };
+  if (reason.length === 0) return { ok: false, message: englishMessage("loyalty.error.adjust.reasonMissing") };
+  if (reason.length > 500) return { ok: false, message: englishMessage("loyalty.error.adjust.reasonTooLong") };
   return {
     ok: true,
     entry: {

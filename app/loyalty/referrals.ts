@@ -4,30 +4,31 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { civilDateOf, shopDayOf } from "./days.ts";
 import type { LedgerEntry } from "./ledger.ts";
+import { messageKey as E } from "./messages.ts";
 import { validateWith, type Validated } from "./validation.ts";
 
 const DAY_MS = 86_400_000;
 
 export const referralSettingsSchema = z.object({
-  enabled: z.boolean({ invalid_type_error: "Choose whether referrals are on" }),
+  enabled: z.boolean({ invalid_type_error: E("loyalty.error.referral.enabled") }),
   referrerRewardPoints: z
-    .number({ required_error: "Enter the referrer's reward in points", invalid_type_error: "The reward must be a number of points" })
-    .int("The reward must be a whole number of points")
-    .min(1, "The reward must be at least 1 point")
-    .max(1_000_000, "The reward can be at most 1,000,000 points"),
+    .number({ required_error: E("loyalty.error.referral.pointsMissing"), invalid_type_error: E("loyalty.error.referral.pointsNotNumber") })
+    .int(E("loyalty.error.referral.pointsNotWhole"))
+    .min(1, E("loyalty.error.referral.pointsTooLow"))
+    .max(1_000_000, E("loyalty.error.referral.pointsTooHigh")),
   /** Days after the friend's order before the reward is paid (the shop's refund window). */
   refundWindowDays: z
-    .number({ invalid_type_error: "The refund window must be a number of days" })
-    .int("The refund window must be a whole number of days")
-    .min(0, "The refund window cannot be negative")
-    .max(365, "The refund window can be at most 365 days")
+    .number({ invalid_type_error: E("loyalty.error.referral.windowNotNumber") })
+    .int(E("loyalty.error.referral.windowNotWhole"))
+    .min(0, E("loyalty.error.referral.windowNegative"))
+    .max(365, E("loyalty.error.referral.windowTooLong"))
     .default(14),
   /** Rewards per referrer per calendar month (shop time zone); null for no cap. */
   monthlyCapPerReferrer: z
-    .number({ invalid_type_error: "The monthly cap must be a number" })
-    .int("The monthly cap must be a whole number")
-    .min(1, "The monthly cap must be at least 1 (or switch the cap off)")
-    .max(1000, "The monthly cap can be at most 1,000")
+    .number({ invalid_type_error: E("loyalty.error.referral.capNotNumber") })
+    .int(E("loyalty.error.referral.capNotWhole"))
+    .min(1, E("loyalty.error.referral.capTooLow"))
+    .max(1000, E("loyalty.error.referral.capTooHigh"))
     .nullable()
     .default(null),
 });

@@ -9,24 +9,32 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { LedgerEntry } from "./ledger.ts";
+import { englishMessage, messageKey as E } from "./messages.ts";
 import { validateWith, type Validated } from "./validation.ts";
 
 const pointsCost = z
-  .number({ required_error: "Enter the points the reward costs", invalid_type_error: "The cost must be a number of points" })
-  .int("The cost must be a whole number of points")
-  .min(1, "A reward costs at least 1 point")
-  .max(10_000_000, "A reward can cost at most 10,000,000 points");
+  .number({ required_error: E("loyalty.error.reward.costMissing"), invalid_type_error: E("loyalty.error.reward.costNotNumber") })
+  .int(E("loyalty.error.reward.costNotWhole"))
+  .min(1, E("loyalty.error.reward.costTooLow"))
+  .max(10_000_000, E("loyalty.error.reward.costTooHigh"));
 
 const rewardBase = {
-  id: z.string({ required_error: "The reward has no id" }).min(1, "The reward has no id").max(64, "The reward id is too long"),
-  name: z.string({ required_error: "Name the reward" }).trim().min(1, "Name the reward").max(60, "Keep the name under 60 characters"),
+  id: z
+    .string({ required_error: E("loyalty.error.reward.idMissing") })
+    .min(1, E("loyalty.error.reward.idMissing"))
+    .max(64, E("loyalty.error.reward.idTooLong")),
+  name: z
+    .string({ required_error: E("loyalty.error.reward.nameMissing") })
+    .trim()
+    .min(1, E("loyalty.error.reward.nameMissing"))
+    .max(60, E("loyalty.error.reward.nameTooLong")),
   pointsCost,
   active: z.boolean().default(true),
   /** Minimum order subtotal for the code to apply (minor units); null for none. */
   minimumOrderMinor: z
     .number()
-    .int("The minimum order must be a whole amount")
-    .min(0, "The minimum order cannot be negative")
+    .int(E("loyalty.error.reward.minimumNotWhole"))
+    .min(0, E("loyalty.error.reward.minimumNegative"))
     .nullable()
     .default(null),
   /** Lowest tier that may redeem it; null for every member. */
@@ -40,21 +48,24 @@ export const rewardSchema = z.discriminatedUnion(
       ...rewardBase,
       kind: z.literal("amount_off"),
       amountMinor: z
-        .number({ required_error: "Enter the amount off", invalid_type_error: "The amount off must be a number" })
-        .int("The amount off must be a whole amount in the currency's smallest unit")
-        .min(1, "The amount off must be more than 0"),
+        .number({ required_error: E("loyalty.error.reward.amountMissing"), invalid_type_error: E("loyalty.error.reward.amountNotNumber") })
+        .int(E("loyalty.error.reward.amountNotWhole"))
+        .min(1, E("loyalty.error.reward.amountTooLow")),
     }),
     z.object({
       ...rewardBase,
       kind: z.literal("percentage_off"),
       percent: z
-        .number({ required_error: "Enter the percentage off", invalid_type_error: "The percentage must be a number" })
-        .gt(0, "The percentage must be more than 0")
-        .max(100, "The percentage can be at most 100"),
+        .number({
+          required_error: E("loyalty.error.reward.percentMissing"),
+          invalid_type_error: E("loyalty.error.reward.percentNotNumber"),
+        })
+        .gt(0, E("loyalty.error.reward.percentTooLow"))
+        .max(100, E("loyalty.error.reward.percentTooHigh")),
     }),
     z.object({ ...rewardBase, kind: z.literal("free_shipping") }),
   ],
-  { errorMap: () => ({ message: "Choose the reward: an amount off, a percentage off or free shipping" }) },
+  { errorMap: () => ({ message: E("loyalty.error.reward.kind") }) },
 );
 
 export type Reward = z.infer<typeof rewardSchema>;
@@ -106,17 +117,19 @@ export interface CanRedeemInput {
 
 export function canRedeem(input: CanRedeemInput): { ok: true; available: number } | { ok: false; reason: RedeemRefusal; message: string } {
   const available = input.balance - reservedPoints(input.redemptions);
-  if (!input.programEnabled) return { ok: false, reason: "program_off", message: "The loyalty program is off" };
-  if (!input.reward.active) return { ok: false, reason: "reward_inactive", message: "This reward is not offered any more" };
+  // The refusal's `reason` names its message for the admin (loyalty.error.redeem.*); `message` is the English.
+  if (!input.programEnabled) return { ok: false, reason: "program_off", message: englishMessage("loyalty.error.redeem.programOff") };
+  if (!input.reward.active) return { ok: false, reason: "reward_inactive", message: englishMessage("loyalty.error.redeem.inactive") };
   if (input.reward.minimumTierId !== null) {
     const needed = input.tierIds.indexOf(input.reward.minimumTierId);
-    if (needed >= 0 && input.tierIndex < needed) return { ok: false, reason: "tier_too_low", message: "This reward is for a higher tier" };
+    if (needed >= 0 && input.tierIndex < needed)
+      return { ok: false, reason: "tier_too_low", message: englishMessage("loyalty.error.redeem.tierTooLow") };
   }
   if (available < input.reward.pointsCost) {
     return {
       ok: false,
       reason: "not_enough_points",
-      message: `This reward needs ${input.reward.pointsCost} points; ${Math.max(0, available)} are available`,
+      message: englishMessage("loyalty.error.redeem.notEnoughPoints", { cost: input.reward.pointsCost, available: Math.max(0, available) }),
     };
   }
   return { ok: true, available };

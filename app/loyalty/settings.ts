@@ -6,61 +6,65 @@
 // webhook lands on the same figures as a timely one.
 import { z } from "zod";
 import { currencyDigits } from "../lib/money.ts";
+import { englishMessage, messageKey as E } from "./messages.ts";
 import { hasAtMostDecimals, validateWith, type Validated } from "./validation.ts";
 
 export const ROUNDING_MODES = ["down", "nearest", "up"] as const;
 export type RoundingMode = (typeof ROUNDING_MODES)[number];
 
-const wholePoints = (label: string) =>
+const wholePoints = (bonus: "accountCreation" | "birthday") =>
   z
-    .number({ required_error: `Enter ${label}`, invalid_type_error: `${label} must be a number` })
-    .int(`${label} must be a whole number of points`)
-    .min(1, `${label} must be at least 1 point (or switch the bonus off)`)
-    .max(1_000_000, `${label} can be at most 1,000,000 points`);
+    .number({
+      required_error: E(`loyalty.error.settings.${bonus}Missing`),
+      invalid_type_error: E(`loyalty.error.settings.${bonus}NotNumber`),
+    })
+    .int(E(`loyalty.error.settings.${bonus}NotWhole`))
+    .min(1, E(`loyalty.error.settings.${bonus}TooLow`))
+    .max(1_000_000, E(`loyalty.error.settings.${bonus}TooHigh`));
 
 export const earningRuleSchema = z.object({
   pointsPerCurrencyUnit: z
     .number({
-      required_error: "Enter how many points one unit of the shop currency earns",
-      invalid_type_error: "Points per unit must be a number",
+      required_error: E("loyalty.error.settings.pointsMissing"),
+      invalid_type_error: E("loyalty.error.settings.pointsNotNumber"),
     })
-    .positive("Points per unit must be more than 0")
-    .max(1000, "Points per unit can be at most 1,000")
-    .refine((value) => hasAtMostDecimals(value, 2), "Points per unit can have at most 2 decimals"),
-  rounding: z.enum(ROUNDING_MODES, { errorMap: () => ({ message: "Rounding must be down, nearest or up" }) }).default("down"),
+    .positive(E("loyalty.error.settings.pointsNotPositive"))
+    .max(1000, E("loyalty.error.settings.pointsTooMany"))
+    .refine((value) => hasAtMostDecimals(value, 2), E("loyalty.error.settings.pointsDecimals")),
+  rounding: z.enum(ROUNDING_MODES, { errorMap: () => ({ message: E("loyalty.error.settings.rounding") }) }).default("down"),
   /** Only orders whose payment was captured earn (financial status paid, partially refunded or refunded). */
-  requirePaid: z.boolean({ invalid_type_error: "Choose whether only paid orders earn" }).default(true),
+  requirePaid: z.boolean({ invalid_type_error: E("loyalty.error.settings.requirePaid") }).default(true),
   /** Test orders earn only when the merchant asks (useful on a development store). Cancelled orders never earn. */
-  includeTestOrders: z.boolean({ invalid_type_error: "Choose whether test orders earn" }).default(false),
+  includeTestOrders: z.boolean({ invalid_type_error: E("loyalty.error.settings.includeTestOrders") }).default(false),
   /** Orders whose net merchandise value as placed is below this (minor units) earn nothing. */
   minimumOrderMinor: z
-    .number({ invalid_type_error: "Minimum order must be an amount" })
-    .int("Minimum order must be a whole amount in the currency's smallest unit")
-    .min(0, "Minimum order cannot be negative")
-    .max(Number.MAX_SAFE_INTEGER, "Minimum order is too large")
+    .number({ invalid_type_error: E("loyalty.error.settings.minimumNotAmount") })
+    .int(E("loyalty.error.settings.minimumNotWhole"))
+    .min(0, E("loyalty.error.settings.minimumNegative"))
+    .max(Number.MAX_SAFE_INTEGER, E("loyalty.error.settings.minimumTooLarge"))
     .nullable()
     .default(null),
 });
 
 export const bonusesSchema = z.object({
-  accountCreationPoints: wholePoints("Account creation bonus").nullable().default(null),
-  birthdayPoints: wholePoints("Birthday bonus").nullable().default(null),
+  accountCreationPoints: wholePoints("accountCreation").nullable().default(null),
+  birthdayPoints: wholePoints("birthday").nullable().default(null),
 });
 
 export const expirySchema = z.object({
   monthsWithoutOrder: z
-    .number({ required_error: "Enter after how many months without an order points expire", invalid_type_error: "Months must be a number" })
-    .int("Months must be a whole number")
-    .min(1, "Points can expire after 1 month at the earliest")
-    .max(120, "Points can expire after 120 months at the latest"),
+    .number({ required_error: E("loyalty.error.settings.expiryMissing"), invalid_type_error: E("loyalty.error.settings.expiryNotNumber") })
+    .int(E("loyalty.error.settings.expiryNotWhole"))
+    .min(1, E("loyalty.error.settings.expiryTooSoon"))
+    .max(120, E("loyalty.error.settings.expiryTooLate")),
 });
 
 export const programSettingsSchema = z.object({
-  enabled: z.boolean({ required_error: "Choose whether the program is on", invalid_type_error: "Choose whether the program is on" }),
+  enabled: z.boolean({ required_error: E("loyalty.error.settings.enabled"), invalid_type_error: E("loyalty.error.settings.enabled") }),
   /** The shop currency the earning rule counts in (its minor-unit digits turn minor units into "units"). */
   currencyCode: z
-    .string({ required_error: "The shop currency is missing" })
-    .refine(isKnownCurrency, (code) => ({ message: `"${code}" is not an ISO 4217 currency code` })),
+    .string({ required_error: E("loyalty.error.settings.currencyMissing") })
+    .refine(isKnownCurrency, (code) => ({ message: E("loyalty.error.settings.currencyUnknown"), params: { code } })),
   earning: earningRuleSchema,
   bonuses: bonusesSchema.default({}),
   /** null: points never expire. */
@@ -133,14 +137,14 @@ export function appendRuleVersion(
   const settings = validateProgramSettings(next.settings);
   if (!settings.ok) return settings;
   if (versions.some((version) => version.id === next.id)) {
-    return { ok: false, errors: [{ path: "id", message: `A rule version "${next.id}" already exists` }] };
+    return { ok: false, errors: [{ path: "id", message: englishMessage("loyalty.error.settings.versionExists", { id: next.id }) }] };
   }
   const last = versions.at(-1);
   if (last && next.effectiveFromMs < nowMs) {
-    return { ok: false, errors: [{ path: "effectiveFromMs", message: "A change takes effect now or later, never in the past" }] };
+    return { ok: false, errors: [{ path: "effectiveFromMs", message: englishMessage("loyalty.error.settings.versionInPast") }] };
   }
   if (last && next.effectiveFromMs <= last.effectiveFromMs) {
-    return { ok: false, errors: [{ path: "effectiveFromMs", message: "A change must take effect after the previous version" }] };
+    return { ok: false, errors: [{ path: "effectiveFromMs", message: englishMessage("loyalty.error.settings.versionBeforePrevious") }] };
   }
   return { ok: true, value: [...versions, { id: next.id, effectiveFromMs: next.effectiveFromMs, settings: settings.value }] };
 }

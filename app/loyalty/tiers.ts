@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { formatMinorDecimal } from "../lib/money.ts";
 import { daysInMonth } from "./days.ts";
+import { messageKey as E, type LoyaltyMessageKey } from "./messages.ts";
 import { hasAtMostDecimals, toHundredths, validateWith, type Validated } from "./validation.ts";
 
 export const TIER_BASES = ["net_spend", "order_count", "points_earned", "predicted_clv"] as const;
@@ -15,11 +16,11 @@ export type TierWindow = (typeof TIER_WINDOWS)[number];
 
 export const MAX_TIERS = 10;
 
-const BASIS_LABELS: Record<TierBasis, string> = {
-  net_spend: "net spend",
-  order_count: "number of orders",
-  points_earned: "points earned",
-  predicted_clv: "predicted 12-month value",
+/** The "choose a window" message of each basis that takes one (predicted CLV takes none). */
+const WINDOW_MESSAGE: Record<Exclude<TierBasis, "predicted_clv">, LoyaltyMessageKey> = {
+  net_spend: "loyalty.error.tiers.windowNetSpend",
+  order_count: "loyalty.error.tiers.windowOrderCount",
+  points_earned: "loyalty.error.tiers.windowPointsEarned",
 };
 
 const retentionSchema = z
@@ -30,72 +31,85 @@ const retentionSchema = z
       z.object({
         kind: z.literal("grace_period"),
         days: z
-          .number({ required_error: "Enter the grace period in days", invalid_type_error: "The grace period must be a number of days" })
-          .int("The grace period must be a whole number of days")
-          .min(1, "The grace period must be at least 1 day")
-          .max(730, "The grace period can be at most 730 days"),
+          .number({ required_error: E("loyalty.error.tier.graceMissing"), invalid_type_error: E("loyalty.error.tier.graceNotNumber") })
+          .int(E("loyalty.error.tier.graceNotWhole"))
+          .min(1, E("loyalty.error.tier.graceTooShort"))
+          .max(730, E("loyalty.error.tier.graceTooLong")),
       }),
       z.object({
         kind: z.literal("review_date"),
         month: z
-          .number({ invalid_type_error: "Choose the review month" })
-          .int("Choose the review month")
-          .min(1, "Choose a month from 1 to 12")
-          .max(12, "Choose a month from 1 to 12"),
+          .number({ invalid_type_error: E("loyalty.error.tier.reviewMonth") })
+          .int(E("loyalty.error.tier.reviewMonth"))
+          .min(1, E("loyalty.error.tier.reviewMonthRange"))
+          .max(12, E("loyalty.error.tier.reviewMonthRange")),
         day: z
-          .number({ invalid_type_error: "Choose the review day" })
-          .int("Choose the review day")
-          .min(1, "Choose a day of the month")
-          .max(31, "Choose a day of the month"),
+          .number({ invalid_type_error: E("loyalty.error.tier.reviewDay") })
+          .int(E("loyalty.error.tier.reviewDay"))
+          .min(1, E("loyalty.error.tier.reviewDayRange"))
+          .max(31, E("loyalty.error.tier.reviewDayRange")),
       }),
     ],
-    { errorMap: () => ({ message: "Choose how members keep the tier: demote at once, a grace period, or a review date" }) },
+    { errorMap: () => ({ message: E("loyalty.error.tier.retentionKind") }) },
   )
   .superRefine((value, ctx) => {
     if (value.kind !== "review_date") return;
     if (value.month === 2 && value.day === 29) {
-      ctx.addIssue({ code: "custom", path: ["day"], message: "29 February is not in every year: choose 28 February or 1 March" });
+      ctx.addIssue({ code: "custom", path: ["day"], message: E("loyalty.error.tier.leapDay") });
     } else if (value.day > daysInMonth(2001, value.month)) {
-      ctx.addIssue({ code: "custom", path: ["day"], message: `That month has only ${daysInMonth(2001, value.month)} days` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["day"],
+        message: E("loyalty.error.tier.monthDays"),
+        params: { days: daysInMonth(2001, value.month) },
+      });
     }
   });
 
 const perksSchema = z.object({
   percentOff: z
-    .number({ invalid_type_error: "The discount must be a percentage" })
-    .min(0, "The discount cannot be negative")
-    .max(100, "The discount can be at most 100%")
-    .refine((value) => hasAtMostDecimals(value, 2), "The discount can have at most 2 decimals")
+    .number({ invalid_type_error: E("loyalty.error.tier.percentNotNumber") })
+    .min(0, E("loyalty.error.tier.percentNegative"))
+    .max(100, E("loyalty.error.tier.percentTooHigh"))
+    .refine((value) => hasAtMostDecimals(value, 2), E("loyalty.error.tier.percentDecimals"))
     .default(0),
+  /**
+   * The percentage off as a Shopify automatic discount for the tier's customer segment (kept in step by the
+   * tier-discount job). Optional rather than defaulted: ladders saved before it existed read as "off".
+   */
+  automaticDiscount: z.boolean({ invalid_type_error: E("loyalty.error.tier.automaticDiscount") }).optional(),
   pointsMultiplier: z
-    .number({ invalid_type_error: "The points multiplier must be a number" })
-    .min(1, "The points multiplier must be at least 1×")
-    .max(10, "The points multiplier can be at most 10×")
-    .refine((value) => hasAtMostDecimals(value, 2), "The points multiplier can have at most 2 decimals")
+    .number({ invalid_type_error: E("loyalty.error.tier.multiplierNotNumber") })
+    .min(1, E("loyalty.error.tier.multiplierTooLow"))
+    .max(10, E("loyalty.error.tier.multiplierTooHigh"))
+    .refine((value) => hasAtMostDecimals(value, 2), E("loyalty.error.tier.multiplierDecimals"))
     .default(1),
-  freeShipping: z.boolean({ invalid_type_error: "Free shipping must be on or off" }).default(false),
+  freeShipping: z.boolean({ invalid_type_error: E("loyalty.error.tier.freeShipping") }).default(false),
   description: z
-    .string({ invalid_type_error: "The description must be text" })
+    .string({ invalid_type_error: E("loyalty.error.tier.descriptionNotText") })
     .trim()
-    .max(200, "Keep the description under 200 characters")
+    .max(200, E("loyalty.error.tier.descriptionTooLong"))
     .default(""),
 });
 
 const tierSchema = z.object({
   /** Stable identity across renames (ledger, tier changes and write-back refer to it). */
-  id: z.string({ required_error: "The tier has no id" }).min(1, "The tier has no id").max(64, "The tier id is too long"),
+  id: z
+    .string({ required_error: E("loyalty.error.tier.idMissing") })
+    .min(1, E("loyalty.error.tier.idMissing"))
+    .max(64, E("loyalty.error.tier.idTooLong")),
   name: z
-    .string({ required_error: "Name the tier", invalid_type_error: "Name the tier" })
+    .string({ required_error: E("loyalty.error.tier.nameMissing"), invalid_type_error: E("loyalty.error.tier.nameMissing") })
     .trim()
-    .min(1, "Name the tier")
-    .max(40, "Keep the name under 40 characters")
+    .min(1, E("loyalty.error.tier.nameMissing"))
+    .max(40, E("loyalty.error.tier.nameTooLong"))
     // The name becomes the customer tag tier:<name>; Shopify splits tags on commas.
-    .refine((name) => !name.includes(","), "A tier name cannot contain a comma (it becomes a customer tag)"),
+    .refine((name) => !name.includes(","), E("loyalty.error.tier.nameComma")),
   threshold: z
-    .number({ required_error: "Enter the threshold", invalid_type_error: "The threshold must be a number" })
-    .int("The threshold must be a whole number (amounts in the currency's smallest unit)")
-    .min(0, "The threshold cannot be negative")
-    .max(Number.MAX_SAFE_INTEGER, "The threshold is too large"),
+    .number({ required_error: E("loyalty.error.tier.thresholdMissing"), invalid_type_error: E("loyalty.error.tier.thresholdNotNumber") })
+    .int(E("loyalty.error.tier.thresholdNotWhole"))
+    .min(0, E("loyalty.error.tier.thresholdNegative"))
+    .max(Number.MAX_SAFE_INTEGER, E("loyalty.error.tier.thresholdTooLarge")),
   retention: retentionSchema.default({ kind: "immediate" }),
   perks: perksSchema.default({}),
 });
@@ -109,29 +123,27 @@ export function tierProgramSchema(currencyCode: string) {
   return z
     .object({
       basis: z.enum(TIER_BASES, {
-        errorMap: () => ({ message: "Choose what tiers count: net spend, number of orders, points earned or predicted 12-month value" }),
+        errorMap: () => ({ message: E("loyalty.error.tiers.basis") }),
       }),
-      window: z
-        .enum(TIER_WINDOWS, { errorMap: () => ({ message: "Choose the window: lifetime, calendar year or rolling 12 months" }) })
-        .nullable(),
+      window: z.enum(TIER_WINDOWS, { errorMap: () => ({ message: E("loyalty.error.tiers.window") }) }).nullable(),
       tiers: z
-        .array(tierSchema, { required_error: "Add at least one tier", invalid_type_error: "Add at least one tier" })
-        .min(1, "Add at least one tier")
-        .max(MAX_TIERS, `A program has at most ${MAX_TIERS} tiers`),
+        .array(tierSchema, { required_error: E("loyalty.error.tiers.none"), invalid_type_error: E("loyalty.error.tiers.none") })
+        .min(1, E("loyalty.error.tiers.none"))
+        .max(MAX_TIERS, { message: E("loyalty.error.tiers.tooMany") }),
     })
     .superRefine((program, ctx) => {
       if (program.basis === "predicted_clv" && program.window !== null) {
         ctx.addIssue({
           code: "custom",
           path: ["window"],
-          message: "Predicted 12-month value already looks one year ahead: it takes no window",
+          message: E("loyalty.error.tiers.windowNone"),
         });
       }
       if (program.basis !== "predicted_clv" && program.window === null) {
         ctx.addIssue({
           code: "custom",
           path: ["window"],
-          message: `Choose the window over which ${BASIS_LABELS[program.basis]} is counted`,
+          message: WINDOW_MESSAGE[program.basis],
         });
       }
       const names = new Map<string, number>();
@@ -143,21 +155,29 @@ export function tierProgramSchema(currencyCode: string) {
           ctx.addIssue({
             code: "custom",
             path: ["tiers", index, "name"],
-            message: `Tier ${first + 1} is already called "${program.tiers[first].name}"`,
+            message: E("loyalty.error.tiers.nameTaken"),
+            params: { index: first + 1, name: program.tiers[first].name },
           });
         } else {
           names.set(folded, index);
         }
         if (ids.has(tier.id))
-          ctx.addIssue({ code: "custom", path: ["tiers", index, "id"], message: `Two tiers share the id "${tier.id}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["tiers", index, "id"],
+            message: E("loyalty.error.tiers.idTaken"),
+            params: { id: tier.id },
+          });
         ids.add(tier.id);
         if (index > 0) {
           const below = program.tiers[index - 1];
           if (tier.threshold <= below.threshold) {
+            const unit = notAboveMessage(program.basis, below.threshold, currencyCode);
             ctx.addIssue({
               code: "custom",
               path: ["tiers", index, "threshold"],
-              message: `${tier.name || `Tier ${index + 1}`} must need more than ${below.name || `tier ${index}`} (${formatThreshold(program.basis, below.threshold, currencyCode)})`,
+              message: unit.message,
+              params: { tier: tier.name || `#${index + 1}`, below: below.name || `#${index}`, ...unit.params },
             });
           }
         }
@@ -170,6 +190,14 @@ export type TierProgramInput = z.input<ReturnType<typeof tierProgramSchema>>;
 
 export function validateTierProgram(input: unknown, currencyCode: string): Validated<TierProgram> {
   return validateWith(tierProgramSchema(currencyCode), input);
+}
+
+/** "Gold must need more than Silver (…)": the key of the ladder's unit, with the threshold below. */
+function notAboveMessage(basis: TierBasis, threshold: number, currencyCode: string) {
+  if (basis === "net_spend" || basis === "predicted_clv")
+    return { message: E("loyalty.error.tiers.notAboveAmount"), params: { amount: formatThreshold(basis, threshold, currencyCode) } };
+  const message = basis === "order_count" ? E("loyalty.error.tiers.notAboveOrders") : E("loyalty.error.tiers.notAbovePoints");
+  return { message, params: { count: threshold } };
 }
 
 /** A threshold as the merchant reads it: money in the shop currency, counts and points as numbers. */

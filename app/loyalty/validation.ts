@@ -1,23 +1,39 @@
-// Turns zod's issues into one plain message per field, keyed by a dotted path ("tiers.2.threshold"), which
-// is what the admin form needs to put the message under the right input.
-import type { ZodError, ZodType, ZodTypeDef } from "zod";
+// Turns zod's issues into one message per field, keyed by a dotted path ("tiers.2.threshold"), which is what
+// the admin form needs to put the message under the right input. The engine's schemas report translation
+// keys (messages.ts): the error then carries the key and its parameters beside the English text.
+import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from "zod";
+import { englishMessage, isLoyaltyMessageKey, type LoyaltyMessageKey, type MessageParams } from "./messages.ts";
 
 export interface FieldError {
   /** Dotted path of the field ("earning.pointsPerCurrencyUnit", "tiers.1.name"); "" for the whole form. */
   path: string;
+  /** English, for logs, the storefront and callers that do not translate. */
   message: string;
+  /** The translation key of the message and its parameters, when the engine wrote it (not zod's defaults). */
+  key?: LoyaltyMessageKey;
+  params?: MessageParams;
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** One message per field: the first zod reported, which is the most basic (type before range). */
 export function fieldErrorsOf(error: ZodError): FieldError[] {
-  const byPath = new Map<string, string>();
+  const byPath = new Map<string, FieldError>();
   for (const issue of error.issues) {
     const path = issue.path.join(".");
-    if (!byPath.has(path)) byPath.set(path, issue.message);
+    if (!byPath.has(path)) byPath.set(path, fieldErrorOf(path, issue));
   }
-  return [...byPath].map(([path, message]) => ({ path, message }));
+  return [...byPath.values()];
+}
+
+function fieldErrorOf(path: string, issue: ZodIssue): FieldError {
+  if (!isLoyaltyMessageKey(issue.message)) return { path, message: issue.message };
+  // Custom issues carry their parameters; a size limit's bound is a parameter too ("at most {max} tiers").
+  let params: MessageParams | undefined;
+  if (issue.code === "custom" && issue.params) params = issue.params as MessageParams;
+  else if (issue.code === "too_big") params = { max: Number(issue.maximum) };
+  else if (issue.code === "too_small") params = { min: Number(issue.minimum) };
+  return { path, message: englishMessage(issue.message, params), key: issue.message, ...(params ? { params } : {}) };
 }
 
 export function validateWith<Output, Input>(schema: ZodType<Output, ZodTypeDef, Input>, input: unknown): Validated<Output> {

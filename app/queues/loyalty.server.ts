@@ -1,11 +1,12 @@
-// Loyalty jobs on the analytics queue (producer side): the whole-shop evaluation, the Shopify write-back and
-// the referral decisions. Every job is keyed per shop so that asking again while one waits adds nothing.
+// Loyalty jobs on the analytics queue (producer side): the whole-shop evaluation, the Shopify write-back, the
+// referral decisions and the tiers' automatic discounts. Every job is keyed per shop so that asking again while one waits adds nothing.
 import { queueCall } from "./queues.server";
 
 export const LOYALTY_JOB = {
   evaluate: "loyalty-evaluate",
   sync: "loyalty-sync",
   referrals: "loyalty-referrals",
+  tierDiscounts: "loyalty-tier-discounts",
 } as const;
 export type LoyaltyJobName = (typeof LOYALTY_JOB)[keyof typeof LOYALTY_JOB];
 
@@ -28,6 +29,10 @@ export interface LoyaltySyncJob {
 }
 
 export interface LoyaltyReferralsJob {
+  shop: string;
+}
+
+export interface LoyaltyTierDiscountsJob {
   shop: string;
 }
 
@@ -67,6 +72,20 @@ export async function enqueueReferralDecisions(shop: string, atMs: number): Prom
     q.analytics.add(LOYALTY_JOB.referrals, { shop } satisfies LoyaltyReferralsJob, {
       deduplication: { id: `loyalty-referrals|${shop}|${atMs}` },
       delay,
+    }),
+  );
+}
+
+/**
+ * Brings the tiers' automatic discounts (and their segments) in line with the program, after a tier edit or a
+ * program switched on or off. One waiting job per shop; an edit made while one runs queues the next
+ * (keepLastIfActive), so the last edit is always written.
+ */
+export async function enqueueTierDiscountSync(shop: string, delayMs = 0): Promise<void> {
+  await queueCall("queue the tier discounts", (q) =>
+    q.analytics.add(LOYALTY_JOB.tierDiscounts, { shop } satisfies LoyaltyTierDiscountsJob, {
+      deduplication: { id: `loyalty-tier-discounts|${shop}`, keepLastIfActive: true },
+      delay: delayMs,
     }),
   );
 }

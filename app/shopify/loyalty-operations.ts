@@ -1,6 +1,6 @@
-// The Admin GraphQL operations of the loyalty program: discount codes for rewards and referrals, the
-// customer metafields and tier tags of the write-back, the bulk-mutation path, and the app-data metafields
-// the storefront reads. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
+// The Admin GraphQL operations of the loyalty program: discount codes for rewards and referrals, the tiers'
+// segments and automatic discounts, the customer metafields and tier tags of the write-back, the bulk-mutation
+// path, and the app-data metafields the storefront reads. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
 
 export interface UserError {
   field: string[] | null;
@@ -58,6 +58,119 @@ export const CODE_DISCOUNT_BY_CODE = /* GraphQL */ `
 
 export interface CodeDiscountByCodeData {
   codeDiscountNodeByCode: { id: string } | null;
+}
+
+/** The customer segments of the shop, a page at a time (a tier's segment is found by its query). */
+export const LOYALTY_SEGMENTS = /* GraphQL */ `
+  query LoyaltySegments($first: Int!, $after: String) {
+    segments(first: $first, after: $after) {
+      nodes {
+        id
+        name
+        query
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export interface LoyaltySegmentsData {
+  segments: { nodes: { id: string; name: string; query: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+export const LOYALTY_SEGMENT_CREATE = /* GraphQL */ `
+  mutation LoyaltySegmentCreate($name: String!, $query: String!) {
+    segmentCreate(name: $name, query: $query) {
+      segment {
+        id
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface LoyaltySegmentCreateData {
+  segmentCreate: { segment: { id: string } | null; userErrors: UserError[] };
+}
+
+export const LOYALTY_SEGMENT_UPDATE = /* GraphQL */ `
+  mutation LoyaltySegmentUpdate($id: ID!, $name: String, $query: String) {
+    segmentUpdate(id: $id, name: $name, query: $query) {
+      segment {
+        id
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export interface LoyaltySegmentUpdateData {
+  segmentUpdate: { segment: { id: string } | null; userErrors: UserError[] };
+}
+
+/** A tier's automatic discount, limited to its segment (context.customerSegments). */
+export const LOYALTY_AUTOMATIC_DISCOUNT_CREATE = /* GraphQL */ `
+  mutation LoyaltyTierDiscountCreate($automaticBasicDiscount: DiscountAutomaticBasicInput!) {
+    discountAutomaticBasicCreate(automaticBasicDiscount: $automaticBasicDiscount) {
+      automaticDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface LoyaltyAutomaticDiscountCreateData {
+  discountAutomaticBasicCreate: { automaticDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+export const LOYALTY_AUTOMATIC_DISCOUNT_UPDATE = /* GraphQL */ `
+  mutation LoyaltyTierDiscountUpdate($id: ID!, $automaticBasicDiscount: DiscountAutomaticBasicInput!) {
+    discountAutomaticBasicUpdate(id: $id, automaticBasicDiscount: $automaticBasicDiscount) {
+      automaticDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface LoyaltyAutomaticDiscountUpdateData {
+  discountAutomaticBasicUpdate: { automaticDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+export const LOYALTY_AUTOMATIC_DISCOUNT_DELETE = /* GraphQL */ `
+  mutation LoyaltyTierDiscountDelete($id: ID!) {
+    discountAutomaticDelete(id: $id) {
+      deletedAutomaticDiscountId
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export interface LoyaltyAutomaticDiscountDeleteData {
+  discountAutomaticDelete: { deletedAutomaticDiscountId: string | null; userErrors: UserError[] };
 }
 
 export const LOYALTY_METAFIELDS_SET = /* GraphQL */ `

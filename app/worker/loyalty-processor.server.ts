@@ -1,7 +1,9 @@
 // What the analytics worker does with loyalty jobs: the whole-shop evaluation (tier edit, refit, nightly), the
-// paced Shopify write-back, and the referral decisions after their refund window.
+// paced Shopify write-back, the referral decisions after their refund window, and the tiers' automatic
+// discounts.
 import type { Job } from "bullmq";
 import { db } from "~/db.server";
+import { syncTierDiscounts } from "~/data/loyalty-discounts.server";
 import { runTierEvaluation } from "~/data/loyalty-evaluation.server";
 import { decideDueReferrals } from "~/data/loyalty-referrals.server";
 import { settleStaleRedemptions } from "~/data/loyalty-redemptions.server";
@@ -14,6 +16,7 @@ import {
   type LoyaltyEvaluateJob,
   type LoyaltyReferralsJob,
   type LoyaltySyncJob,
+  type LoyaltyTierDiscountsJob,
 } from "~/queues/loyalty.server";
 
 async function adminTarget(shop: string) {
@@ -36,6 +39,8 @@ export async function processLoyaltyJob(job: Job): Promise<unknown> {
       if (reason === "nightly") {
         const target = await adminTarget(shop);
         if (target) await settleStaleRedemptions(client, shop, target);
+        // A tier discount Shopify refused (say, 25 automatic discounts already active) is tried again.
+        if (target) await syncTierDiscounts(client, shop, target);
       }
       await scheduleReferrals(shop, summary.referrals?.nextDueMs ?? null);
       await enqueueLoyaltySync(shop, 0);
@@ -65,6 +70,12 @@ export async function processLoyaltyJob(job: Job): Promise<unknown> {
       await scheduleReferrals(shop, referrals.nextDueMs);
       if (referrals.rewarded > 0) await enqueueLoyaltySync(shop);
       return referrals;
+    }
+    case LOYALTY_JOB.tierDiscounts: {
+      const { shop } = job.data as LoyaltyTierDiscountsJob;
+      const target = await adminTarget(shop);
+      if (!target) return "not installed: nothing written";
+      return syncTierDiscounts(client, shop, target);
     }
     default:
       throw new Error(`unknown loyalty job ${job.name}`);

@@ -101,8 +101,11 @@ describe("the loyalty admin", () => {
       startFrom: "2025-01-01",
     });
     expect(response.status).toBe(400);
-    const { data } = await actionResult<{ errors: { path: string }[] }>(response);
+    const { data } = await actionResult<{ message: { key: string }; errors: { path: string; key?: string }[] }>(response);
     expect(data?.errors.map((e) => e.path)).toContain("earning.pointsPerCurrencyUnit");
+    // Messages travel as keys, translated where the page shows them.
+    expect(data?.message).toEqual({ key: "loyalty.common.checkFields" });
+    expect(data?.errors.find((e) => e.path === "earning.pointsPerCurrencyUnit")?.key).toBe("loyalty.error.settings.pointsNotPositive");
   });
 
   it("previews a ladder, saves it, re-evaluates everyone in the background and writes tiers to Shopify", async () => {
@@ -145,6 +148,7 @@ describe("the loyalty admin", () => {
           reviewMonth: "1",
           reviewDay: "1",
           percentOff: "5",
+          automaticDiscount: true,
           pointsMultiplier: "2",
           freeShipping: true,
           description: "Early access",
@@ -180,6 +184,18 @@ describe("the loyalty admin", () => {
     );
     expect(tier).toBe("Gold");
     expect(double.control.getTags(SHOP, "gid://shopify/Customer/6102")).toEqual(["tier:Silver"]);
+    // Gold's 5% is an automatic discount for the Gold segment, written by the tier-discount job.
+    const automatic = await waitFor(
+      async () => double.control.getDiscounts(SHOP).filter((d) => d.kind === "automatic"),
+      (list) => list.length === 1,
+      30_000,
+    );
+    const [segment] = double.control.getSegments(SHOP);
+    expect(segment).toMatchObject({ query: "customer_tags CONTAINS 'tier:Gold'" });
+    expect(automatic[0]).toMatchObject({
+      value: { type: "percentage", percentage: 0.05 },
+      context: { type: "segments", ids: [segment.id] },
+    });
 
     const overview = await loaderData<{ members: number; tiers: { tierId: string | null; members: number; pointsOutstanding: number }[] }>(
       app.baseUrl,
@@ -197,13 +213,15 @@ describe("the loyalty admin", () => {
         method: "POST",
         body: new URLSearchParams({ intent: "adjust", points: "25", reason: "Late delivery", requestId: "form-1" }),
       });
-    expect((await actionResult(await adjust())).data).toMatchObject({ ok: true, message: "Points adjusted." });
-    expect((await actionResult(await adjust())).data).toMatchObject({ ok: true, message: "This adjustment was already made." });
+    expect((await actionResult(await adjust())).data).toMatchObject({ ok: true, message: { key: "loyalty.member.adjusted" } });
+    expect((await actionResult(await adjust())).data).toMatchObject({ ok: true, message: { key: "loyalty.member.alreadyAdjusted" } });
     const noReason = await bearerRequest(app.baseUrl, "/app/loyalty/members/6101.data", token(), {
       method: "POST",
       body: new URLSearchParams({ intent: "adjust", points: "25", reason: " ", requestId: "form-2" }),
     });
     expect(noReason.status).toBe(400);
+    // The engine's English refusal reaches the panel as its key.
+    expect((await actionResult(noReason)).data).toMatchObject({ ok: false, message: { key: "loyalty.error.adjust.reasonMissing" } });
     const panel = await loaderData<{
       panel: { balance: number; tier: { name: string } | null; ledger: { kind: string; reason: string | null }[] };
     }>(app.baseUrl, "/app/loyalty/members/6101", "routes/app.loyalty.members.$id", token());
@@ -233,5 +251,17 @@ describe("the loyalty admin", () => {
     const page = await documentRequest(app.baseUrl, "/app/loyalty/tiers", SHOP, token());
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Preview over the whole history");
+  });
+
+  it("speaks the admin's language: the tiers page in French", async () => {
+    const page = await documentRequest(app.baseUrl, "/app/loyalty/tiers?locale=fr", SHOP, token());
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const french of ["Paliers de fidélité", "Ajouter un palier", "Les paliers comptent", "Appliquer la remise automatiquement"])
+      expect(html).toContain(french);
+    for (const english of ["Loyalty tiers", "Add tier", "Preview over the whole history"]) expect(html).not.toContain(english);
+    // And in English when the admin is in English.
+    const english = await (await documentRequest(app.baseUrl, "/app/loyalty/tiers", SHOP, token())).text();
+    expect(english).toContain("Add tier");
   });
 });

@@ -12,9 +12,10 @@ import { useAppHref } from "~/components/app-links";
 import { RouteError } from "~/components/RouteError";
 import { EMPTY_STATE_IMAGE } from "~/components/empty-state-image";
 import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
 import { LoyaltyTabs, money, points } from "./loyalty-ui";
 
-export const meta: MetaFunction = () => [{ title: "Loyalty" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "loyalty.overview.title");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -44,19 +45,19 @@ function Figure({ label, value, help, testId }: { label: string; value: string; 
 
 export default function LoyaltyOverviewPage() {
   const o = useLoaderData<typeof loader>();
-  const { locale } = useI18n();
+  const { t, locale } = useI18n();
   const href = useAppHref();
   if (!o.program) {
     return (
-      <AppPage title="Loyalty">
+      <AppPage title={t("loyalty.overview.title")}>
         <LoyaltyTabs />
         <Card>
           <EmptyState
-            heading="Reward your valuable customers"
-            action={{ content: "Set up the program", url: href("/app/loyalty/settings") }}
+            heading={t("loyalty.overview.emptyHeading")}
+            action={{ content: t("loyalty.overview.setUp"), url: href("/app/loyalty/settings") }}
             image={EMPTY_STATE_IMAGE}
           >
-            <p>Points on every order, tiers on spend, orders, points or predicted value, rewards and referrals, written to Shopify.</p>
+            <p>{t("loyalty.overview.emptyBody")}</p>
           </EmptyState>
         </Card>
       </AppPage>
@@ -66,9 +67,11 @@ export default function LoyaltyOverviewPage() {
   const run = o.evaluation;
   return (
     <AppPage
-      title="Loyalty"
-      titleMetadata={o.program.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
-      primaryAction={{ content: "Edit tiers", url: href("/app/loyalty/tiers") }}
+      title={t("loyalty.overview.title")}
+      titleMetadata={
+        o.program.enabled ? <Badge tone="success">{t("loyalty.overview.on")}</Badge> : <Badge>{t("loyalty.overview.off")}</Badge>
+      }
+      primaryAction={{ content: t("loyalty.overview.editTiers"), url: href("/app/loyalty/tiers") }}
     >
       <Layout>
         <Layout.Section>
@@ -78,7 +81,7 @@ export default function LoyaltyOverviewPage() {
           <Layout.Section>
             <Card>
               <BlockStack gap="200">
-                <Text as="p">Re-evaluating every customer…</Text>
+                <Text as="p">{t("loyalty.overview.reevaluating")}</Text>
                 <ProgressBar progress={run.total > 0 ? Math.round((100 * run.done) / run.total) : 0} size="small" />
               </BlockStack>
             </Card>
@@ -86,31 +89,30 @@ export default function LoyaltyOverviewPage() {
         ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <Figure label="Members" value={formatNumber(o.members, locale)} testId="loyalty-members" />
+            <Figure label={t("loyalty.overview.members")} value={formatNumber(o.members, locale)} testId="loyalty-members" />
             <Figure
-              label="Points outstanding"
-              value={points(o.pointsOutstanding, locale)}
+              label={t("loyalty.overview.outstanding")}
+              value={points(t, o.pointsOutstanding)}
               help={
                 o.liabilityMinor === null
-                  ? "No amount-off reward gives points a value yet"
-                  : `Liability ${money(o.liabilityMinor, currency, locale)}`
+                  ? t("loyalty.overview.noLiability")
+                  : t("loyalty.overview.liability", { amount: money(o.liabilityMinor, currency, locale) })
               }
               testId="loyalty-outstanding"
             />
             <Figure
-              label="Redemptions"
+              label={t("loyalty.overview.redemptions")}
               value={formatNumber(o.redemptions.deducted, locale)}
-              help={`${points(o.redemptions.pointsRedeemedThisMonth, locale)} redeemed this month${o.redemptions.failed ? ` · ${o.redemptions.failed} failed` : ""}`}
+              help={[
+                t("loyalty.overview.redeemedThisMonth", { points: points(t, o.redemptions.pointsRedeemedThisMonth) }),
+                ...(o.redemptions.failed ? [t("loyalty.overview.failed", { count: o.redemptions.failed })] : []),
+              ].join(" · ")}
               testId="loyalty-redemptions"
             />
             <Figure
-              label="Tier moves this month"
+              label={t("loyalty.overview.moves")}
               value={`↑ ${formatNumber(o.tierMovesThisMonth.up, locale)} · ↓ ${formatNumber(o.tierMovesThisMonth.down, locale)}`}
-              help={
-                o.waitingForShopify > 0
-                  ? `${formatNumber(o.waitingForShopify, locale)} members waiting to be written to Shopify`
-                  : undefined
-              }
+              help={o.waitingForShopify > 0 ? t("loyalty.overview.waiting", { count: o.waitingForShopify }) : undefined}
               testId="loyalty-moves"
             />
           </InlineGrid>
@@ -119,12 +121,16 @@ export default function LoyaltyOverviewPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Members per tier
+                {t("loyalty.overview.perTier")}
               </Text>
               <DataTable
                 columnContentTypes={["text", "numeric", "numeric"]}
-                headings={["Tier", "Members", "Points outstanding"]}
-                rows={o.tiers.map((t) => [t.name ?? "No tier", formatNumber(t.members, locale), points(t.pointsOutstanding, locale)])}
+                headings={[t("loyalty.common.tier"), t("loyalty.overview.members"), t("loyalty.overview.outstanding")]}
+                rows={o.tiers.map((tier) => [
+                  tier.name ?? t("loyalty.common.noTier"),
+                  formatNumber(tier.members, locale),
+                  points(t, tier.pointsOutstanding),
+                ])}
               />
             </BlockStack>
           </Card>
@@ -134,25 +140,24 @@ export default function LoyaltyOverviewPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  Cost against value
+                  {t("loyalty.overview.costValue")}
                 </Text>
                 <Text as="p" tone="subdued">
-                  What each tier has cost so far (rewards redeemed, points still owed) beside what its members have spent and are predicted
-                  to spend in the next 12 months.
+                  {t("loyalty.overview.costValueBody")}
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric"]}
                   headings={[
-                    "Tier",
-                    "Members",
-                    "Historic value",
-                    "Predicted 12 months",
-                    "Rewards used",
-                    "Points liability",
-                    "Cost / predicted",
+                    t("loyalty.common.tier"),
+                    t("loyalty.overview.members"),
+                    t("loyalty.overview.historic"),
+                    t("loyalty.overview.predicted"),
+                    t("loyalty.overview.rewardsUsed"),
+                    t("loyalty.overview.pointsLiability"),
+                    t("loyalty.overview.costShare"),
                   ]}
                   rows={o.costValue.map((row) => [
-                    row.name ?? "No tier",
+                    row.name ?? t("loyalty.common.noTier"),
                     formatNumber(row.members, locale),
                     money(row.historicValueMinor, currency, locale),
                     money(row.predictedValueMinor, currency, locale),

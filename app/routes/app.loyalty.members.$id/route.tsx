@@ -19,9 +19,25 @@ import { localeOfRequest } from "~/lib/format";
 import { AppPage } from "~/components/AppPage";
 import { useAppHref } from "~/components/app-links";
 import { RouteError } from "~/components/RouteError";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import type { MessageKey, Text as Message } from "~/i18n/translate";
+import { textOf } from "../app.loyalty._index/loyalty-ui";
 import { LoyaltyPanel, type MemberActionResult } from "./LoyaltyPanel";
 
-export const meta: MetaFunction = () => [{ title: "Loyalty member" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  documentTitle(data?.locale, "loyalty.member.title", { id: data?.panel.customerId ?? "" });
+
+/** Why a redemption was refused, by the refusal's reason (the message itself is English only). */
+const REFUSAL: Record<string, MessageKey> = {
+  program_off: "loyalty.error.redeem.programOff",
+  reward_inactive: "loyalty.error.redeem.inactive",
+  tier_too_low: "loyalty.error.redeem.tierTooLow",
+  not_enough_points: "loyalty.member.notEnoughPoints",
+  unknown_reward: "loyalty.member.unknownReward",
+};
+
+const answer = (ok: boolean, message: Message, status = 200) => data<MemberActionResult>({ ok, message }, { status });
 
 const VALID_ID = /^[0-9A-Za-z_-]{1,64}$/;
 
@@ -40,7 +56,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   // The staff member who acted, from the session token (embedded admin), for the ledger's record.
   const staffMemberId = Object.hasOwn(admin, "sessionToken") && admin.sessionToken?.sub ? String(admin.sessionToken.sub) : null;
   const customerId = params.id ?? "";
-  if (!VALID_ID.test(customerId)) return data<MemberActionResult>({ ok: false, message: "Unknown customer" }, { status: 404 });
+  if (!VALID_ID.test(customerId)) return answer(false, { key: "loyalty.member.unknownCustomer" }, 404);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const requestId = String(form.get("requestId") ?? "").slice(0, 64) || crypto.randomUUID();
@@ -63,39 +79,45 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await markLoyaltyDirty(tx, shop, [customerId]);
       return adjusted;
     });
-    if (!result.ok) return data<MemberActionResult>({ ok: false, message: result.message }, { status: 400 });
+    if (!result.ok) return answer(false, textOf(result.message), 400);
     await enqueueLoyaltySync(shop).catch(() => undefined);
-    return data<MemberActionResult>({ ok: true, message: result.inserted ? "Points adjusted." : "This adjustment was already made." });
+    return answer(true, { key: result.inserted ? "loyalty.member.adjusted" : "loyalty.member.alreadyAdjusted" });
   }
   if (intent === "redeem") {
     const result = await redeem(client, shop, { customerId, rewardId: String(form.get("rewardId") ?? ""), requestId });
     if (result.status === "deducted") {
       await enqueueLoyaltySync(shop).catch(() => undefined);
-      return data<MemberActionResult>({
-        ok: true,
-        message: `Code ${result.redemption.code} created; ${result.redemption.pointsCost} points deducted.`,
+      return answer(true, {
+        key: "loyalty.member.redeemed",
+        params: { code: result.redemption.code ?? "", count: result.redemption.pointsCost },
       });
     }
-    return data<MemberActionResult>({ ok: false, message: result.message }, { status: result.status === "refused" ? 400 : 502 });
+    if (result.status === "refused") {
+      const key = Object.hasOwn(REFUSAL, result.reason) ? REFUSAL[result.reason] : null;
+      return answer(false, key ? { key } : textOf(result.message), 400);
+    }
+    if (result.status === "pending") return answer(false, { key: "loyalty.member.redeemPending" }, 502);
+    return answer(false, { key: "loyalty.member.redeemFailed", params: { reason: result.message } }, 502);
   }
   if (intent === "referral_code") {
     const target = { shop, accessToken: session.accessToken ?? "" };
     const outcome = await ensureReferralCode(client, shop, customerId, target);
-    if (!outcome.code) return data<MemberActionResult>({ ok: false, message: outcome.problem ?? "No code" }, { status: 400 });
+    if (!outcome.code) return answer(false, outcome.problem ? textOf(outcome.problem) : { key: "loyalty.member.noCode" }, 400);
     await enqueueLoyaltySync(shop).catch(() => undefined);
-    return data<MemberActionResult>({ ok: true, message: `Referral code ${outcome.code} created.` });
+    return answer(true, { key: "loyalty.member.referralCreated", params: { code: outcome.code } });
   }
-  return data<MemberActionResult>({ ok: false, message: `Unknown action "${intent}".` }, { status: 400 });
+  return answer(false, { key: "loyalty.member.unknownAction", params: { intent: intent.slice(0, 40) } }, 400);
 };
 
 export default function LoyaltyMemberPage() {
   const { panel, timeZone, locale } = useLoaderData<typeof loader>();
   const href = useAppHref();
+  const { t } = useI18n();
   return (
     <AppPage
-      title={`Loyalty: customer ${panel.customerId}`}
-      backAction={{ content: "Loyalty", url: href("/app/loyalty") }}
-      secondaryActions={[{ content: "Customer", url: href(`/app/customers/${encodeURIComponent(panel.customerId)}`) }]}
+      title={t("loyalty.member.title", { id: panel.customerId })}
+      backAction={{ content: t("loyalty.overview.title"), url: href("/app/loyalty") }}
+      secondaryActions={[{ content: t("loyalty.member.customer"), url: href(`/app/customers/${encodeURIComponent(panel.customerId)}`) }]}
     >
       <Layout>
         <Layout.Section>

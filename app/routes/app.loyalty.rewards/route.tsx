@@ -2,20 +2,7 @@
 // referrer's reward, the refund window, the monthly cap, the friend's discount).
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  Checkbox,
-  FormLayout,
-  InlineStack,
-  Layout,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { authenticatePage } from "~/data/admin-page.server";
@@ -26,9 +13,14 @@ import type { Reward } from "~/loyalty";
 import { formatMinorDecimal, toMinorUnits } from "~/lib/money";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
-import { errorAt, FormErrors, LoyaltyTabs, type FieldError } from "../app.loyalty._index/loyalty-ui";
+import { ChoiceInput, rowFieldSetter, SaveResultBanner, TextInput } from "~/components/form-fields";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import type { Text as Message, Translate } from "~/i18n/translate";
+import { localeOfRequest } from "~/lib/format";
+import { FormErrors, LoyaltyTabs, ProgramFirstBanner, useFieldErrors, type FieldError } from "../app.loyalty._index/loyalty-ui";
 
-export const meta: MetaFunction = () => [{ title: "Loyalty rewards and referrals" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "loyalty.rewards.title");
 
 interface RewardRow {
   id: string;
@@ -89,6 +81,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const program = await loadProgram(await db(), session.shop);
   const currencyCode = program?.currencyCode ?? "USD";
   return {
+    locale: localeOfRequest(request),
     exists: program !== null,
     currencyCode,
     tiers: (program?.tiers?.tiers ?? []).map((t) => ({ id: t.id, name: t.name })),
@@ -97,7 +90,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-export type RewardsActionResult = { intent: string; ok: boolean; message: string; errors: FieldError[] };
+export type RewardsActionResult = { intent: string; ok: boolean; message: Message; errors: FieldError[] };
 
 /** Money typed by the merchant, in minor units; NaN when it is not an amount (validation then names the field). */
 function minorOrNaN(text: string, currencyCode: string): number {
@@ -114,7 +107,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const client = await db();
   const program = await loadProgram(client, session.shop);
   if (!program)
-    return data<RewardsActionResult>({ intent: body.intent, ok: false, message: "Set up the program first", errors: [] }, { status: 400 });
+    return data<RewardsActionResult>(
+      { intent: body.intent, ok: false, message: { key: "loyalty.common.programFirst" }, errors: [] },
+      { status: 400 },
+    );
   const currencyCode = program.currencyCode;
   const result =
     body.intent === "rewards"
@@ -146,31 +142,174 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         });
   if (!result.ok)
     return data<RewardsActionResult>(
-      { intent: body.intent, ok: false, message: "Check the highlighted fields", errors: result.errors },
+      { intent: body.intent, ok: false, message: { key: "loyalty.common.checkFields" }, errors: result.errors },
       { status: 400 },
     );
   // The storefront's program JSON lists the rewards and the referral offer.
   await enqueueLoyaltySync(session.shop).catch(() => undefined);
-  return data<RewardsActionResult>({ intent: body.intent, ok: true, message: "Saved.", errors: [] });
+  return data<RewardsActionResult>({ intent: body.intent, ok: true, message: { key: "loyalty.common.saved" }, errors: [] });
 };
 
-const KINDS = [
-  { label: "Amount off", value: "amount_off" },
-  { label: "Percentage off", value: "percentage_off" },
-  { label: "Free shipping", value: "free_shipping" },
+const kindOptions = (t: Translate): { label: string; value: Reward["kind"] }[] => [
+  { label: t("loyalty.rewards.kindAmount"), value: "amount_off" },
+  { label: t("loyalty.rewards.kindPercentage"), value: "percentage_off" },
+  { label: t("loyalty.rewards.kindFreeShipping"), value: "free_shipping" },
 ];
+const friendOptions = (t: Translate): { label: string; value: ReferralForm["friendKind"] }[] => [
+  { label: t("loyalty.rewards.friendPercentage"), value: "percentage" },
+  { label: t("loyalty.rewards.friendAmount"), value: "amount" },
+];
+
+function RewardEditor({
+  row,
+  index,
+  currencyCode,
+  tierOptions,
+  errors,
+  onChange,
+  onRemove,
+}: {
+  row: RewardRow;
+  index: number;
+  currencyCode: string;
+  tierOptions: { label: string; value: string }[];
+  errors: FieldError[] | undefined;
+  onChange: (row: RewardRow) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useI18n();
+  const errorAt = useFieldErrors(errors);
+  const at = (field: string) => errorAt(`rewards.${index}.${field}`);
+  const set = rowFieldSetter(row, onChange);
+  const currency = { currency: currencyCode };
+  return (
+    <Box padding="300" borderColor="border" borderWidth="025" borderRadius="200">
+      <FormLayout>
+        <FormLayout.Group condensed>
+          <TextInput label={t("loyalty.rewards.name")} value={row.name} onChange={set("name")} error={at("name")} />
+          <ChoiceInput label={t("loyalty.rewards.kind")} options={kindOptions(t)} value={row.kind} onChange={set("kind")} />
+          <TextInput
+            label={t("loyalty.rewards.points")}
+            type="number"
+            value={row.pointsCost}
+            onChange={set("pointsCost")}
+            error={at("pointsCost")}
+          />
+          {row.kind !== "free_shipping" ? (
+            <TextInput
+              label={row.kind === "amount_off" ? t("loyalty.common.amountIn", currency) : t("loyalty.common.percent")}
+              value={row.value}
+              onChange={set("value")}
+              error={at(row.kind === "amount_off" ? "amountMinor" : "percent")}
+            />
+          ) : null}
+        </FormLayout.Group>
+        <FormLayout.Group condensed>
+          <TextInput
+            label={t("loyalty.rewards.minimumOrder", currency)}
+            placeholder={t("loyalty.common.none")}
+            value={row.minimumOrder}
+            onChange={set("minimumOrder")}
+            error={at("minimumOrderMinor")}
+          />
+          <ChoiceInput
+            label={t("loyalty.rewards.whoMayRedeem")}
+            options={tierOptions}
+            value={row.minimumTierId}
+            onChange={set("minimumTierId")}
+          />
+        </FormLayout.Group>
+        <InlineStack align="space-between">
+          <Checkbox label={t("loyalty.rewards.offered")} checked={row.active} onChange={set("active")} />
+          <Button variant="plain" tone="critical" onClick={onRemove}>
+            {t("loyalty.rewards.remove")}
+          </Button>
+        </InlineStack>
+      </FormLayout>
+    </Box>
+  );
+}
+
+function ReferralEditor({
+  referral,
+  currencyCode,
+  errors,
+  onChange,
+}: {
+  referral: ReferralForm;
+  currencyCode: string;
+  errors: FieldError[] | undefined;
+  onChange: (referral: ReferralForm) => void;
+}) {
+  const { t } = useI18n();
+  const at = useFieldErrors(errors);
+  const set = rowFieldSetter(referral, onChange);
+  return (
+    <>
+      <Checkbox label={t("loyalty.rewards.referralsOn")} checked={referral.enabled} onChange={set("enabled")} />
+      <FormLayout>
+        <FormLayout.Group condensed>
+          <TextInput
+            label={t("loyalty.rewards.referrerPoints")}
+            type="number"
+            value={referral.referrerRewardPoints}
+            onChange={set("referrerRewardPoints")}
+            error={at("referrerRewardPoints")}
+          />
+          <TextInput
+            label={t("loyalty.rewards.refundWindow")}
+            type="number"
+            value={referral.refundWindowDays}
+            onChange={set("refundWindowDays")}
+            error={at("refundWindowDays")}
+          />
+          <TextInput
+            label={t("loyalty.rewards.monthlyCap")}
+            type="number"
+            placeholder={t("loyalty.rewards.noLimit")}
+            value={referral.monthlyCap}
+            onChange={set("monthlyCap")}
+            error={at("monthlyCapPerReferrer")}
+          />
+        </FormLayout.Group>
+        <FormLayout.Group condensed>
+          <ChoiceInput
+            label={t("loyalty.rewards.friendGets")}
+            options={friendOptions(t)}
+            value={referral.friendKind}
+            onChange={set("friendKind")}
+          />
+          <TextInput
+            label={
+              referral.friendKind === "percentage" ? t("loyalty.common.percent") : t("loyalty.common.amountIn", { currency: currencyCode })
+            }
+            value={referral.friendValue}
+            onChange={set("friendValue")}
+            error={at(referral.friendKind === "percentage" ? "friendDiscount.percent" : "friendDiscount.amountMinor")}
+          />
+        </FormLayout.Group>
+        <TextInput
+          label={t("loyalty.rewards.friendText")}
+          value={referral.friendRewardText}
+          onChange={set("friendRewardText")}
+          error={at("friendRewardText")}
+        />
+      </FormLayout>
+    </>
+  );
+}
 
 export default function LoyaltyRewardsPage() {
   const loaded = useLoaderData<typeof loader>();
+  const { t } = useI18n();
   const rewardsFetcher = useFetcher<RewardsActionResult>();
   const referralFetcher = useFetcher<RewardsActionResult>();
   const [rewards, setRewards] = useState<RewardRow[]>(loaded.rewards);
   const [referral, setReferral] = useState<ReferralForm | null>(loaded.referral);
-  const rewardErrors = rewardsFetcher.data?.errors;
-  const referralErrors = referralFetcher.data?.errors;
-  const setReward = (index: number, patch: Partial<RewardRow>) =>
-    setRewards((rs) => rs.map((r, i) => (i === index ? { ...r, ...patch } : r)));
-  const tierOptions = [{ label: "Every member", value: "" }, ...loaded.tiers.map((t) => ({ label: `${t.name} and above`, value: t.id }))];
+  const tierOptions = [
+    { label: t("loyalty.rewards.everyMember"), value: "" },
+    ...loaded.tiers.map((tier) => ({ label: t("loyalty.rewards.tierAndAbove", { tier: tier.name }), value: tier.id })),
+  ];
   const addReward = () =>
     setRewards((rs) => [
       ...rs,
@@ -185,23 +324,19 @@ export default function LoyaltyRewardsPage() {
         active: true,
       },
     ]);
+  const answer = (result: RewardsActionResult | undefined) =>
+    result ? <SaveResultBanner ok={result.ok} message={t(result.message.key, result.message.params)} /> : null;
 
   if (!loaded.exists || !referral) {
     return (
-      <AppPage title="Rewards and referrals">
+      <AppPage title={t("loyalty.rewards.title")}>
         <LoyaltyTabs />
-        <Banner tone="warning">
-          <p>Save the program settings first.</p>
-        </Banner>
+        <ProgramFirstBanner />
       </AppPage>
     );
   }
-  const setRef =
-    <K extends keyof ReferralForm>(key: K) =>
-    (value: ReferralForm[K]) =>
-      setReferral((r) => (r ? { ...r, [key]: value } : r));
   return (
-    <AppPage title="Rewards and referrals">
+    <AppPage title={t("loyalty.rewards.title")}>
       <Layout>
         <Layout.Section>
           <LoyaltyTabs />
@@ -210,78 +345,23 @@ export default function LoyaltyRewardsPage() {
           <Card>
             <BlockStack gap="400">
               <Text as="h2" variant="headingMd">
-                Rewards
+                {t("loyalty.rewards.heading")}
               </Text>
-              {rewardsFetcher.data ? (
-                <Banner tone={rewardsFetcher.data.ok ? "success" : "critical"}>
-                  <p>{rewardsFetcher.data.message}</p>
-                </Banner>
-              ) : null}
-              {rewards.map((row, index) => {
-                const at = (field: string) => errorAt(rewardErrors, `rewards.${index}.${field}`);
-                return (
-                  <Box key={row.id} padding="300" borderColor="border" borderWidth="025" borderRadius="200">
-                    <FormLayout>
-                      <FormLayout.Group condensed>
-                        <TextField
-                          label="Name"
-                          autoComplete="off"
-                          value={row.name}
-                          onChange={(name) => setReward(index, { name })}
-                          error={at("name")}
-                        />
-                        <Select
-                          label="Kind"
-                          options={KINDS}
-                          value={row.kind}
-                          onChange={(kind) => setReward(index, { kind: kind as Reward["kind"] })}
-                        />
-                        <TextField
-                          label="Points"
-                          type="number"
-                          autoComplete="off"
-                          value={row.pointsCost}
-                          onChange={(pointsCost) => setReward(index, { pointsCost })}
-                          error={at("pointsCost")}
-                        />
-                        {row.kind !== "free_shipping" ? (
-                          <TextField
-                            label={row.kind === "amount_off" ? `Amount (${loaded.currencyCode})` : "Percent"}
-                            autoComplete="off"
-                            value={row.value}
-                            onChange={(value) => setReward(index, { value })}
-                            error={at(row.kind === "amount_off" ? "amountMinor" : "percent")}
-                          />
-                        ) : null}
-                      </FormLayout.Group>
-                      <FormLayout.Group condensed>
-                        <TextField
-                          label={`Minimum order (${loaded.currencyCode})`}
-                          autoComplete="off"
-                          placeholder="None"
-                          value={row.minimumOrder}
-                          onChange={(minimumOrder) => setReward(index, { minimumOrder })}
-                          error={at("minimumOrderMinor")}
-                        />
-                        <Select
-                          label="Who may redeem"
-                          options={tierOptions}
-                          value={row.minimumTierId}
-                          onChange={(minimumTierId) => setReward(index, { minimumTierId })}
-                        />
-                      </FormLayout.Group>
-                      <InlineStack align="space-between">
-                        <Checkbox label="Offered" checked={row.active} onChange={(active) => setReward(index, { active })} />
-                        <Button variant="plain" tone="critical" onClick={() => setRewards((rs) => rs.filter((_, i) => i !== index))}>
-                          Remove
-                        </Button>
-                      </InlineStack>
-                    </FormLayout>
-                  </Box>
-                );
-              })}
+              {answer(rewardsFetcher.data)}
+              {rewards.map((row, index) => (
+                <RewardEditor
+                  key={row.id}
+                  row={row}
+                  index={index}
+                  currencyCode={loaded.currencyCode}
+                  tierOptions={tierOptions}
+                  errors={rewardsFetcher.data?.errors}
+                  onChange={(next) => setRewards((rs) => rs.map((r, i) => (i === index ? next : r)))}
+                  onRemove={() => setRewards((rs) => rs.filter((_, i) => i !== index))}
+                />
+              ))}
               <InlineStack gap="200">
-                <Button onClick={addReward}>Add reward</Button>
+                <Button onClick={addReward}>{t("loyalty.rewards.add")}</Button>
                 <Button
                   variant="primary"
                   loading={rewardsFetcher.state !== "idle"}
@@ -289,11 +369,11 @@ export default function LoyaltyRewardsPage() {
                     rewardsFetcher.submit({ intent: "rewards", rewards } as never, { method: "post", encType: "application/json" })
                   }
                 >
-                  Save rewards
+                  {t("loyalty.rewards.save")}
                 </Button>
               </InlineStack>
               <FormErrors
-                errors={rewardErrors}
+                errors={rewardsFetcher.data?.errors}
                 shown={(path) => /^rewards\.\d+\.(name|pointsCost|amountMinor|percent|minimumOrderMinor)$/.test(path)}
               />
             </BlockStack>
@@ -303,71 +383,15 @@ export default function LoyaltyRewardsPage() {
           <Card>
             <BlockStack gap="400">
               <Text as="h2" variant="headingMd">
-                Referrals
+                {t("loyalty.rewards.referralsHeading")}
               </Text>
-              {referralFetcher.data ? (
-                <Banner tone={referralFetcher.data.ok ? "success" : "critical"}>
-                  <p>{referralFetcher.data.message}</p>
-                </Banner>
-              ) : null}
-              <Checkbox label="Members can refer friends" checked={referral.enabled} onChange={setRef("enabled")} />
-              <FormLayout>
-                <FormLayout.Group condensed>
-                  <TextField
-                    label="Referrer's reward (points)"
-                    type="number"
-                    autoComplete="off"
-                    value={referral.referrerRewardPoints}
-                    onChange={setRef("referrerRewardPoints")}
-                    error={errorAt(referralErrors, "referrerRewardPoints")}
-                  />
-                  <TextField
-                    label="Paid after (days without a refund)"
-                    type="number"
-                    autoComplete="off"
-                    value={referral.refundWindowDays}
-                    onChange={setRef("refundWindowDays")}
-                    error={errorAt(referralErrors, "refundWindowDays")}
-                  />
-                  <TextField
-                    label="Rewards per referrer per month"
-                    type="number"
-                    autoComplete="off"
-                    placeholder="No limit"
-                    value={referral.monthlyCap}
-                    onChange={setRef("monthlyCap")}
-                    error={errorAt(referralErrors, "monthlyCapPerReferrer")}
-                  />
-                </FormLayout.Group>
-                <FormLayout.Group condensed>
-                  <Select
-                    label="The friend gets"
-                    options={[
-                      { label: "A percentage off", value: "percentage" },
-                      { label: "An amount off", value: "amount" },
-                    ]}
-                    value={referral.friendKind}
-                    onChange={(kind) => setRef("friendKind")(kind as ReferralForm["friendKind"])}
-                  />
-                  <TextField
-                    label={referral.friendKind === "percentage" ? "Percent" : `Amount (${loaded.currencyCode})`}
-                    autoComplete="off"
-                    value={referral.friendValue}
-                    onChange={setRef("friendValue")}
-                    error={errorAt(
-                      referralErrors,
-                      referral.friendKind === "percentage" ? "friendDiscount.percent" : "friendDiscount.amountMinor",
-                    )}
-                  />
-                </FormLayout.Group>
-                <TextField
-                  label="How the storefront describes the friend's discount"
-                  autoComplete="off"
-                  value={referral.friendRewardText}
-                  onChange={setRef("friendRewardText")}
-                  error={errorAt(referralErrors, "friendRewardText")}
-                />
-              </FormLayout>
+              {answer(referralFetcher.data)}
+              <ReferralEditor
+                referral={referral}
+                currencyCode={loaded.currencyCode}
+                errors={referralFetcher.data?.errors}
+                onChange={setReferral}
+              />
               <InlineStack>
                 <Button
                   variant="primary"
@@ -376,12 +400,11 @@ export default function LoyaltyRewardsPage() {
                     referralFetcher.submit({ intent: "referral", referral } as never, { method: "post", encType: "application/json" })
                   }
                 >
-                  Save referral settings
+                  {t("loyalty.rewards.saveReferrals")}
                 </Button>
               </InlineStack>
               <Text as="p" tone="subdued" variant="bodySm">
-                A referral is paid once the friend's first paid order has passed the refund window without being cancelled or fully
-                refunded; a member cannot refer themselves (same account, e-mail or address), and each friend is rewarded once.
+                {t("loyalty.rewards.referralRules")}
               </Text>
             </BlockStack>
           </Card>

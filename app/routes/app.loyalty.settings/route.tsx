@@ -2,20 +2,31 @@
 // version: orders earn under the version in force when they were placed, so nothing already awarded changes.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, Checkbox, FormLayout, Layout, Select, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Card, Checkbox, FormLayout, Layout, Text } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { loadProgram, saveProgramSettings } from "~/data/loyalty-program.server";
 import { shopCurrency } from "~/data/shop.server";
-import { enqueueLoyaltySync, enqueueTierEvaluation, EVALUATION_AFTER_EDIT_DELAY_MS } from "~/queues/loyalty.server";
+import {
+  enqueueLoyaltySync,
+  enqueueTierDiscountSync,
+  enqueueTierEvaluation,
+  EVALUATION_AFTER_EDIT_DELAY_MS,
+} from "~/queues/loyalty.server";
 import { formatMinorDecimal, toMinorUnits } from "~/lib/money";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
-import { errorAt, FormErrors, LoyaltyTabs, type FieldError } from "../app.loyalty._index/loyalty-ui";
+import { ChoiceInput, SaveResultBanner, TextInput, useFieldSetter } from "~/components/form-fields";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import type { Text as Message } from "~/i18n/translate";
+import { localeOfRequest } from "~/lib/format";
+import { englishMessage } from "~/loyalty/messages";
+import { FormErrors, LoyaltyTabs, useFieldErrors, type FieldError } from "../app.loyalty._index/loyalty-ui";
 
-export const meta: MetaFunction = () => [{ title: "Loyalty program" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "loyalty.settings.title");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -23,6 +34,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const program = await loadProgram(client, session.shop);
   const currencyCode = program?.currencyCode ?? (await shopCurrency(client, session.shop));
   return {
+    locale: localeOfRequest(request),
     exists: program !== null,
     currencyCode,
     versions: program?.ruleVersions.length ?? 0,
@@ -46,9 +58,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 type Form = Awaited<ReturnType<typeof loader>>["form"];
-export type SettingsActionResult = { ok: boolean; message: string; errors: FieldError[] };
+export type SettingsActionResult = { ok: boolean; message: Message; errors: FieldError[] };
 
 const optionalNumber = (text: string) => (text.trim() === "" ? null : Number(text));
+const CHECK_FIELDS: Message = { key: "loyalty.common.checkFields" };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -59,11 +72,19 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     minimumOrderMinor = form.minimumOrder.trim() === "" ? null : toMinorUnits(form.minimumOrder.trim(), currencyCode);
   } catch {
+    const params = { currency: currencyCode };
     return data<SettingsActionResult>(
       {
         ok: false,
-        message: "Check the highlighted fields",
-        errors: [{ path: "earning.minimumOrderMinor", message: `Enter an amount in ${currencyCode}` }],
+        message: CHECK_FIELDS,
+        errors: [
+          {
+            path: "earning.minimumOrderMinor",
+            message: englishMessage("loyalty.error.settings.amountIn", params),
+            key: "loyalty.error.settings.amountIn",
+            params,
+          },
+        ],
       },
       { status: 400 },
     );
@@ -87,21 +108,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     pitch: form.pitch,
     effectiveFromMs: Number.isFinite(startFromMs) ? Math.min(startFromMs, Date.now()) : undefined,
   });
-  if (!saved.ok)
-    return data<SettingsActionResult>({ ok: false, message: "Check the highlighted fields", errors: saved.errors }, { status: 400 });
+  if (!saved.ok) return data<SettingsActionResult>({ ok: false, message: CHECK_FIELDS, errors: saved.errors }, { status: 400 });
   try {
     if (saved.value.created) await enqueueTierEvaluation({ shop: session.shop, reason: "program_started" }, EVALUATION_AFTER_EDIT_DELAY_MS);
     await enqueueLoyaltySync(session.shop);
+    // Switching the program on or off adds or removes the tiers' automatic discounts.
+    await enqueueTierDiscountSync(session.shop);
   } catch {
-    return data<SettingsActionResult>({
-      ok: true,
-      message: "Saved. The background update could not be queued; it runs with the next nightly pass.",
-      errors: [],
-    });
+    return data<SettingsActionResult>({ ok: true, message: { key: "loyalty.settings.savedNotQueued" }, errors: [] });
   }
   return data<SettingsActionResult>({
     ok: true,
-    message: saved.value.created ? "Program created: past orders since the start date are being awarded." : "Saved as a new rule version.",
+    message: { key: saved.value.created ? "loyalty.settings.created" : "loyalty.settings.savedVersion" },
     errors: [],
   });
 };
@@ -117,117 +135,111 @@ const SHOWN = new Set([
 
 export default function LoyaltySettingsPage() {
   const loaded = useLoaderData<typeof loader>();
+  const { t } = useI18n();
   const fetcher = useFetcher<SettingsActionResult>();
   const [form, setForm] = useState<Form>(loaded.form);
-  const set =
-    <K extends keyof Form>(key: K) =>
-    (value: Form[K]) =>
-      setForm((f) => ({ ...f, [key]: value }));
-  const errors = fetcher.data?.errors;
+  const set = useFieldSetter(setForm);
+  const at = useFieldErrors(fetcher.data?.errors);
+  const currency = { currency: loaded.currencyCode };
   const save = () => fetcher.submit(form, { method: "post", encType: "application/json" });
   return (
-    <AppPage title="Loyalty program" primaryAction={{ content: "Save", onAction: save, loading: fetcher.state !== "idle" }}>
+    <AppPage
+      title={t("loyalty.settings.title")}
+      primaryAction={{ content: t("loyalty.common.save"), onAction: save, loading: fetcher.state !== "idle" }}
+    >
       <Layout>
         <Layout.Section>
           <LoyaltyTabs />
         </Layout.Section>
         {fetcher.data ? (
           <Layout.Section>
-            <Banner tone={fetcher.data.ok ? "success" : "critical"}>
-              <p>{fetcher.data.message}</p>
-            </Banner>
+            <SaveResultBanner ok={fetcher.data.ok} message={t(fetcher.data.message.key, fetcher.data.message.params)} />
           </Layout.Section>
         ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="400">
               <Checkbox
-                label="The program is on"
-                helpText="Orders placed while it is off earn nothing; refunds still take back what earlier orders earned."
+                label={t("loyalty.settings.enabled")}
+                helpText={t("loyalty.settings.enabledHelp")}
                 checked={form.enabled}
                 onChange={set("enabled")}
               />
               <FormLayout>
                 <FormLayout.Group>
-                  <TextField
-                    label={`Points per 1 ${loaded.currencyCode}`}
+                  <TextInput
+                    label={t("loyalty.settings.pointsPerUnit", currency)}
                     type="number"
-                    autoComplete="off"
                     value={form.pointsPerCurrencyUnit}
                     onChange={set("pointsPerCurrencyUnit")}
-                    error={errorAt(errors, "earning.pointsPerCurrencyUnit")}
-                    helpText="On the order's value after discounts; shipping, taxes and tips earn nothing."
+                    error={at("earning.pointsPerCurrencyUnit")}
+                    helpText={t("loyalty.settings.pointsPerUnitHelp")}
                   />
-                  <Select
-                    label="Rounding"
+                  <ChoiceInput
+                    label={t("loyalty.settings.rounding")}
                     options={[
-                      { label: "Down", value: "down" },
-                      { label: "To the nearest point", value: "nearest" },
-                      { label: "Up", value: "up" },
+                      { label: t("loyalty.settings.roundingDown"), value: "down" },
+                      { label: t("loyalty.settings.roundingNearest"), value: "nearest" },
+                      { label: t("loyalty.settings.roundingUp"), value: "up" },
                     ]}
                     value={form.rounding}
                     onChange={set("rounding")}
-                    error={errorAt(errors, "earning.rounding")}
+                    error={at("earning.rounding")}
                   />
                 </FormLayout.Group>
-                <Checkbox label="Only paid orders earn" checked={form.requirePaid} onChange={set("requirePaid")} />
+                <Checkbox label={t("loyalty.settings.requirePaid")} checked={form.requirePaid} onChange={set("requirePaid")} />
                 <Checkbox
-                  label="Test orders earn (for trying the program on a development store)"
+                  label={t("loyalty.settings.includeTestOrders")}
                   checked={form.includeTestOrders}
                   onChange={set("includeTestOrders")}
                 />
-                <TextField
-                  label={`Minimum order (${loaded.currencyCode})`}
-                  autoComplete="off"
+                <TextInput
+                  label={t("loyalty.settings.minimumOrder", currency)}
                   value={form.minimumOrder}
                   onChange={set("minimumOrder")}
-                  placeholder="None"
-                  error={errorAt(errors, "earning.minimumOrderMinor")}
+                  placeholder={t("loyalty.common.none")}
+                  error={at("earning.minimumOrderMinor")}
                 />
                 <FormLayout.Group>
-                  <TextField
-                    label="Points for creating an account"
+                  <TextInput
+                    label={t("loyalty.settings.accountCreationPoints")}
                     type="number"
-                    autoComplete="off"
                     value={form.accountCreationPoints}
                     onChange={set("accountCreationPoints")}
-                    placeholder="None"
-                    error={errorAt(errors, "bonuses.accountCreationPoints")}
+                    placeholder={t("loyalty.common.none")}
+                    error={at("bonuses.accountCreationPoints")}
                   />
-                  <TextField
-                    label="Points expire after this many months without an order"
+                  <TextInput
+                    label={t("loyalty.settings.expiryMonths")}
                     type="number"
-                    autoComplete="off"
                     value={form.expiryMonths}
                     onChange={set("expiryMonths")}
-                    placeholder="Never"
-                    error={errorAt(errors, "expiry.monthsWithoutOrder")}
+                    placeholder={t("loyalty.settings.never")}
+                    error={at("expiry.monthsWithoutOrder")}
                   />
                 </FormLayout.Group>
-                <TextField
-                  label="Pitch shown to guests on the storefront"
-                  autoComplete="off"
+                <TextInput
+                  label={t("loyalty.settings.pitch")}
                   value={form.pitch}
                   onChange={set("pitch")}
                   maxLength={200}
-                  error={errorAt(errors, "pitch")}
+                  error={at("pitch")}
                 />
                 {!loaded.exists ? (
-                  <TextField
-                    label="Past orders earn from"
+                  <TextInput
+                    label={t("loyalty.settings.startFrom")}
                     type="date"
-                    autoComplete="off"
                     value={form.startFrom}
                     onChange={set("startFrom")}
-                    helpText="The program can start in the past: orders since this day earn as if it had been running."
+                    helpText={t("loyalty.settings.startFromHelp")}
                   />
                 ) : (
                   <Text as="p" tone="subdued">
-                    {`${loaded.versions} rule version${loaded.versions === 1 ? "" : "s"} so far. A change applies to orders placed from now on.`}
+                    {t("loyalty.settings.versions", { count: loaded.versions })}
                   </Text>
                 )}
               </FormLayout>
-              <FormErrors errors={errors} shown={(path) => SHOWN.has(path)} />
+              <FormErrors errors={fetcher.data?.errors} shown={(path) => SHOWN.has(path)} />
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -16,9 +16,7 @@ import {
   InlineStack,
   Layout,
   ProgressBar,
-  Select,
   Text,
-  TextField,
 } from "@shopify/polaris";
 import { SaveBar } from "@shopify/app-bridge-react";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -27,36 +25,46 @@ import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { loadProgram, saveTiers } from "~/data/loyalty-program.server";
 import { createEvaluationRun, forgetPreviewPopulation, latestEvaluationRun, previewTierDraft } from "~/data/loyalty-evaluation.server";
-import { enqueueTierEvaluation, EVALUATION_AFTER_EDIT_DELAY_MS } from "~/queues/loyalty.server";
+import { tierDiscountRecords } from "~/data/loyalty-discounts.server";
+import { enqueueTierDiscountSync, enqueueTierEvaluation, EVALUATION_AFTER_EDIT_DELAY_MS } from "~/queues/loyalty.server";
 import type { TierSummaryRow } from "~/loyalty";
 import { formatNumber, localeOfRequest } from "~/lib/format";
 import { AppPage } from "~/components/AppPage";
 import { useAppBridge } from "~/components/app-links";
 import { RouteError } from "~/components/RouteError";
+import { ChoiceInput, rowFieldSetter, SaveResultBanner, TextInput } from "~/components/form-fields";
 import { useI18n } from "~/i18n/context";
-import { errorAt, FormErrors, LoyaltyTabs, money, type FieldError } from "../app.loyalty._index/loyalty-ui";
+import { documentTitle } from "~/i18n/meta";
+import type { Text as Message, Translate } from "~/i18n/translate";
+import { FormErrors, LoyaltyTabs, money, ProgramFirstBanner, useFieldErrors, type FieldError } from "../app.loyalty._index/loyalty-ui";
 import { draftOf, emptyRow, isMoneyBasis, programInputOf, type TierDraft, type TierDraftRow } from "./tier-draft";
 
-export const meta: MetaFunction = () => [{ title: "Loyalty tiers" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "loyalty.tiers.title");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
   const client = await db();
-  const [program, run] = await Promise.all([loadProgram(client, session.shop), latestEvaluationRun(client, session.shop)]);
+  const [program, run, discounts] = await Promise.all([
+    loadProgram(client, session.shop),
+    latestEvaluationRun(client, session.shop),
+    tierDiscountRecords(client, session.shop),
+  ]);
   const currencyCode = program?.currencyCode ?? "USD";
   return {
     exists: program !== null,
     currencyCode,
     draft: draftOf(program?.tiers ?? null, currencyCode),
     run: run ? { id: run.id, status: run.status, total: run.total, done: run.done } : null,
+    // Each tier's automatic discount in Shopify: written (with its id) or refused (with Shopify's words).
+    discounts: Object.fromEntries([...discounts].map(([tierId, r]) => [tierId, { active: r.discountId !== null, error: r.error }])),
     locale: localeOfRequest(request),
   };
 };
 
 export type TiersActionResult =
   | { intent: "preview"; ok: true; rows: TierSummaryRow[]; customers: number }
-  | { intent: "save"; ok: true; runId: string; message: string }
-  | { intent: "preview" | "save"; ok: false; errors: FieldError[]; message: string };
+  | { intent: "save"; ok: true; runId: string; message: Message }
+  | { intent: "preview" | "save"; ok: false; errors: FieldError[]; message: Message };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -64,7 +72,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const client = await db();
   const program = await loadProgram(client, session.shop);
   if (!program)
-    return data<TiersActionResult>({ intent: body.intent, ok: false, errors: [], message: "Set up the program first" }, { status: 400 });
+    return data<TiersActionResult>(
+      { intent: body.intent, ok: false, errors: [], message: { key: "loyalty.common.programFirst" } },
+      { status: 400 },
+    );
   const input = programInputOf(body.draft, program.currencyCode);
   if (body.intent === "preview") {
     const preview = await previewTierDraft(client, session.shop, input);
@@ -73,47 +84,67 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         intent: "preview",
         ok: false,
         errors: preview.errors,
-        message: "Fix the highlighted fields to see the preview",
+        message: { key: "loyalty.tiers.previewFix" },
       });
     return data<TiersActionResult>({ intent: "preview", ok: true, rows: preview.rows, customers: preview.customers });
   }
   const saved = await saveTiers(client, session.shop, input);
   if (!saved.ok)
     return data<TiersActionResult>(
-      { intent: "save", ok: false, errors: saved.errors, message: "Check the highlighted fields" },
+      { intent: "save", ok: false, errors: saved.errors, message: { key: "loyalty.common.checkFields" } },
       { status: 400 },
     );
   const runId = await createEvaluationRun(client, session.shop, "tiers_changed", saved.value.tiersVersion);
   forgetPreviewPopulation(session.shop);
   try {
     await enqueueTierEvaluation({ shop: session.shop, reason: "tiers_changed", runId }, EVALUATION_AFTER_EDIT_DELAY_MS);
+    // A tier's automatic discount follows its percentage and name (and goes when the perk is switched off).
+    await enqueueTierDiscountSync(session.shop);
   } catch {
     return data<TiersActionResult>({
       intent: "save",
       ok: true,
       runId,
-      message: "Saved. The re-evaluation could not be queued now; it runs with the nightly pass.",
+      message: { key: "loyalty.tiers.savedNotQueued" },
     });
   }
-  return data<TiersActionResult>({ intent: "save", ok: true, runId, message: "Saved: every customer is being re-evaluated." });
+  return data<TiersActionResult>({ intent: "save", ok: true, runId, message: { key: "loyalty.tiers.saved" } });
 };
 
-const BASES = [
-  { label: "Net spend", value: "net_spend" },
-  { label: "Number of orders", value: "order_count" },
-  { label: "Points earned", value: "points_earned" },
-  { label: "Predicted 12-month value", value: "predicted_clv" },
+type Basis = TierDraft["basis"];
+type Window = NonNullable<TierDraft["window"]>;
+
+const basisOptions = (t: Translate): { label: string; value: Basis }[] => [
+  { label: t("loyalty.tiers.basisNetSpend"), value: "net_spend" },
+  { label: t("loyalty.tiers.basisOrderCount"), value: "order_count" },
+  { label: t("loyalty.tiers.basisPointsEarned"), value: "points_earned" },
+  { label: t("loyalty.tiers.basisPredicted"), value: "predicted_clv" },
 ];
-const WINDOWS = [
-  { label: "Lifetime", value: "lifetime" },
-  { label: "Calendar year", value: "calendar_year" },
-  { label: "Rolling 12 months", value: "rolling_12_months" },
+const windowOptions = (t: Translate): { label: string; value: Window }[] => [
+  { label: t("loyalty.tiers.windowLifetime"), value: "lifetime" },
+  { label: t("loyalty.tiers.windowCalendarYear"), value: "calendar_year" },
+  { label: t("loyalty.tiers.windowRolling"), value: "rolling_12_months" },
 ];
-const RETENTIONS = [
-  { label: "Demote at once", value: "immediate" },
-  { label: "Grace period", value: "grace_period" },
-  { label: "Keep until a review date", value: "review_date" },
+const retentionOptions = (t: Translate): { label: string; value: TierDraftRow["retention"] }[] => [
+  { label: t("loyalty.tiers.retentionImmediate"), value: "immediate" },
+  { label: t("loyalty.tiers.retentionGrace"), value: "grace_period" },
+  { label: t("loyalty.tiers.retentionReview"), value: "review_date" },
 ];
+
+/** The message of a save's answer (a preview that worked has none). */
+function messageOf(result: TiersActionResult): Message | null {
+  if (!result.ok) return result.message;
+  return result.intent === "save" ? result.message : null;
+}
+
+type DiscountState = { active: boolean; error: string | null } | undefined;
+
+/** Under the "automatic discount" box: whether Shopify has it, or why it refused. */
+function discountHelp(t: Translate, row: TierDraftRow, state: DiscountState): string {
+  if (!row.automaticDiscount) return t("loyalty.tiers.automaticDiscountHelp");
+  if (state?.error) return t("loyalty.tiers.automaticDiscountRefused", { reason: state.error });
+  return state?.active ? t("loyalty.tiers.automaticDiscountActive") : t("loyalty.tiers.automaticDiscountPending");
+}
 
 function TierRow({
   row,
@@ -121,6 +152,7 @@ function TierRow({
   basis,
   currencyCode,
   errors,
+  discount,
   onChange,
   onRemove,
 }: {
@@ -129,41 +161,37 @@ function TierRow({
   basis: string;
   currencyCode: string;
   errors: FieldError[] | undefined;
+  discount: DiscountState;
   onChange: (row: TierDraftRow) => void;
   onRemove: (() => void) | null;
 }) {
-  const at = (field: string) => errorAt(errors, `tiers.${index}.${field}`);
-  const set =
-    <K extends keyof TierDraftRow>(key: K) =>
-    (value: TierDraftRow[K]) =>
-      onChange({ ...row, [key]: value });
+  const { t } = useI18n();
+  const errorAt = useFieldErrors(errors);
+  const at = (field: string) => errorAt(`tiers.${index}.${field}`);
+  const set = rowFieldSetter(row, onChange);
+  const thresholdLabel = isMoneyBasis(basis)
+    ? t("loyalty.tiers.thresholdMoney", { currency: currencyCode })
+    : basis === "order_count"
+      ? t("loyalty.tiers.thresholdOrders")
+      : t("loyalty.tiers.thresholdPoints");
   return (
     <Box padding="300" borderColor="border" borderWidth="025" borderRadius="200">
       <BlockStack gap="300">
         <FormLayout>
           <FormLayout.Group condensed>
-            <TextField label="Name" autoComplete="off" value={row.name} onChange={set("name")} error={at("name")} />
-            <TextField
-              label={
-                isMoneyBasis(basis) ? `Threshold (${currencyCode})` : basis === "order_count" ? "Threshold (orders)" : "Threshold (points)"
-              }
-              autoComplete="off"
-              value={row.threshold}
-              onChange={set("threshold")}
-              error={at("threshold")}
-            />
-            <Select
-              label="When the member falls below"
-              options={RETENTIONS}
+            <TextInput label={t("loyalty.tiers.name")} value={row.name} onChange={set("name")} error={at("name")} />
+            <TextInput label={thresholdLabel} value={row.threshold} onChange={set("threshold")} error={at("threshold")} />
+            <ChoiceInput
+              label={t("loyalty.tiers.retention")}
+              options={retentionOptions(t)}
               value={row.retention}
-              onChange={(v) => set("retention")(v as TierDraftRow["retention"])}
+              onChange={set("retention")}
             />
           </FormLayout.Group>
           {row.retention === "grace_period" ? (
-            <TextField
-              label="Grace period (days)"
+            <TextInput
+              label={t("loyalty.tiers.graceDays")}
               type="number"
-              autoComplete="off"
               value={row.graceDays}
               onChange={set("graceDays")}
               error={at("retention.days")}
@@ -171,18 +199,16 @@ function TierRow({
           ) : null}
           {row.retention === "review_date" ? (
             <FormLayout.Group condensed>
-              <TextField
-                label="Review month"
+              <TextInput
+                label={t("loyalty.tiers.reviewMonth")}
                 type="number"
-                autoComplete="off"
                 value={row.reviewMonth}
                 onChange={set("reviewMonth")}
                 error={at("retention.month")}
               />
-              <TextField
-                label="Review day"
+              <TextInput
+                label={t("loyalty.tiers.reviewDay")}
                 type="number"
-                autoComplete="off"
                 value={row.reviewDay}
                 onChange={set("reviewDay")}
                 error={at("retention.day")}
@@ -190,34 +216,38 @@ function TierRow({
             </FormLayout.Group>
           ) : null}
           <FormLayout.Group condensed>
-            <TextField
-              label="Points multiplier"
-              autoComplete="off"
+            <TextInput
+              label={t("loyalty.tiers.pointsMultiplier")}
               value={row.pointsMultiplier}
               onChange={set("pointsMultiplier")}
               error={at("perks.pointsMultiplier")}
             />
-            <TextField
-              label="Discount (%)"
-              autoComplete="off"
+            <TextInput
+              label={t("loyalty.tiers.percentOff")}
               value={row.percentOff}
               onChange={set("percentOff")}
               error={at("perks.percentOff")}
             />
-            <TextField
-              label="Perk description"
-              autoComplete="off"
+            <TextInput
+              label={t("loyalty.tiers.description")}
               value={row.description}
               onChange={set("description")}
               error={at("perks.description")}
             />
           </FormLayout.Group>
-          <Checkbox label="Free shipping" checked={row.freeShipping} onChange={set("freeShipping")} />
+          <Checkbox
+            label={t("loyalty.tiers.automaticDiscount")}
+            helpText={discountHelp(t, row, discount)}
+            checked={row.automaticDiscount}
+            onChange={set("automaticDiscount")}
+            error={at("perks.automaticDiscount")}
+          />
+          <Checkbox label={t("loyalty.tiers.freeShipping")} checked={row.freeShipping} onChange={set("freeShipping")} />
         </FormLayout>
         {onRemove ? (
           <InlineStack align="end">
             <Button tone="critical" variant="plain" onClick={onRemove}>
-              Remove tier
+              {t("loyalty.tiers.remove")}
             </Button>
           </InlineStack>
         ) : null}
@@ -228,7 +258,7 @@ function TierRow({
 
 export default function LoyaltyTiersPage() {
   const loaded = useLoaderData<typeof loader>();
-  const { locale } = useI18n();
+  const { t, locale } = useI18n();
   const embedded = useAppBridge();
   const [draft, setDraft] = useState<TierDraft>(loaded.draft);
   const [saved, setSaved] = useState<TierDraft>(loaded.draft);
@@ -267,13 +297,18 @@ export default function LoyaltyTiersPage() {
   const save = () => saver.submit({ intent: "save", draft } as never, { method: "post", encType: "application/json" });
   const discard = () => setDraft(saved);
   const errors = saver.data && !saver.data.ok ? saver.data.errors : preview.data && !preview.data.ok ? preview.data.errors : undefined;
+  const errorAt = useFieldErrors(errors);
   const rows = preview.data?.intent === "preview" && preview.data.ok ? preview.data : null;
   const setRow = (index: number) => (row: TierDraftRow) =>
     setDraft((d) => ({ ...d, tiers: d.tiers.map((r, i) => (i === index ? row : r)) }));
   const shown = (path: string) => path === "basis" || path === "window" || /^tiers\.\d+\./.test(path);
+  const saverMessage = saver.data ? messageOf(saver.data) : null;
 
   return (
-    <AppPage title="Loyalty tiers" primaryAction={{ content: "Save", onAction: save, disabled: !dirty, loading: saver.state !== "idle" }}>
+    <AppPage
+      title={t("loyalty.tiers.title")}
+      primaryAction={{ content: t("loyalty.common.save"), onAction: save, disabled: !dirty, loading: saver.state !== "idle" }}
+    >
       {embedded ? (
         <SaveBar id="loyalty-tiers-save-bar" open={dirty}>
           <button {...({ variant: "primary" } as Record<string, string>)} onClick={save} disabled={saver.state !== "idle"}></button>
@@ -286,35 +321,36 @@ export default function LoyaltyTiersPage() {
         </Layout.Section>
         {!loaded.exists ? (
           <Layout.Section>
-            <Banner tone="warning">
-              <p>Save the program settings first.</p>
-            </Banner>
+            <ProgramFirstBanner />
           </Layout.Section>
         ) : null}
         {!embedded && dirty ? (
           <Layout.Section>
-            <Banner tone="info" title="Unsaved changes">
+            <Banner tone="info" title={t("loyalty.tiers.unsaved")}>
               <InlineStack gap="200">
                 <Button variant="primary" onClick={save} loading={saver.state !== "idle"}>
-                  Save
+                  {t("loyalty.common.save")}
                 </Button>
-                <Button onClick={discard}>Discard</Button>
+                <Button onClick={discard}>{t("loyalty.tiers.discard")}</Button>
               </InlineStack>
             </Banner>
           </Layout.Section>
         ) : null}
-        {saver.data ? (
+        {saver.data && saverMessage ? (
           <Layout.Section>
-            <Banner tone={saver.data.ok ? "success" : "critical"}>
-              <p>{saver.data.ok && saver.data.intent === "save" ? saver.data.message : !saver.data.ok ? saver.data.message : ""}</p>
-            </Banner>
+            <SaveResultBanner ok={saver.data.ok} message={t(saverMessage.key, saverMessage.params)} />
           </Layout.Section>
         ) : null}
         {loaded.run && running ? (
           <Layout.Section>
             <Card>
               <BlockStack gap="200">
-                <Text as="p">{`Re-evaluating: ${formatNumber(loaded.run.done, locale)} of ${formatNumber(loaded.run.total, locale)} customers`}</Text>
+                <Text as="p">
+                  {t("loyalty.tiers.progress", {
+                    done: formatNumber(loaded.run.done, locale),
+                    total: formatNumber(loaded.run.total, locale),
+                  })}
+                </Text>
                 <ProgressBar progress={loaded.run.total > 0 ? Math.round((100 * loaded.run.done) / loaded.run.total) : 0} size="small" />
               </BlockStack>
             </Card>
@@ -325,30 +361,26 @@ export default function LoyaltyTiersPage() {
             <BlockStack gap="400">
               <FormLayout>
                 <FormLayout.Group>
-                  <Select
-                    label="Tiers count"
-                    options={BASES}
+                  <ChoiceInput
+                    label={t("loyalty.tiers.basis")}
+                    options={basisOptions(t)}
                     value={draft.basis}
                     onChange={(basis) =>
-                      setDraft((d) => ({
-                        ...d,
-                        basis: basis as TierDraft["basis"],
-                        window: basis === "predicted_clv" ? null : (d.window ?? "lifetime"),
-                      }))
+                      setDraft((d) => ({ ...d, basis, window: basis === "predicted_clv" ? null : (d.window ?? "lifetime") }))
                     }
-                    error={errorAt(errors, "basis")}
+                    error={errorAt("basis")}
                   />
                   {draft.basis !== "predicted_clv" ? (
-                    <Select
-                      label="Over"
-                      options={WINDOWS}
+                    <ChoiceInput
+                      label={t("loyalty.tiers.window")}
+                      options={windowOptions(t)}
                       value={draft.window ?? "lifetime"}
-                      onChange={(window) => setDraft((d) => ({ ...d, window: window as TierDraft["window"] }))}
-                      error={errorAt(errors, "window")}
+                      onChange={(window) => setDraft((d) => ({ ...d, window }))}
+                      error={errorAt("window")}
                     />
                   ) : (
                     <Text as="p" tone="subdued">
-                      Predicted 12-month value already looks a year ahead: it takes no window. It changes with each refit.
+                      {t("loyalty.tiers.predictedNoWindow")}
                     </Text>
                   )}
                 </FormLayout.Group>
@@ -361,6 +393,7 @@ export default function LoyaltyTiersPage() {
                   basis={draft.basis}
                   currencyCode={loaded.currencyCode}
                   errors={errors}
+                  discount={loaded.discounts[row.id]}
                   onChange={setRow(index)}
                   onRemove={draft.tiers.length > 1 ? () => setDraft((d) => ({ ...d, tiers: d.tiers.filter((_, i) => i !== index) })) : null}
                 />
@@ -370,7 +403,7 @@ export default function LoyaltyTiersPage() {
                   onClick={() => setDraft((d) => ({ ...d, tiers: [...d.tiers, emptyRow(d.tiers.length)] }))}
                   disabled={draft.tiers.length >= 10}
                 >
-                  Add tier
+                  {t("loyalty.tiers.add")}
                 </Button>
               </InlineStack>
               <FormErrors errors={errors} shown={shown} />
@@ -381,31 +414,36 @@ export default function LoyaltyTiersPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Preview over the whole history
+                {t("loyalty.tiers.previewHeading")}
               </Text>
               {rows ? (
                 <>
                   <DataTable
                     columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                    headings={["Tier", "Customers", "Net revenue", "Predicted"]}
+                    headings={[
+                      t("loyalty.common.tier"),
+                      t("loyalty.tiers.previewCustomers"),
+                      t("loyalty.tiers.previewRevenue"),
+                      t("loyalty.tiers.previewPredicted"),
+                    ]}
                     rows={rows.rows.map((r) => [
-                      r.name ?? "No tier",
+                      r.name ?? t("loyalty.common.noTier"),
                       formatNumber(r.customers, locale),
                       money(r.netRevenueMinor, loaded.currencyCode, locale),
                       money(r.predictedValueMinor, loaded.currencyCode, locale),
                     ])}
                   />
                   <Text as="p" tone="subdued" variant="bodySm">
-                    {`${formatNumber(rows.customers, locale)} customers, evaluated exactly as saving will.`}
+                    {t("loyalty.tiers.previewTotal", { count: rows.customers })}
                   </Text>
                 </>
               ) : (
                 <Text as="p" tone="subdued">
                   {preview.state !== "idle"
-                    ? "Computing…"
+                    ? t("loyalty.tiers.previewComputing")
                     : preview.data && !preview.data.ok
-                      ? preview.data.message
-                      : "The preview appears here."}
+                      ? t(preview.data.message.key, preview.data.message.params)
+                      : t("loyalty.tiers.previewEmpty")}
                 </Text>
               )}
             </BlockStack>

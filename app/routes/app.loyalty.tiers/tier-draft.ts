@@ -14,6 +14,8 @@ export interface TierDraftRow {
   reviewMonth: string;
   reviewDay: string;
   percentOff: string;
+  /** The percentage off as a Shopify automatic discount for the tier's segment. */
+  automaticDiscount: boolean;
   pointsMultiplier: string;
   freeShipping: boolean;
   description: string;
@@ -37,6 +39,7 @@ export function emptyRow(index: number): TierDraftRow {
     reviewMonth: "1",
     reviewDay: "1",
     percentOff: "0",
+    automaticDiscount: false,
     pointsMultiplier: "1",
     freeShipping: false,
     description: "",
@@ -67,6 +70,7 @@ export function draftOf(program: TierProgram | null, currencyCode: string): Tier
       reviewMonth: tier.retention.kind === "review_date" ? String(tier.retention.month) : "1",
       reviewDay: tier.retention.kind === "review_date" ? String(tier.retention.day) : "1",
       percentOff: String(tier.perks.percentOff),
+      automaticDiscount: tier.perks.automaticDiscount ?? false,
       pointsMultiplier: String(tier.perks.pointsMultiplier),
       freeShipping: tier.perks.freeShipping,
       description: tier.perks.description,
@@ -105,6 +109,8 @@ export function programInputOf(draft: TierDraft, currencyCode: string): unknown 
         retention,
         perks: {
           percentOff: numberOrNaN(row.percentOff || "0"),
+          // Drafts posted before the field existed (an open editor during a deploy) have none: off.
+          automaticDiscount: row.automaticDiscount === true,
           pointsMultiplier: numberOrNaN(row.pointsMultiplier || "1"),
           freeShipping: row.freeShipping,
           description: row.description,

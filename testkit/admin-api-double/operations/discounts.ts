@@ -1,18 +1,36 @@
-// Native discounts: amount-off code discounts (discountCodeBasicCreate / Update, discountCodeDelete) and
-// automatic ones (discountAutomaticBasicCreate / Update, discountAutomaticDelete), read back with
-// codeDiscountNodeByCode, codeDiscountNode, automaticDiscountNode and node(id:). Codes are unique per shop
+// Native discounts: amount-off code discounts (discountCodeBasicCreate / Update, discountCodeDelete),
+// free-shipping codes (discountCodeFreeShippingCreate) and automatic ones (discountAutomaticBasicCreate /
+// Update, discountAutomaticDelete, limited to customer segments with context.customerSegments), read back
+// with codeDiscountNodeByCode, codeDiscountNode, automaticDiscountNode and node(id:). Codes are unique per shop
 // (case-insensitively); at most 25 automatic discounts may be active at any moment. Kept per shop
 // (control.getDiscounts). The input rules are in discount-input.ts.
 import type { ShopState, StoredDiscount } from "../state";
 import { accessDenied, parseGid } from "./common";
 import { connection, connectionTypes, readCost } from "./connections";
-import { discountUserError, readDiscount } from "./discount-input";
+import { discountUserError, readDiscount, type DiscountUserError } from "./discount-input";
 import { productNode } from "./products";
 import type { ApiSlice, Arguments, ResolveContext, RootFieldDefinition } from "./registry";
 import { segmentObject } from "./segments";
 
 /** Shopify's limit of automatic discounts active at the same time. */
 export const MAX_ACTIVE_AUTOMATIC_DISCOUNTS = 25;
+
+/**
+ * What a free-shipping code has beyond a stored discount: where it ships free, and up to what shipping price.
+ * Kept beside the shop's discounts (its StoredDiscount holds the code, dates, context, minimum and limits; its
+ * value and items are not used), by discount id.
+ */
+interface FreeShipping {
+  destination: { type: "all" } | { type: "countries"; countries: string[]; includeRestOfWorld: boolean };
+  maximumShippingPrice: string | null;
+}
+const freeShippingOf = new WeakMap<ShopState, Map<string, FreeShipping>>();
+
+function freeShipping(shop: ShopState): Map<string, FreeShipping> {
+  let found = freeShippingOf.get(shop);
+  if (!found) freeShippingOf.set(shop, (found = new Map()));
+  return found;
+}
 
 function status(d: StoredDiscount, now = Date.now()): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
   if (Date.parse(d.startsAt) > now) return "SCHEDULED";
@@ -110,8 +128,45 @@ function minimumObject(d: StoredDiscount, shop: ShopState) {
   return { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: { amount: min.amount, currencyCode: shop.currencyCode } };
 }
 
-/** The DiscountCodeBasic or DiscountAutomaticBasic object of a stored discount. */
+/** The DiscountCodeFreeShipping object of a free-shipping code. */
+function freeShippingObject(d: StoredDiscount, extra: FreeShipping, ctx: ResolveContext) {
+  const who =
+    d.context.type === "segments" ? " • For customer segments" : d.context.type === "customers" ? " • For specific customers" : "";
+  return {
+    __typename: "DiscountCodeFreeShipping",
+    title: d.title,
+    status: status(d),
+    summary: `Free shipping on all products${who}${d.appliesOncePerCustomer ? " • One use per customer" : ""}`,
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    asyncUsageCount: 0,
+    discountClasses: ["SHIPPING"],
+    combinesWith: d.combinesWith,
+    context: contextObject(d, ctx.shop),
+    customerSelection: customerSelectionObject(d, ctx.shop),
+    destinationSelection:
+      extra.destination.type === "all"
+        ? { __typename: "DiscountCountryAll", allCountries: true }
+        : {
+            __typename: "DiscountCountries",
+            countries: extra.destination.countries,
+            includeRestOfWorld: extra.destination.includeRestOfWorld,
+          },
+    maximumShippingPrice:
+      extra.maximumShippingPrice === null ? null : { amount: extra.maximumShippingPrice, currencyCode: ctx.shop.currencyCode },
+    minimumRequirement: minimumObject(d, ctx.shop),
+    usageLimit: d.usageLimit,
+    appliesOncePerCustomer: d.appliesOncePerCustomer,
+    codesCount: { count: d.codes.length, precision: "EXACT" },
+  };
+}
+
+/** The DiscountCodeBasic, DiscountCodeFreeShipping or DiscountAutomaticBasic object of a stored discount. */
 function discountObject(d: StoredDiscount, ctx: ResolveContext) {
+  const shipping = freeShipping(ctx.shop).get(d.id);
+  if (shipping) return freeShippingObject(d, shipping, ctx);
   const common = {
     title: d.title,
     status: status(d),
@@ -193,11 +248,68 @@ const NAMES: Record<Kind, { argument: string; node: string; nodeType: string; de
   },
 };
 
-function existing(kind: Kind, id: unknown, ctx: ResolveContext): StoredDiscount | null {
+function existing(kind: Kind, id: unknown, ctx: ResolveContext, freeShippingToo = false): StoredDiscount | null {
   const { type } = parseGid(id);
   const found = ctx.shop.discounts.get(String(id));
+  // discountCodeBasicUpdate cannot change a free-shipping code (Shopify: the discount does not exist).
+  if (found && !freeShippingToo && freeShipping(ctx.shop).has(found.id)) return null;
   return type === NAMES[kind].nodeType && found?.kind === kind ? found : null;
 }
+
+type Input = Record<string, unknown>;
+const inputObject = (value: unknown): Input | null =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Input) : null;
+
+/** `destination` of a free-shipping input: every country, or listed ones (ISO codes). */
+function readDestination(input: Input, fail: (path: string[], message: string, code: string) => void): FreeShipping["destination"] | null {
+  const given = inputObject(input.destination);
+  if (!given) {
+    fail(["destination"], "Destination can't be blank", "BLANK");
+    return null;
+  }
+  if (given.all === true) return { type: "all" };
+  const countries = inputObject(given.countries);
+  const add = Array.isArray(countries?.add) ? countries.add.map(String) : [];
+  const invalid = add.find((code) => !/^[A-Z]{2}$/.test(code));
+  if (invalid) fail(["destination", "countries", "add"], `${invalid} is not a country code`, "INVALID");
+  if (add.length === 0 && countries?.includeRestOfWorld !== true) fail(["destination"], "Destination can't be blank", "BLANK");
+  return { type: "countries", countries: add, includeRestOfWorld: countries?.includeRestOfWorld === true };
+}
+
+/** discountCodeFreeShippingCreate: the code's common fields are read as a basic code's are. */
+const freeShippingCreate: RootFieldDefinition = {
+  root: "Mutation",
+  name: "discountCodeFreeShippingCreate",
+  returns: "DiscountCodeFreeShippingCreatePayload",
+  requiredArguments: ["freeShippingCodeDiscount"],
+  cost: 10,
+  resolve: (args, ctx) => {
+    requireScope("discountCodeFreeShippingCreate", ctx, true);
+    const argument = "freeShippingCodeDiscount";
+    const input = inputObject(args[argument]) ?? {};
+    const errors: DiscountUserError[] = [];
+    const destination = readDestination(input, (path, message, code) => errors.push(discountUserError([argument, ...path], message, code)));
+    let maximumShippingPrice: string | null = null;
+    if (input.maximumShippingPrice != null) {
+      maximumShippingPrice = String(input.maximumShippingPrice);
+      if (!/^\d+(\.\d+)?$/.test(maximumShippingPrice) || Number(maximumShippingPrice) <= 0)
+        errors.push(discountUserError([argument, "maximumShippingPrice"], "Value must be greater than 0", "GREATER_THAN"));
+    }
+    // No value or items: a placeholder customerGets lets the shared reader check the rest.
+    const read = readDiscount({
+      kind: "code",
+      argument,
+      input: { ...input, customerGets: { value: { percentage: 1 }, items: { all: true } } },
+      current: null,
+      ctx,
+    });
+    if (!read.ok) errors.push(...read.errors);
+    if (errors.length > 0 || !read.ok || !destination) return { codeDiscountNode: null, userErrors: errors };
+    freeShipping(ctx.shop).set(read.discount.id, { destination, maximumShippingPrice });
+    save(read.discount, null, ctx.shop);
+    return { codeDiscountNode: discountNode(read.discount, ctx), userErrors: [] };
+  },
+};
 
 function write(kind: Kind, name: string, update: boolean): RootFieldDefinition {
   const { argument, node } = NAMES[kind];
@@ -235,10 +347,11 @@ function remove(kind: Kind, name: string): RootFieldDefinition {
     cost: 10,
     resolve: (args, ctx) => {
       requireScope(name, ctx, true);
-      const d = existing(kind, args.id, ctx);
+      const d = existing(kind, args.id, ctx, true);
       if (!d) return { [deleted]: null, userErrors: [discountUserError(["id"], "Discount does not exist", "INVALID")] };
       for (const code of d.codes) ctx.shop.discountCodes.delete(code.toUpperCase());
       ctx.shop.discounts.delete(d.id);
+      freeShipping(ctx.shop).delete(d.id);
       return { [deleted]: d.id, userErrors: [] };
     },
   };
@@ -253,7 +366,7 @@ function read(kind: Kind, name: string): RootFieldDefinition {
     cost: readCost,
     resolve: (args, ctx) => {
       requireScope(name, ctx, false);
-      const d = existing(kind, args.id, ctx);
+      const d = existing(kind, args.id, ctx, true);
       return d ? discountNode(d, ctx) : null;
     },
   };
@@ -264,6 +377,7 @@ export const discountsSlice: ApiSlice = {
     write("code", "discountCodeBasicCreate", false),
     write("code", "discountCodeBasicUpdate", true),
     remove("code", "discountCodeDelete"),
+    freeShippingCreate,
     write("automatic", "discountAutomaticBasicCreate", false),
     write("automatic", "discountAutomaticBasicUpdate", true),
     remove("automatic", "discountAutomaticDelete"),
@@ -287,6 +401,7 @@ export const discountsSlice: ApiSlice = {
     DiscountCodeBasicCreatePayload: { codeDiscountNode: "DiscountCodeNode", userErrors: "DiscountUserError" },
     DiscountCodeBasicUpdatePayload: { codeDiscountNode: "DiscountCodeNode", userErrors: "DiscountUserError" },
     DiscountCodeDeletePayload: { deletedCodeDiscountId: "ID", userErrors: "DiscountUserError" },
+    DiscountCodeFreeShippingCreatePayload: { codeDiscountNode: "DiscountCodeNode", userErrors: "DiscountUserError" },
     DiscountAutomaticBasicCreatePayload: { automaticDiscountNode: "DiscountAutomaticNode", userErrors: "DiscountUserError" },
     DiscountAutomaticBasicUpdatePayload: { automaticDiscountNode: "DiscountAutomaticNode", userErrors: "DiscountUserError" },
     DiscountAutomaticDeletePayload: { deletedAutomaticDiscountId: "ID", userErrors: "DiscountUserError" },
@@ -330,6 +445,28 @@ export const discountsSlice: ApiSlice = {
       minimumRequirement: "DiscountMinimumRequirement",
       tags: "String",
     },
+    DiscountCodeFreeShipping: {
+      title: "String",
+      status: "DiscountStatus",
+      summary: "String",
+      startsAt: "DateTime",
+      endsAt: "DateTime",
+      createdAt: "DateTime",
+      updatedAt: "DateTime",
+      asyncUsageCount: "Int",
+      discountClasses: "DiscountClass",
+      combinesWith: "DiscountCombinesWith",
+      context: "DiscountContext",
+      customerSelection: "DiscountCustomerSelection",
+      destinationSelection: "DiscountShippingDestinationSelection",
+      maximumShippingPrice: "MoneyV2",
+      minimumRequirement: "DiscountMinimumRequirement",
+      usageLimit: "Int",
+      appliesOncePerCustomer: "Boolean",
+      codesCount: "Count",
+    },
+    DiscountCountryAll: { allCountries: "Boolean" },
+    DiscountCountries: { countries: "CountryCode", includeRestOfWorld: "Boolean" },
     DiscountRedeemCode: { id: "ID", code: "String", asyncUsageCount: "Int" },
     ...connectionTypes("DiscountRedeemCode"),
     DiscountCombinesWith: { orderDiscounts: "Boolean", productDiscounts: "Boolean", shippingDiscounts: "Boolean" },
@@ -355,7 +492,8 @@ export const discountsSlice: ApiSlice = {
   },
   interfaces: {
     Node: ["DiscountCodeNode", "DiscountAutomaticNode"],
-    DiscountCode: ["DiscountCodeBasic"],
+    DiscountCode: ["DiscountCodeBasic", "DiscountCodeFreeShipping"],
+    DiscountShippingDestinationSelection: ["DiscountCountryAll", "DiscountCountries"],
     DiscountAutomatic: ["DiscountAutomaticBasic"],
     DiscountContext: ["DiscountBuyerSelectionAll", "DiscountCustomers", "DiscountCustomerSegments"],
     DiscountCustomerSelection: ["DiscountCustomerAll", "DiscountCustomers", "DiscountCustomerSegments"],

@@ -41,9 +41,13 @@ const OPERATOR = /^(=|!=|>=|<=|>|<|CONTAINS\b|NOT CONTAINS\b|BETWEEN\b|IS NULL\b
 export function segmentQueryError(query: string): string | null {
   let depth = 0;
   let quote: string | null = null;
+  let escaped = false;
   for (const ch of query) {
     if (quote) {
-      if (ch === quote) quote = null;
+      // Inside a value a backslash escapes the next character ('\'VIP\'' in Shopify's reference).
+      if (escaped) escaped = false;
+      else if (ch === "\\") escaped = true;
+      else if (ch === quote) quote = null;
     } else if (ch === "'" || ch === '"') quote = ch;
     else if (ch === "(") depth++;
     else if (ch === ")" && --depth < 0) return "Query Line 1: unexpected ')'.";
@@ -53,7 +57,7 @@ export function segmentQueryError(query: string): string | null {
   // Conditions start the query and follow each AND / OR outside quotes.
   const starts = [0];
   const connective = /\s+(AND|OR)\s+/gi;
-  const masked = query.replace(/'[^']*'|"[^"]*"/g, (m) => "_".repeat(m.length));
+  const masked = query.replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g, (m) => "_".repeat(m.length));
   for (let m = connective.exec(masked); m; m = connective.exec(masked)) starts.push(m.index + m[0].length);
   for (const start of starts) {
     let at = start;
