@@ -64,6 +64,32 @@ function money(value: unknown, path: string): { minor: number; currencyCode: str
   }
 }
 
+/**
+ * The order's merchandise value (line items after discounts, without shipping and taxes) in shop money, as
+ * placed: subtotalPriceSet first (before returns), currentSubtotalPriceSet (after returns) when only that one is
+ * there; null when neither (files from before the query asked for them). See subtotalMinorOf in the webhooks.
+ */
+function subtotal(o: Json, currencyCode: string): number | null {
+  for (const field of ["subtotalPriceSet", "currentSubtotalPriceSet"]) {
+    const set = optionalObject(o[field], field);
+    const shopMoney = set ? optionalObject(set.shopMoney, `${field}.shopMoney`) : null;
+    if (!shopMoney) continue;
+    const path = `${field}.shopMoney`;
+    const { minor, currencyCode: code } = money({ currencyCode, ...shopMoney }, path);
+    if (code !== currencyCode) fail(`${path}.currencyCode`, `must be the order's shop currency ${currencyCode}`);
+    return minor;
+  }
+  return null;
+}
+
+/** GraphQL's Order.discountCodes ([String!]!): trimmed, without blanks or repeats; none when absent. */
+function discountCodes(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) fail("discountCodes", "must be a list");
+  const codes = value.map((code, i) => string(code, `discountCodes.${i}`).trim()).filter((code) => code.length > 0);
+  return [...new Set(codes)];
+}
+
 export interface BulkLineItem {
   id: string;
   orderId: string;
@@ -114,6 +140,8 @@ function toOrder(o: Json): NormalizedOrder {
     email: optionalString(o.email, "email"),
     currencyCode: total.currencyCode,
     totalMinor: total.minor,
+    subtotalMinor: subtotal(o, total.currencyCode),
+    discountCodes: discountCodes(o.discountCodes),
     presentmentCurrency: presentment?.currencyCode ?? null,
     presentmentTotalMinor: presentment?.minor ?? null,
     financialStatus: status ? status.toLowerCase() : null,

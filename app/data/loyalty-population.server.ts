@@ -43,20 +43,22 @@ const STREAM_KINDS = raw(ORDER_STREAM_KINDS.map((kind) => `'${kind}'`).join(", "
 
 /**
  * Orders of the shop with a customer, in the shop currency, filtered by `where`; with their stream's points when
- * asked (only a points-earned ladder needs them: the other bases skip the per-order lookup).
+ * asked (only a points-earned ladder needs them: the other bases skip the per-order lookup). Ordered by id only
+ * when paging (`limit`): for a list of customers, an ORDER BY id made SQLite walk the shop's whole primary key
+ * instead of the customer index (10 ms a batch at 20,000 orders, growing with the shop).
  */
 function orderFactsQuery(shop: string, where: SqlFragment, limit: number | null, withPoints = true): SqlFragment {
+  // Without points the column is left out rather than returned as 0: every value returned costs the driver.
   const points = withPoints
-    ? sql`(SELECT SUM(p."points") FROM "PointsEntry" p
-            WHERE p."shop" = o."shop" AND p."orderId" = o."id" AND p."kind" IN (${STREAM_KINDS}))`
-    : raw("0");
+    ? sql`, (SELECT SUM(p."points") FROM "PointsEntry" p
+              WHERE p."shop" = o."shop" AND p."orderId" = o."id" AND p."kind" IN (${STREAM_KINDS})) AS points`
+    : raw("");
   return sql`SELECT o."id" AS id, o."customerId" AS "customerId", o."processedAt" AS "processedAt",
                     o."totalMinor" - o."refundedMinor" AS net,
-                    CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN 1 ELSE 0 END AS counted,
-                    ${points} AS points
+                    CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN 1 ELSE 0 END AS counted${points}
                FROM "Order" o
               WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL AND o."currencyMismatch" = false AND ${where}
-              ORDER BY o."id"${limit === null ? raw("") : sql` LIMIT ${BigInt(limit)}`}`;
+              ${limit === null ? raw("") : sql`ORDER BY o."id" LIMIT ${BigInt(limit)}`}`;
 }
 
 function orderFactOf(row: Record<string, unknown>): OrderFactRow {
@@ -186,22 +188,42 @@ export async function loadCustomerFacts(
   timeZone: string,
   needs: FactNeeds = ALL_FACTS,
 ): Promise<Map<string, CustomerFacts>> {
-  const facts = new Map<string, CustomerFacts>();
-  for (const id of customerIds)
-    facts.set(id, { customerId: id, orders: new Map(), credits: [], predictedClvMinor: null, netRevenueMinor: 0 });
+  const facts = emptyFacts(customerIds);
   for (let i = 0; i < customerIds.length; i += 500) {
     const chunk = customerIds.slice(i, i + 500);
     const orders = await queryRaw<Record<string, unknown>>(
       client,
       orderFactsQuery(shop, sql`o."customerId" IN (${join(chunk)})`, null, needs.points),
     );
-    const rows = orders.map(orderFactOf);
-    const days = shopDaysOf(
-      rows.map((row) => row.processedAtMs),
-      timeZone,
-    );
-    rows.forEach((row, n) => facts.get(row.customerId)?.orders.set(row.id, orderActivity(row, days[n])));
+    addOrderActivities(facts, orders.map(orderFactOf), timeZone);
   }
+  await addExtras(client, shop, facts, customerIds, timeZone, needs);
+  return facts;
+}
+
+function emptyFacts(customerIds: readonly string[]): Map<string, CustomerFacts> {
+  const facts = new Map<string, CustomerFacts>();
+  for (const id of customerIds)
+    facts.set(id, { customerId: id, orders: new Map(), credits: [], predictedClvMinor: null, netRevenueMinor: 0 });
+  return facts;
+}
+
+function addOrderActivities(facts: Map<string, CustomerFacts>, rows: readonly OrderFactRow[], timeZone: string): void {
+  const days = shopDaysOf(
+    rows.map((row) => row.processedAtMs),
+    timeZone,
+  );
+  rows.forEach((row, n) => facts.get(row.customerId)?.orders.set(row.id, orderActivity(row, days[n])));
+}
+
+async function addExtras(
+  client: Client,
+  shop: string,
+  facts: Map<string, CustomerFacts>,
+  customerIds: readonly string[],
+  timeZone: string,
+  needs: FactNeeds,
+): Promise<void> {
   for (const [id, extra] of await loadCustomerExtras(client, shop, customerIds, timeZone, needs)) {
     const customer = facts.get(id);
     if (!customer) continue;
@@ -209,7 +231,6 @@ export async function loadCustomerFacts(
     customer.predictedClvMinor = extra.predictedClvMinor;
     customer.netRevenueMinor = extra.netRevenueMinor;
   }
-  return facts;
 }
 
 export interface CustomerExtras {

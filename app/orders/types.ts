@@ -38,6 +38,15 @@ export interface NormalizedOrder {
   email: string | null;
   currencyCode: string;
   totalMinor: number;
+  // Optional: ingest jobs queued by an earlier version (and backfill files from before the query asked for
+  // them) do not carry these two; absent reads as unknown subtotal and no codes.
+  /**
+   * Line items after discounts, without shipping, taxes and tips, as placed (what loyalty points are earned on);
+   * null when the payload does not carry it (points then fall back to the total).
+   */
+  subtotalMinor?: number | null;
+  /** The discount codes the order used, as entered (referral codes are matched on them); [] when none. */
+  discountCodes?: string[];
   presentmentCurrency: string | null;
   presentmentTotalMinor: number | null;
   financialStatus: string | null;

@@ -55,6 +55,19 @@ export const BULK_ORDERS_QUERY = /* GraphQL */ `
               currencyCode
             }
           }
+          subtotalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          currentSubtotalPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          discountCodes
           customer {
             id
             email

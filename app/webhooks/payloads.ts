@@ -107,6 +107,26 @@ const lineItemSchema = z.object({
     .catch(null),
 });
 
+// A discount code as the order lists it ({ code, amount, type }); only the code is kept: referrals match on it
+// (Shopify's own limit is 255 characters). Like the offers' line properties, codes never refuse an order: an
+// entry that is malformed or could not be stored is left out (the order's money still counts; at worst a
+// referral is not recognised), and a list that is not a list reads as none.
+const discountCodeSchema = z.object({
+  code: storable(z.string().max(255, "must be at most 255 characters")),
+  amount: amount.nullish(),
+  type: z.string().nullish(),
+});
+const discountCodesSchema = z
+  .array(z.unknown())
+  .nullish()
+  .catch(null)
+  .transform((entries) =>
+    (entries ?? []).flatMap((entry) => {
+      const parsed = discountCodeSchema.safeParse(entry);
+      return parsed.success ? [parsed.data.code] : [];
+    }),
+  );
+
 const orderSchema = z.object({
   id,
   name: text.nullish(),
@@ -115,6 +135,12 @@ const orderSchema = z.object({
   presentment_currency: text.nullish(),
   total_price: nonNegativeAmount,
   total_price_set: moneySet,
+  // Line items after discounts, without shipping and taxes: as placed (subtotal_*) and after returns (current_*).
+  subtotal_price: nonNegativeAmount.nullish(),
+  subtotal_price_set: moneySet,
+  current_subtotal_price: nonNegativeAmount.nullish(),
+  current_subtotal_price_set: moneySet,
+  discount_codes: discountCodesSchema,
   financial_status: text.nullish(),
   source_name: text.nullish(),
   test: z.boolean().default(false),
@@ -179,6 +205,33 @@ function normalizeRefund(r: z.infer<typeof refundSchema>, fallbackCurrency: stri
   };
 }
 
+/**
+ * The order's merchandise value in shop money: line items after discounts, without shipping and taxes (with
+ * them when the shop's prices include tax), as placed. The as-placed subtotal comes first: the current one
+ * already leaves out returned items, and the refunds that returned them reverse points again (proportionally to
+ * the money refunded), so earning on it would take a return off twice. The current subtotal is the fallback (it
+ * equals the placed one until something is returned); null when the payload carries neither.
+ */
+function subtotalMinorOf(o: z.infer<typeof orderSchema>, currencyCode: string): number | null {
+  const amount =
+    o.subtotal_price_set?.shop_money.amount ??
+    o.subtotal_price ??
+    o.current_subtotal_price_set?.shop_money.amount ??
+    o.current_subtotal_price ??
+    null;
+  if (amount === null) return null;
+  try {
+    return toMinorUnits(amount, currencyCode);
+  } catch (error) {
+    throw new Error(`subtotal_price: ${(error as Error).message}`);
+  }
+}
+
+/** The codes as entered, trimmed, without blanks or repeats (in the payload's order). */
+function discountCodesOf(o: z.infer<typeof orderSchema>): string[] {
+  return [...new Set(o.discount_codes.map((code) => code.trim()).filter((code) => code.length > 0))];
+}
+
 function normalizeOrder(o: z.infer<typeof orderSchema>): NormalizedOrder {
   const currencyCode = o.total_price_set?.shop_money.currency_code ?? o.currency;
   const totalMinor = toMinorUnits(o.total_price_set?.shop_money.amount ?? o.total_price, currencyCode);
@@ -199,6 +252,8 @@ function normalizeOrder(o: z.infer<typeof orderSchema>): NormalizedOrder {
     email: o.email ?? null,
     currencyCode,
     totalMinor,
+    subtotalMinor: subtotalMinorOf(o, currencyCode),
+    discountCodes: discountCodesOf(o),
     presentmentCurrency: presentment?.currency_code ?? o.presentment_currency ?? null,
     presentmentTotalMinor: presentment ? toMinorUnits(presentment.amount, presentment.currency_code) : null,
     financialStatus: o.financial_status ?? null,

@@ -19,6 +19,10 @@ export interface OrderSpec {
   email?: string;
   refunds?: object[];
   lineItems?: { id: number; productId: number; quantity: number; price: string }[];
+  /** Merchandise after discounts (subtotal_price, current_subtotal_price and their sets); default: the total. */
+  subtotal?: string;
+  /** discount_codes[].code; default: the fixture's. */
+  discountCodes?: string[];
 }
 
 export function orderPayload(spec: OrderSpec): Record<string, unknown> {
@@ -40,6 +44,14 @@ export function orderPayload(spec: OrderSpec): Record<string, unknown> {
   });
   order.total_price_set.shop_money.amount = total;
   order.total_price_set.presentment_money.amount = total;
+  // The fixture's subtotal equals its total (no shipping or tax): keep them consistent when the total changes.
+  const subtotal = spec.subtotal ?? total;
+  order.subtotal_price = order.current_subtotal_price = subtotal;
+  for (const set of [order.subtotal_price_set, order.current_subtotal_price_set]) {
+    set.shop_money.amount = subtotal;
+    set.presentment_money.amount = subtotal;
+  }
+  if (spec.discountCodes) order.discount_codes = spec.discountCodes.map((code) => ({ code, amount: "0.00", type: "fixed_amount" }));
   if (spec.email) order.email = spec.email;
   if (spec.customerId === null) order.customer = null;
   else if (spec.customerId !== undefined) {

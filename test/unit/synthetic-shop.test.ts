@@ -107,7 +107,9 @@ function expectShape(value: unknown, selections: Selection[], where: string): vo
       if (Array.isArray(v)) v.forEach((item, i) => expectShape(item, sel.selections!, `${where}.${sel.name}[${i}]`));
       else expectShape(v, sel.selections, `${where}.${sel.name}`);
     } else if (!sel.selections) {
-      expect(typeof v === "object" && v !== null, `${where}.${sel.name} is a leaf`).toBe(false);
+      // A leaf: a scalar, or a list of scalars (Order.discountCodes is [String!]!).
+      const scalar = (x: unknown) => typeof x !== "object" || x === null;
+      expect(Array.isArray(v) ? v.every(scalar) : scalar(v), `${where}.${sel.name} is a leaf`).toBe(true);
     }
   }
   expect(

@@ -13,6 +13,9 @@ import { Rng } from "./random";
 export function orderNode(order: SyntheticOrder) {
   const c = order.currencyCode;
   const shopMoney = (minor: number) => ({ amount: money(minor, c), currencyCode: c });
+  // Merchandise after discounts: the total without its shipping; "current" leaves out what was refunded since.
+  const subtotal = order.totalMinor - (order.shippingMinor ?? 0);
+  const refunded = order.refunds.reduce((sum, r) => sum + r.amountMinor, 0);
   return {
     id: gid.order(order.id),
     name: order.name,
@@ -34,6 +37,9 @@ export function orderNode(order: SyntheticOrder) {
         currencyCode: order.presentmentCurrencyCode,
       },
     },
+    subtotalPriceSet: { shopMoney: shopMoney(subtotal) },
+    currentSubtotalPriceSet: { shopMoney: shopMoney(Math.max(0, subtotal - refunded)) },
+    discountCodes: order.discountCodes ?? [],
     customer: order.customer && {
       id: gid.customer(order.customer.id),
       email: order.customer.email,

@@ -60,6 +60,10 @@ export interface SyntheticOrder {
   totalMinor: number;
   /** The same total in the presentment currency. */
   presentmentTotalMinor: number;
+  /** Shipping included in totalMinor (absent: none; the generator sells merchandise only). */
+  shippingMinor?: number;
+  /** Discount codes the order used (absent: none). */
+  discountCodes?: string[];
   customer: SyntheticCustomer | null;
   lineItems: SyntheticLineItem[];
   refunds: SyntheticRefund[];

@@ -170,7 +170,7 @@ export function restOrder(order: SyntheticOrder, options: RestOptions & { asOf?:
     total_tax_set: moneySet(0, c, 0, p),
     updated_at: isoInZone(updated, tz),
     customer,
-    discount_codes: [],
+    discount_codes: (order.discountCodes ?? []).map((code) => ({ code, amount: money(0, c), type: "fixed_amount" })),
     fulfillments: [],
     line_items: order.lineItems.map((li) => ({
       id: li.id,
