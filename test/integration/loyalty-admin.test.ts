@@ -183,7 +183,13 @@ describe("the loyalty admin", () => {
       30_000,
     );
     expect(tier).toBe("Gold");
-    expect(double.control.getTags(SHOP, "gid://shopify/Customer/6102")).toEqual(["tier:Silver"]);
+    // Tags go out in their own calls after the metafields: wait for them too.
+    const silverTags = await waitFor(
+      async () => double.control.getTags(SHOP, "gid://shopify/Customer/6102"),
+      (tags) => tags.length > 0,
+      30_000,
+    );
+    expect(silverTags).toEqual(["tier:Silver"]);
     // Gold's 5% is an automatic discount for the Gold segment, written by the tier-discount job.
     const automatic = await waitFor(
       async () => double.control.getDiscounts(SHOP).filter((d) => d.kind === "automatic"),
