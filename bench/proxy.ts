@@ -14,7 +14,6 @@
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { loadavg } from "node:os";
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
@@ -22,7 +21,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { Redis } from "ioredis";
 import { markShopInstalled } from "../app/data/lifecycle.server";
 import { signProxyParams } from "../app/storefront/proxy-signature";
-import { cpuSeconds, printRows, quantile, root, seededRandom, startProcess, stopProcess } from "./support/deliveries";
+import { cpuSeconds, printRows, root, seededRandom, startProcess, stopProcess } from "./support/deliveries";
+import { sendAtRate } from "./support/open-loop";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -210,66 +210,12 @@ function plan(count: number, routes: Shot["route"][], random: () => number): Sho
   }));
 }
 
-interface RateResult {
-  achieved: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  statuses: Map<number, number>;
-}
-
-/** Sends each request at its scheduled time; latency from the scheduled time to the end of the answer. */
-async function fireAtRate(shots: Shot[], rate: number): Promise<RateResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  const send = (shot: Shot, scheduled: number) =>
-    new Promise<void>((resolve) => {
-      const extra: [string, string][] = shot.route === "/proxy/recommendations" ? [["product_id", shot.productId]] : [];
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          path: signedPath(shot.route, shot.customerId, extra),
-          agent,
-          headers: { "X-Forwarded-For": shot.address },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - scheduled);
-            statuses.set(res.statusCode ?? 0, (statuses.get(res.statusCode ?? 0) ?? 0) + 1);
-            resolve();
-          });
-        },
-      );
-      req.on("error", () => {
-        statuses.set(0, (statuses.get(0) ?? 0) + 1);
-        resolve();
-      });
-      req.end();
-    });
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < shots.length; i++) {
-    const scheduled = start + (i * 1000) / rate;
-    const wait = scheduled - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(send(shots[i]!, scheduled));
-  }
-  await Promise.all(inFlight);
-  const elapsed = performance.now() - start;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    achieved: (shots.length / elapsed) * 1000,
-    p50: quantile(latencies, 0.5),
-    p90: quantile(latencies, 0.9),
-    p99: quantile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-    statuses,
-  };
+/** Sends each request at its scheduled time, signed as Shopify signs it. */
+function fireAtRate(shots: Shot[], rate: number) {
+  return sendAtRate(port, shots, rate, (shot) => {
+    const extra: [string, string][] = shot.route === "/proxy/recommendations" ? [["product_id", shot.productId]] : [];
+    return { options: { path: signedPath(shot.route, shot.customerId, extra), headers: { "X-Forwarded-For": shot.address } } };
+  });
 }
 
 interface LoopDelay {

@@ -20,7 +20,6 @@
 // BENCH_DUPLICATES (0.02), WORKER_NICE (10: the worker's CPU priority below the web server's, as on one box),
 // BENCH_WORKER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=.tmp/prof" to profile the worker).
 import { execFileSync, type ChildProcess } from "node:child_process";
-import { Agent, request } from "node:http";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -48,6 +47,7 @@ import {
   type Delivery,
   type PlannedOrder,
 } from "./support/deliveries";
+import { sendAtRate } from "./support/open-loop";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 20_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -71,64 +71,18 @@ function planOrders(first: number, count: number, customers: number): PlannedOrd
   return orders;
 }
 
-interface RateResult {
-  achieved: number;
-  p50: number;
-  p99: number;
-  max: number;
-  failures: number;
-}
-
-/** Sends each delivery at its scheduled time (rate per second) on keep-alive connections. */
-async function fireAtRate(port: number, deliveries: Delivery[], rate: number): Promise<RateResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const latencies: number[] = [];
-  let failures = 0;
-  const send = (d: Delivery, scheduled: number) =>
-    new Promise<void>((resolve) => {
-      const req = request(
-        {
-          host: "127.0.0.1",
-          port,
-          path: "/webhooks/orders/create",
-          method: "POST",
-          agent,
-          headers: { ...d.headers, "content-length": Buffer.byteLength(d.body) },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            latencies.push(performance.now() - scheduled);
-            if (res.statusCode !== 200) failures++;
-            resolve();
-          });
-        },
-      );
-      req.on("error", () => {
-        failures++;
-        resolve();
-      });
-      req.end(d.body);
-    });
-  const start = performance.now();
-  const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < deliveries.length; i++) {
-    const scheduled = start + (i * 1000) / rate;
-    const wait = scheduled - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(send(deliveries[i]!, scheduled));
-  }
-  await Promise.all(inFlight);
-  const elapsed = performance.now() - start;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    achieved: (deliveries.length / elapsed) * 1000,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    max: latencies[latencies.length - 1]!,
-    failures,
-  };
+/** Sends each delivery at its scheduled time (rate per second); failures are answers other than 200. */
+async function fireAtRate(port: number, deliveries: Delivery[], rate: number) {
+  const result = await sendAtRate(port, deliveries, rate, (d) => ({
+    options: {
+      path: "/webhooks/orders/create",
+      method: "POST",
+      headers: { ...d.headers, "content-length": Buffer.byteLength(d.body) },
+    },
+    body: d.body,
+  }));
+  const ok = result.statuses.get(200) ?? 0;
+  return { ...result, failures: deliveries.length - ok };
 }
 
 /** Round-trip times of a PING every 5 ms on its own connection, until stopped: Redis's own queueing delay. */
