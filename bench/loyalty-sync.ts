@@ -6,12 +6,12 @@
  *      the time the paced path could not beat (every metafieldsSet and tagsAdd call's cost ÷ the restore rate).
  *      BENCH_LOYALTY_PACED=500 also times the paced path on that many members against the same bucket.
  *   2. Ingest throughput with the program on and off: BENCH_LOYALTY_INGEST_ORDERS orders (20,000 over 4,000
- *      customers, a tier ladder on net spend) in batches of 200, as the worker applies them; "on" runs the
- *      loyalty step for each batch (in its own transaction until the lead wires it into ingestBatch's, so the
- *      figure is if anything pessimistic).
+ *      customers, a tier ladder on net spend) in batches of 200, as the worker applies them: `ingestBatch`
+ *      alone, which runs the loyalty step inside its transaction (bench/loyalty-ingest.ts measures the same
+ *      with subtotals and shipping; this one earns on totals).
  *   3. Order → tier metafield written, under a steady load of BENCH_LOYALTY_RATE orders/s (20) for
  *      BENCH_LOYALTY_SECONDS (30) on a shop with 2,000 members already written (one order in five from a new
- *      customer): each order is ingested with its loyalty step (batched every 100 ms like the worker's batcher) and
+ *      customer): each order is ingested, loyalty step included (batched every 100 ms like the worker's batcher), and
  *      asks for a write-back (the debounced job on the analytics queue, real BullMQ worker); the time until the
  *      double holds the customer's new points balance, p50/p95/max.
  *
@@ -23,6 +23,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { startAdminApiDouble } from "../testkit/admin-api-double/index";
 import type { NormalizedOrder } from "../app/orders/types";
+import { BENCH_NET_SPEND_LADDER as LADDER, paidOrder } from "../testkit/loyalty-orders";
 
 const CUSTOMERS = Number(process.env.BENCH_LOYALTY_SYNC_CUSTOMERS ?? 100_000);
 const PACED = Number(process.env.BENCH_LOYALTY_PACED ?? 0);
@@ -53,47 +54,8 @@ function freshDatabase(name: string): string {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-function order(id: number, customerId: number, totalMinor: number, processedAt: string): NormalizedOrder {
-  return {
-    id: String(id),
-    customer: {
-      id: String(customerId),
-      email: null,
-      firstName: null,
-      lastName: null,
-      phone: null,
-      tags: null,
-      createdAt: null,
-      updatedAt: processedAt,
-    },
-    name: null,
-    email: null,
-    currencyCode: "USD",
-    totalMinor,
-    presentmentCurrency: null,
-    presentmentTotalMinor: null,
-    financialStatus: "paid",
-    sourceName: "web",
-    test: false,
-    createdAt: processedAt,
-    processedAt,
-    updatedAt: processedAt,
-    cancelledAt: null,
-    closedAt: null,
-    lineItems: [],
-    refunds: [],
-  };
-}
-
-const LADDER = {
-  basis: "net_spend",
-  window: "lifetime",
-  tiers: [
-    { id: "member", name: "Member", threshold: 0 },
-    { id: "silver", name: "Silver", threshold: 25_000 },
-    { id: "gold", name: "Gold", threshold: 100_000 },
-  ],
-};
+const order = (id: number, customerId: number, totalMinor: number, processedAt: string): NormalizedOrder =>
+  paidOrder({ id, customerId, totalMinor, processedAt, sourceName: "web" });
 
 const double = await startAdminApiDouble({
   shops: [{ shop: "bench-loyalty.myshopify.com", accessToken: "bench-token" }],
@@ -119,7 +81,6 @@ const members = await import("../app/data/loyalty-members.server");
 const { bulkUpsert } = await import("../app/data/bulk-upsert.server");
 const writeBack = await import("../app/data/loyalty-write-back.server");
 const { ingestBatch } = await import("../app/data/ingest.server");
-const { applyLoyaltyNow } = await import("../app/data/loyalty-pipeline.server");
 
 async function setUpProgram(client: Awaited<ReturnType<typeof db>>): Promise<number> {
   await markShopInstalled(client, SHOP, { name: "Bench", currencyCode: "USD", ianaTimezone: "UTC" });
@@ -238,9 +199,7 @@ await disconnectDb();
     await ingestBatch(ingestClient, OFF_SHOP, [{ orders: offOrders.slice(i, i + 200) }]);
     offMs += performance.now() - begin;
     begin = performance.now();
-    const batch = onOrders.slice(i, i + 200);
-    const result = await ingestBatch(ingestClient, SHOP, [{ orders: batch }]);
-    await applyLoyaltyNow(ingestClient, SHOP, { orderIds: batch.map((o) => o.id), customerIds: result.customersChanged });
+    await ingestBatch(ingestClient, SHOP, [{ orders: onOrders.slice(i, i + 200) }]);
     onMs += performance.now() - begin;
   }
   const entries = await ingestClient.pointsEntry.count({ where: { shop: SHOP } });
@@ -272,9 +231,7 @@ await disconnectDb();
     order(7_000_000 + i, 60_000 + i, 5_000 + (i % 30) * 1_000, "2025-06-01T12:00:00.000Z"),
   );
   for (let i = 0; i < history.length; i += 200) {
-    const batch = history.slice(i, i + 200);
-    const result = await ingestBatch(latencyClient, SHOP, [{ orders: batch }]);
-    await applyLoyaltyNow(latencyClient, SHOP, { orderIds: batch.map((o) => o.id), customerIds: result.customersChanged });
+    await ingestBatch(latencyClient, SHOP, [{ orders: history.slice(i, i + 200) }]);
   }
   for (const o of history) balance.set(Number(o.customer?.id), Math.floor(o.totalMinor / 100));
   double.control.setThrottle({ shop: SHOP, ...STANDARD, currentlyAvailable: STANDARD.maximumAvailable });
@@ -298,8 +255,7 @@ await disconnectDb();
     queued = [];
     if (batch.length === 0) return;
     void (async () => {
-      const result = await ingestBatch(latencyClient, SHOP, [{ orders: batch }]);
-      await applyLoyaltyNow(latencyClient, SHOP, { orderIds: batch.map((o) => o.id), customerIds: result.customersChanged });
+      await ingestBatch(latencyClient, SHOP, [{ orders: batch }]);
       await enqueueLoyaltySync(SHOP);
     })();
   }, 100);

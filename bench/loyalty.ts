@@ -10,7 +10,11 @@
  * The headline is one full re-evaluation: the heaviest ladder (rolling 12 months, grace and review-date
  * retention) + balances + expiry + summary.
  *
- * Run: npx tsx bench/loyalty.ts     (BENCH_LOYALTY_CUSTOMERS=100000 for a quick run)
+ * Then the ingest part (bench/loyalty-ingest.ts): ingest throughput with the program on and off, both printed
+ * with their ratio (issue 14: on within 20 % of off).
+ *
+ * Run: npx tsx bench/loyalty.ts     (BENCH_LOYALTY_CUSTOMERS=100000 for a quick run; BENCH_LOYALTY_PART=tiers or
+ * BENCH_LOYALTY_PART=ingest for one part only)
  */
 import os from "node:os";
 import {
@@ -273,4 +277,6 @@ function main(): void {
   );
 }
 
-main();
+const PART = process.env.BENCH_LOYALTY_PART ?? "all";
+if (PART !== "ingest") main();
+if (PART !== "tiers") await import("./loyalty-ingest.ts");

@@ -3,8 +3,8 @@
 // (shop, key), so a redelivery or a concurrent twin never doubles an entry; balances are always sums.
 import type { Prisma } from "@prisma/client";
 import { manualAdjustment, type LedgerEntry, type LedgerEntryKind, type LedgerSource, type ManualAdjustmentRequest } from "~/loyalty";
-import { bulkUpsert } from "./bulk-upsert.server";
-import { join, queryRaw, sql } from "./sql.server";
+import { constant, Dictionary, jsonField, jsonLookup, jsonRowsSource, jsonTimestampFromMs } from "./json-rows.server";
+import { join, queryRaw, raw, sql } from "./sql.server";
 
 type Client = Prisma.TransactionClient;
 
@@ -107,17 +107,24 @@ export function entryOfRow(row: PointsEntryRow): LedgerEntry {
   return entry;
 }
 
-/** Inserts the entries whose key is not stored yet; returns the keys this call inserted. */
+/** Rows per statement: the JSON text of one stays a few hundred kilobytes. */
+const ENTRIES_PER_STATEMENT = 2_000;
+
+/**
+ * Inserts the entries whose key is not stored yet; returns the keys this call inserted. The rows travel as one
+ * JSON parameter and the shop and creation time once per statement (json-rows.server.ts: values, not
+ * statements, are what the driver spends its time on); stored exactly as Prisma would store them.
+ */
 export async function insertEntries(tx: Client, shop: string, entries: readonly LedgerEntry[]): Promise<Set<string>> {
-  if (entries.length === 0) return new Set();
+  const inserted = new Set<string>();
+  if (entries.length === 0) return inserted;
   const now = new Date();
-  const inserted = await bulkUpsert<{ key: string }>(tx, {
-    table: "PointsEntry",
-    columns: ENTRY_COLUMNS,
-    rows: entries.map((entry) => {
+  for (let i = 0; i < entries.length; i += ENTRIES_PER_STATEMENT) {
+    // Rule version ids (36 characters) are sent once and referred to by position; times as epoch milliseconds.
+    const ruleVersions = new Dictionary();
+    const rows = entries.slice(i, i + ENTRIES_PER_STATEMENT).map((entry) => {
       const source = sourceColumns(entry.source);
       return [
-        shop,
         entry.key,
         entry.customerId,
         entry.kind,
@@ -125,18 +132,28 @@ export async function insertEntries(tx: Client, shop: string, entries: readonly 
         source.sourceType,
         source.sourceId,
         source.orderId,
-        entry.ruleVersionId,
-        entry.basisMinor === undefined ? null : BigInt(entry.basisMinor),
+        ruleVersions.indexOf(entry.ruleVersionId),
+        entry.basisMinor ?? null,
         entry.multiplierHundredths ?? null,
         source.reason,
-        new Date(entry.effectiveAtMs),
-        now,
+        entry.effectiveAtMs,
       ];
-    }),
-    conflict: ["shop", "key"],
-    returning: ["key"],
-  });
-  return new Set(inserted.map((row) => row.key));
+    });
+    const f = jsonField;
+    const returned = await queryRaw<{ key: string }>(
+      tx,
+      sql`INSERT INTO "PointsEntry" (${raw(ENTRY_COLUMNS.map((c) => `"${c}"`).join(", "))})
+          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${f(1, "text")}, ${f(2, "text")}, ${f(3, "int")}, ${f(4, "text")},
+                 ${f(5, "text")}, ${f(6, "text")}, ${jsonLookup(ruleVersions.values, 7)}, ${f(8, "bigint")}, ${f(9, "int")},
+                 ${f(10, "text")}, ${jsonTimestampFromMs(11)}, ${constant(now, "timestamp")}
+            FROM ${jsonRowsSource(rows)}
+           WHERE true
+          ON CONFLICT ("shop", "key") DO NOTHING
+          RETURNING "key"`,
+    );
+    for (const row of returned) inserted.add(row.key);
+  }
+  return inserted;
 }
 
 const ENTRY_SELECT = {

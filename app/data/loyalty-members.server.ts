@@ -14,9 +14,11 @@ import {
   type TierChange,
   type TierLadder,
 } from "~/loyalty";
-import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+import { constant, jsonField, jsonRowsSource } from "./json-rows.server";
 import { factNeedsOf, factsOf, loadCustomerFacts, membersOf, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
 import { programVersionId, type LoyaltyProgramState } from "./loyalty-program.server";
+import { executeRaw, raw, sql } from "./sql.server";
+import { markSyncDirty } from "./sync-state-marks.server";
 
 type Client = Prisma.TransactionClient;
 
@@ -68,68 +70,68 @@ export function memberChanged(stored: MemberRow | null | undefined, next: Member
   return tierMoved || (withMetric && (stored.metric !== next.metric || stored.amountToNext !== next.amountToNext));
 }
 
-const MEMBER_COLUMNS = [
-  "shop",
-  "customerId",
-  "tierId",
-  "tierSinceDay",
-  "holdUntilDay",
-  "metric",
-  "nextTierId",
-  "amountToNext",
-  "tiersVersion",
-  "evaluatedAt",
-];
+/** Rows per statement (the JSON text of one stays a few hundred kilobytes). */
+const ROWS_PER_STATEMENT = 2_000;
 
-/** Writes member rows (the referral code column is left as it is). */
+/**
+ * Writes member rows (the referral code column is left as it is). The rows travel as one JSON parameter and
+ * the shop, ladder version and time once per statement (json-rows.server.ts): on the ingest path the driver's
+ * cost is per value sent.
+ */
 export async function writeMembers(tx: Client, shop: string, states: readonly MemberState[], tiersVersion: number): Promise<void> {
   const now = new Date();
-  await bulkUpsert(tx, {
-    table: "LoyaltyMember",
-    columns: MEMBER_COLUMNS,
-    rows: states.map((s) => [
-      shop,
-      s.customerId,
-      s.tierId,
-      s.sinceDay,
-      s.holdUntilDay,
-      s.metric,
-      s.nextTierId,
-      s.amountToNext,
-      tiersVersion,
-      now,
-    ]),
-    conflict: ["shop", "customerId"],
-    set: takeIncoming(MEMBER_COLUMNS.slice(2)),
-  });
+  const f = jsonField;
+  for (let i = 0; i < states.length; i += ROWS_PER_STATEMENT) {
+    const rows = states
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map((s) => [s.customerId, s.tierId, s.sinceDay, s.holdUntilDay, s.metric, s.nextTierId, s.amountToNext]);
+    await executeRaw(
+      tx,
+      sql`INSERT INTO "LoyaltyMember" ("shop", "customerId", "tierId", "tierSinceDay", "holdUntilDay", "metric", "nextTierId",
+                                       "amountToNext", "tiersVersion", "evaluatedAt")
+          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${f(1, "text")}, ${f(2, "int")}, ${f(3, "int")}, ${f(4, "float")},
+                 ${f(5, "text")}, ${f(6, "float")}, ${constant(tiersVersion, "int")}, ${constant(now, "timestamp")}
+            FROM ${jsonRowsSource(rows)}
+           WHERE true
+          ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(MEMBER_UPDATES)}`,
+    );
+  }
 }
+
+const MEMBER_UPDATES = ["tierId", "tierSinceDay", "holdUntilDay", "metric", "nextTierId", "amountToNext", "tiersVersion", "evaluatedAt"]
+  .map((c) => `"${c}" = excluded."${c}"`)
+  .join(", ");
 
 export interface RecordedTierChange extends TierChange {
   customerId: string;
 }
 
+/**
+ * Records tier moves in one statement per 2,000 (rows as one JSON parameter; shop and time sent once). A
+ * change's id is the call's random id and the change's position in the call: unique without a UUID per row to
+ * send.
+ */
 export async function recordTierChanges(tx: Client, shop: string, changes: readonly RecordedTierChange[]): Promise<void> {
   const now = new Date();
-  await bulkUpsert(tx, {
-    table: "TierChange",
-    columns: ["id", "shop", "customerId", "fromTierId", "toTierId", "day", "reason", "createdAt"],
-    rows: changes.map((c) => [randomUUID(), shop, c.customerId, c.fromTierId, c.toTierId, c.day, c.reason, now]),
-    conflict: ["id"],
-  });
+  const f = jsonField;
+  const callId = `${randomUUID()}:`;
+  for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
+    const rows = changes.slice(i, i + ROWS_PER_STATEMENT).map((c, k) => [i + k, c.customerId, c.fromTierId, c.toTierId, c.day, c.reason]);
+    await executeRaw(
+      tx,
+      sql`INSERT INTO "TierChange" ("id", "shop", "customerId", "fromTierId", "toTierId", "day", "reason", "createdAt")
+          SELECT ${constant(callId, "text")} || ${f(0, "text")}, ${constant(shop, "text")}, ${f(1, "text")}, ${f(2, "text")},
+                 ${f(3, "text")}, ${f(4, "int")}, ${f(5, "text")}, ${constant(now, "timestamp")}
+            FROM ${jsonRowsSource(rows)}
+           WHERE true
+          ON CONFLICT ("id") DO NOTHING`,
+    );
+  }
 }
 
 /** Marks customers for the loyalty write-back: dirty, and "changed since the last claim" (syncedAt null). */
 export async function markLoyaltyDirty(tx: Client, shop: string, customerIds: Iterable<string>): Promise<number> {
-  const ids = [...new Set(customerIds)].sort();
-  if (ids.length === 0) return 0;
-  await bulkUpsert(tx, {
-    table: "ShopifySyncState",
-    columns: ["shop", "customerId", "channel", "written", "dirty", "syncedAt"],
-    rows: ids.map((id) => [shop, id, LOYALTY_CHANNEL, "{}", true, null]),
-    conflict: ["shop", "customerId", "channel"],
-    set: [`"dirty" = excluded."dirty"`, `"syncedAt" = NULL`],
-  });
-  return ids.length;
+  return markSyncDirty(tx, shop, LOYALTY_CHANNEL, customerIds);
 }
 
 export interface CustomersEvaluated {

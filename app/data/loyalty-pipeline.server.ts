@@ -21,12 +21,14 @@ import {
 } from "~/loyalty";
 import { refundInShopMoney } from "~/lib/refunds";
 import { insertEntries, orderStreams } from "./loyalty-ledger.server";
-import { markLoyaltyDirty, reevaluateCustomers } from "./loyalty-members.server";
-import { factNeedsOf, factsOf, loadCustomerFacts, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
-import { join, queryRaw, sql, type SqlFragment } from "./sql.server";
+import { LOYALTY_CHANNEL, reevaluateCustomers } from "./loyalty-members.server";
+import { factNeedsOf, factsOf, loadCustomerFacts, membersOf, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
+import { jsonAggregate, jsonIdList, msOfTimestamp, parseJsonRows } from "./json-rows.server";
+import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { loadProgram, PROGRAM_REUSE_MS, type LoyaltyProgramState } from "./loyalty-program.server";
 import { recordReferrals, type OrderWithCodes } from "./loyalty-referrals.server";
 import { lockShop } from "./shop-lock.server";
+import { markSyncDirty } from "./sync-state-marks.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -37,6 +39,11 @@ export interface LoyaltyBatch {
   customerIds: readonly string[];
   /** The batch's orders as delivered: the discount codes on them record referrals. */
   orders?: readonly OrderWithCodes[];
+  /**
+   * Orders the batch created (not stored before it): their points streams are empty, so they are not read. (Were
+   * one not, the insert at its first position would lose, and the stream be read and computed again.)
+   */
+  newOrderIds?: readonly string[];
 }
 
 export interface LoyaltyBatchResult {
@@ -72,16 +79,22 @@ export function financialStatusOf(value: string | null): FinancialStatus {
 
 interface OrderInput {
   state: OrderPointsState | null;
+  /** The order's total as placed: refunds (money) are turned into merchandise in proportion to it. */
+  totalMinor: bigint;
+  /** Refunds in shop money (merchandiseMinor holds the money refunded until scaled by merchandiseRefunds). */
   refunds: RefundPointsState[];
 }
 
-const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : new Date(String(value)).getTime());
+const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : msOfTimestamp(value));
 const toBool = (value: unknown) => value === true || value === 1 || value === 1n || value === "1" || value === "t";
 const toBig = (value: unknown) => (value === null || value === undefined ? 0n : BigInt(value as number | bigint | string));
+const toNullableBig = (value: unknown) => (value === null || value === undefined ? null : toBig(value));
 
 /** What the loyalty step reads about a batch, in as few statements as the ladder allows. */
 interface BatchContext {
   inputs: Map<string, OrderInput>;
+  /** The stored discount codes of the batch's orders that have any. */
+  storedCodes: Map<string, string[]>;
   customerIds: string[];
   /** Only with a ladder: the customers' facts and stored member rows. */
   facts: Map<string, CustomerFacts>;
@@ -89,40 +102,56 @@ interface BatchContext {
 }
 
 /**
- * Reads the batch's orders (by id) and, with a ladder, the facts of their customers (every order of theirs, by
- * customer) and their member rows: three indexed raw statements (an OR of both conditions in one statement
- * would scan the shop's orders). The facts follow loyalty-population's definitions.
+ * Reads the batch's orders (by id) with, given a ladder, their customers' member rows (one statement), then the
+ * facts of those customers (every order of theirs, by customer; loyalty-population's definitions). Two indexed
+ * statements: merging the facts in too (an OR of both conditions) would scan the shop's orders.
  */
 async function loadBatchContext(tx: Tx, program: LoyaltyProgramState, batch: LoyaltyBatch, orderIds: string[]): Promise<BatchContext> {
   const shop = program.shop;
   const needs = factNeedsOf(program.tiers?.basis);
-  const inputs = new Map<string, OrderInput>(orderIds.map((id) => [id, { state: null, refunds: [] }]));
-  const byOrder = new Map<string, Record<string, unknown>>();
+  const inputs = new Map<string, OrderInput>(orderIds.map((id) => [id, { state: null, totalMinor: 0n, refunds: [] }]));
+  const inBatch = new Set(batch.customerIds);
   const customers = new Set(batch.customerIds);
-  const refunded: string[] = [];
-  for (let i = 0; i < orderIds.length; i += 500) {
-    const rows = await queryRaw<Record<string, unknown>>(tx, batchOrdersQuery(shop, orderIds.slice(i, i + 500)));
-    for (const row of rows) {
-      const id = String(row.id);
-      byOrder.set(id, row);
-      const customerId = row.customerId === null || row.customerId === undefined ? null : String(row.customerId);
-      const input = inputs.get(id);
-      // Orders without a customer earn for nobody; orders in another currency than the shop's are not counted.
-      if (!input || !customerId || toBool(row.currencyMismatch)) continue;
-      customers.add(customerId);
-      input.state = {
-        orderId: id,
-        customerId,
-        processedAtMs: toMs(row.processedAt),
-        updatedAtMs: toMs(row.updatedAt),
-        merchandiseMinor: pointsBasisOf(toBig(row.totalMinor)),
-        cancelledAtMs: row.cancelledAt === null || row.cancelledAt === undefined ? null : toMs(row.cancelledAt),
-        test: toBool(row.test),
-        financialStatus: financialStatusOf((row.financialStatus as string | null) ?? null),
-      };
-      // Refunds count once applied to their order (refundedMinor); one that came before its order waits with it.
-      if (toBig(row.refundedMinor) !== 0n) refunded.push(id);
+  const byOrder = new Map<string, Record<string, unknown>>();
+  const stored = new Map<string, MemberRow>();
+  // At least one statement with a ladder: a batch of customers alone still reads their member rows. The batch's
+  // customers' members come with the first chunk of orders.
+  const chunks = Math.max(needs ? 1 : 0, Math.ceil(orderIds.length / READ_CHUNK));
+  for (let c = 0; c < chunks; c++) {
+    const chunk = orderIds.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK);
+    const [row] = await queryRaw<{ orders: unknown; members: unknown }>(
+      tx,
+      batchReadQuery(shop, chunk, needs && c === 0 ? batch.customerIds : null),
+    );
+    for (const fields of parseJsonRows(row?.orders)) byOrder.set(String(fields[0]), orderRecord(fields));
+    for (const fields of parseJsonRows(row?.members)) {
+      const member = memberOfFields(fields);
+      stored.set(member.customerId, member);
     }
+  }
+  const refunded: string[] = [];
+  const storedCodes = new Map<string, string[]>();
+  for (const [id, row] of byOrder) {
+    const codes = codesOf(row.discountCodes);
+    if (codes.length > 0) storedCodes.set(id, codes);
+    const customerId = row.customerId === null || row.customerId === undefined ? null : String(row.customerId);
+    const input = inputs.get(id);
+    // Orders without a customer earn for nobody; orders in another currency than the shop's are not counted.
+    if (!input || !customerId || toBool(row.currencyMismatch)) continue;
+    customers.add(customerId);
+    input.totalMinor = toBig(row.totalMinor);
+    input.state = {
+      orderId: id,
+      customerId,
+      processedAtMs: toMs(row.processedAt),
+      updatedAtMs: toMs(row.updatedAt),
+      merchandiseMinor: pointsBasisOf(toNullableBig(row.subtotalMinor), input.totalMinor),
+      cancelledAtMs: row.cancelledAt === null || row.cancelledAt === undefined ? null : toMs(row.cancelledAt),
+      test: toBool(row.test),
+      financialStatus: financialStatusOf((row.financialStatus as string | null) ?? null),
+    };
+    // Refunds count once applied to their order (refundedMinor); one that came before its order waits with it.
+    if (toBig(row.refundedMinor) !== 0n) refunded.push(id);
   }
   for (let i = 0; i < refunded.length; i += 500) {
     const refunds = await tx.refund.findMany({
@@ -136,66 +165,149 @@ async function loadBatchContext(tx: Tx, program: LoyaltyProgramState, batch: Loy
             currencyCode: String(order.currencyCode),
             totalMinor: toBig(order.totalMinor),
             presentmentCurrency: (order.presentmentCurrency as string | null) ?? null,
-            presentmentTotalMinor:
-              order.presentmentTotalMinor === null || order.presentmentTotalMinor === undefined ? null : toBig(order.presentmentTotalMinor),
+            presentmentTotalMinor: toNullableBig(order.presentmentTotalMinor),
           })
         : r.amountMinor;
       inputs.get(r.orderId)?.refunds.push({ refundId: r.id, merchandiseMinor: Number(money), createdAtMs: r.createdAt.getTime() });
     }
   }
   const customerIds = [...customers].sort();
-  if (!needs) return { inputs, customerIds, facts: new Map(), stored: new Map() };
+  if (!needs) return { inputs, storedCodes, customerIds, facts: new Map(), stored: new Map() };
+  // An order's stored customer is almost always one of the batch's (ingest passes every customer it touched);
+  // another (a refund's order, a version older than the stored one) has its member row read here.
+  const unread = customerIds.filter((id) => !inBatch.has(id));
+  if (unread.length > 0) for (const [id, member] of await membersOf(tx, shop, unread)) stored.set(id, member);
   const facts = await loadCustomerFacts(tx, shop, customerIds, program.timeZone, needs);
-  const stored = await membersOfRaw(tx, shop, customerIds);
-  return { inputs, customerIds, facts, stored };
+  return { inputs, storedCodes, customerIds, facts, stored };
 }
 
-/** The batch's orders with what their points need. */
-function batchOrdersQuery(shop: string, ids: string[]): SqlFragment {
-  return sql`SELECT o."id" AS id, o."customerId" AS "customerId", o."processedAt" AS "processedAt", o."shopifyUpdatedAt" AS "updatedAt",
-                    o."totalMinor" AS "totalMinor", o."refundedMinor" AS "refundedMinor", o."cancelledAt" AS "cancelledAt", o."test" AS test,
-                    o."financialStatus" AS "financialStatus", o."currencyMismatch" AS "currencyMismatch", o."currencyCode" AS "currencyCode",
-                    o."presentmentCurrency" AS "presentmentCurrency", o."presentmentTotalMinor" AS "presentmentTotalMinor"
-               FROM "Order" o
-              WHERE o."shop" = ${shop} AND o."id" IN (${join(ids)})`;
-}
-
-/** Stored member rows (raw SQL: Prisma's query compiler costs several times more for a 200-id list). */
-async function membersOfRaw(tx: Tx, shop: string, customerIds: string[]): Promise<Map<string, MemberRow>> {
-  const members = new Map<string, MemberRow>();
-  const nullable = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-  for (let i = 0; i < customerIds.length; i += 500) {
-    const rows = await queryRaw<Record<string, unknown>>(
-      tx,
-      sql`SELECT "customerId", "tierId", "tierSinceDay", "holdUntilDay", "metric", "nextTierId", "amountToNext", "referralCode", "tiersVersion"
-            FROM "LoyaltyMember" WHERE "shop" = ${shop} AND "customerId" IN (${join(customerIds.slice(i, i + 500))})`,
-    );
-    for (const row of rows) {
-      members.set(String(row.customerId), {
-        customerId: String(row.customerId),
-        tierId: (row.tierId as string | null) ?? null,
-        sinceDay: nullable(row.tierSinceDay),
-        holdUntilDay: nullable(row.holdUntilDay),
-        programVersionId: String(row.tiersVersion),
-        metric: Number(row.metric ?? 0),
-        nextTierId: (row.nextTierId as string | null) ?? null,
-        amountToNext: nullable(row.amountToNext),
-        referralCode: (row.referralCode as string | null) ?? null,
-        tiersVersion: Number(row.tiersVersion ?? 0),
-      });
-    }
+/** Order.discountCodes (a JSON array of strings, or null) as a list; anything else reads as none. */
+function codesOf(value: unknown): string[] {
+  if (typeof value !== "string" || value === "") return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((code): code is string => typeof code === "string") : [];
+  } catch {
+    return [];
   }
-  return members;
 }
 
 /**
- * The value an order's points are computed on. The engine's definition is the net merchandise value (line
- * items after discounts); the stored order carries its total as placed (after discounts, with shipping and
- * taxes) and its refunds as money returned, so until Order.subtotalMinor and Refund.merchandiseMinor are stored
- * the total and the refunded money are used: the same ratio reverses points proportionally.
+ * The batch's orders that used discount codes, as the referrals read them: the codes delivered with the order,
+ * or else those stored with it (a refund or a re-run touching an order whose payload is not in the batch).
  */
-export function pointsBasisOf(totalMinor: bigint): number {
-  return Number(totalMinor);
+function ordersWithCodes(batch: LoyaltyBatch, orderIds: readonly string[], context: BatchContext): OrderWithCodes[] {
+  const delivered = new Map((batch.orders ?? []).map((o) => [o.id, o]));
+  const result: OrderWithCodes[] = [];
+  for (const id of orderIds) {
+    const state = context.inputs.get(id)?.state;
+    if (!state) continue;
+    const fromBatch = delivered.get(id)?.discountCodes ?? [];
+    const codes = fromBatch.length > 0 ? fromBatch : (context.storedCodes.get(id) ?? []);
+    if (codes.length > 0) result.push({ id, customer: { id: state.customerId }, discountCodes: codes });
+  }
+  return result;
+}
+
+/** Names of ORDER_COLUMNS (below), in order. */
+const ORDER_FIELDS = [
+  "id",
+  "customerId",
+  "processedAt",
+  "updatedAt",
+  "totalMinor",
+  "subtotalMinor",
+  "refundedMinor",
+  "cancelledAt",
+  "test",
+  "financialStatus",
+  "currencyMismatch",
+  "currencyCode",
+  "presentmentCurrency",
+  "presentmentTotalMinor",
+  "discountCodes",
+] as const;
+
+/** Orders (and customers) per read statement: the JSON list of ids stays small. */
+const READ_CHUNK = 2_000;
+
+const ORDER_COLUMNS = raw(`o."id", o."customerId", o."processedAt", o."shopifyUpdatedAt", CAST(o."totalMinor" AS TEXT),
+  CAST(o."subtotalMinor" AS TEXT), CAST(o."refundedMinor" AS TEXT), o."cancelledAt", o."test", o."financialStatus",
+  o."currencyMismatch", o."currencyCode", o."presentmentCurrency", CAST(o."presentmentTotalMinor" AS TEXT), o."discountCodes"`);
+
+const MEMBER_COLUMNS = raw(`m."customerId", m."tierId", m."tierSinceDay", m."holdUntilDay", m."metric", m."nextTierId",
+  m."amountToNext", m."referralCode", m."tiersVersion"`);
+
+/**
+ * One statement for the batch's reads (statements have a fixed cost in the driver): its orders with what their
+ * points need and, with a ladder (`customerIds` not null), the member rows of the batch's customers. The ids go
+ * in, and each result comes back, as one JSON value (json-rows.server.ts; bigints as text, so exact).
+ */
+function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly string[] | null): SqlFragment {
+  const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${jsonIdList(orderIds)})`;
+  if (customerIds === null) return sql`SELECT (${orders}) AS "orders", NULL AS "members"`;
+  const members = sql`SELECT ${jsonAggregate(MEMBER_COLUMNS)} FROM "LoyaltyMember" m
+                       WHERE m."shop" = ${shop} AND m."customerId" IN (${jsonIdList(customerIds)})`;
+  return sql`SELECT (${orders}) AS "orders", (${members}) AS "members"`;
+}
+
+/** A batch order row (ORDER_COLUMNS) by column name. */
+function orderRecord(fields: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  ORDER_FIELDS.forEach((name, i) => {
+    record[name] = fields[i];
+  });
+  return record;
+}
+
+/** A member row (MEMBER_COLUMNS) as the engine reads it. */
+function memberOfFields(fields: unknown[]): MemberRow {
+  const [customerId, tierId, sinceDay, holdUntilDay, metric, nextTierId, amountToNext, referralCode, tiersVersion] = fields;
+  const nullable = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return {
+    customerId: String(customerId),
+    tierId: (tierId as string | null) ?? null,
+    sinceDay: nullable(sinceDay),
+    holdUntilDay: nullable(holdUntilDay),
+    programVersionId: String(tiersVersion),
+    metric: Number(metric ?? 0),
+    nextTierId: (nextTierId as string | null) ?? null,
+    amountToNext: nullable(amountToNext),
+    referralCode: (referralCode as string | null) ?? null,
+    tiersVersion: Number(tiersVersion ?? 0),
+  };
+}
+
+/**
+ * The value an order's points are computed on: its merchandise (line items after discounts, without shipping and
+ * taxes: Order.subtotalMinor, as placed). Orders stored before the subtotal was (null) earn on their total.
+ */
+export function pointsBasisOf(subtotalMinor: bigint | null, totalMinor: bigint): number {
+  return Number(subtotalMinor ?? totalMinor);
+}
+
+/**
+ * Refunds carry money (with shipping and taxes); the engine reverses on merchandise. Each refund's money becomes
+ * merchandise in the ratio basis / total, so that what an order keeps is its points × (total − refunded) / total:
+ * proportional to the money refunded, whatever the basis. `basisMinor` is the earn entry's basis when there is one
+ * (an order that earned on its total before the subtotal was stored keeps reversing on it). Cumulative, so the
+ * refunds' merchandise sums to ⌊refunded × basis / total⌋ whichever refunds there are: within one minor unit.
+ */
+export function merchandiseRefunds(refunds: readonly RefundPointsState[], basisMinor: number, totalMinor: bigint): RefundPointsState[] {
+  const basis = BigInt(basisMinor);
+  if (totalMinor <= 0n || basis === totalMinor) return [...refunds];
+  const ordered = [...refunds].sort(
+    (a, b) => a.createdAtMs - b.createdAtMs || (a.refundId < b.refundId ? -1 : a.refundId > b.refundId ? 1 : 0),
+  );
+  let money = 0n;
+  let before = 0n;
+  return ordered.map((refund) => {
+    money += BigInt(refund.merchandiseMinor);
+    const upTo = (money * basis) / totalMinor;
+    const merchandise = upTo - before;
+    before = upTo;
+    return { ...refund, merchandiseMinor: Number(merchandise) };
+  });
 }
 
 /**
@@ -207,9 +319,15 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
   const program = await loadProgram(tx, shop, { reuseForMs: PROGRAM_REUSE_MS });
   if (!program) return NOTHING;
 
-  const orderIds = [...new Set(batch.orderIds)];
-  const { inputs, customerIds, facts, stored } = await loadBatchContext(tx, program, batch, orderIds);
-  let streams = await orderStreams(tx, shop, orderIds);
+  const orderIds = [...new Set(batch.orderIds)].sort();
+  const context = await loadBatchContext(tx, program, batch, orderIds);
+  const { inputs, customerIds, facts, stored } = context;
+  const created = new Set(batch.newOrderIds ?? []);
+  let streams = await orderStreams(
+    tx,
+    shop,
+    orderIds.filter((id) => inputs.get(id)?.state && !created.has(id)),
+  );
   const ladder = program.tiers ? compileLadder(program.tiers) : null;
 
   const entriesOf = (orderId: string): LedgerEntry[] => {
@@ -223,7 +341,9 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
       const day = shopDayOf(order.processedAtMs, program.timeZone);
       if (customer) multiplierHundredths = earningMultiplier(factsOf(customer), ladder, day, stored.get(order.customerId));
     }
-    return orderEntriesToAppend({ order, refunds: input.refunds, existing, ruleVersions: program.ruleVersions, multiplierHundredths });
+    const basisMinor = existing.find((entry) => entry.kind === "earn")?.basisMinor ?? order.merchandiseMinor;
+    const refunds = merchandiseRefunds(input.refunds, basisMinor, input.totalMinor);
+    return orderEntriesToAppend({ order, refunds, existing, ruleVersions: program.ruleVersions, multiplierHundredths });
   };
 
   // Oldest first: a points-earned ladder's multiplier for a later order sees the points of an earlier one. All
@@ -263,8 +383,8 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
   // Member rows only when the tier moved (the metric is computed fresh by the write-back); with a ladder every
   // customer of the batch is marked, since their amount to the next tier may have moved with the order.
   const evaluated = await reevaluateCustomers(tx, program, customerIds, nowMs, facts, stored, { withMetric: false });
-  const dirty = await markLoyaltyDirty(tx, shop, ladder ? [...customerIds, ...withNewEntries] : [...withNewEntries]);
-  const referralsRecorded = batch.orders ? await recordReferrals(tx, program, batch.orders) : 0;
+  const dirty = await markSyncDirty(tx, shop, LOYALTY_CHANNEL, ladder ? [...customerIds, ...withNewEntries] : [...withNewEntries]);
+  const referralsRecorded = await recordReferrals(tx, program, ordersWithCodes(batch, orderIds, context));
   return {
     entriesWritten,
     membersChanged: evaluated.changed.length,

@@ -5,6 +5,7 @@
 // disagree on what counts.
 import type { Prisma } from "@prisma/client";
 import { shopDayOf, shopDaysOf, type ActivityFact, type CustomerTierFacts, type PopulationColumns, type PreviousTier } from "~/loyalty";
+import { jsonIdList, jsonResult, msOfTimestamp, queryJsonRows } from "./json-rows.server";
 import { join, queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { ORDER_STREAM_KINDS } from "./loyalty-ledger.server";
 
@@ -47,18 +48,46 @@ const STREAM_KINDS = raw(ORDER_STREAM_KINDS.map((kind) => `'${kind}'`).join(", "
  * when paging (`limit`): for a list of customers, an ORDER BY id made SQLite walk the shop's whole primary key
  * instead of the customer index (10 ms a batch at 20,000 orders, growing with the shop).
  */
-function orderFactsQuery(shop: string, where: SqlFragment, limit: number | null, withPoints = true): SqlFragment {
+/**
+ * An order's facts, in this order: id, customer, processed at, net, counted (1/0), and points when asked for;
+ * named (`AS …`) for a row-per-order read, unnamed inside a JSON aggregate.
+ */
+function orderFactColumns(withPoints: boolean, named: boolean): SqlFragment {
+  const as = (name: string) => raw(named ? ` AS "${name}"` : "");
   // Without points the column is left out rather than returned as 0: every value returned costs the driver.
   const points = withPoints
     ? sql`, (SELECT SUM(p."points") FROM "PointsEntry" p
-              WHERE p."shop" = o."shop" AND p."orderId" = o."id" AND p."kind" IN (${STREAM_KINDS})) AS points`
+              WHERE p."shop" = o."shop" AND p."orderId" = o."id" AND p."kind" IN (${STREAM_KINDS}))${as("points")}`
     : raw("");
-  return sql`SELECT o."id" AS id, o."customerId" AS "customerId", o."processedAt" AS "processedAt",
-                    o."totalMinor" - o."refundedMinor" AS net,
-                    CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN 1 ELSE 0 END AS counted${points}
-               FROM "Order" o
-              WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL AND o."currencyMismatch" = false AND ${where}
+  return sql`o."id"${as("id")}, o."customerId"${as("customerId")}, o."processedAt"${as("processedAt")},
+             o."totalMinor" - o."refundedMinor"${as("net")},
+             CASE WHEN o."cancelledAt" IS NULL AND o."test" = false THEN 1 ELSE 0 END${as("counted")}${points}`;
+}
+
+function orderFactsFrom(shop: string, where: SqlFragment): SqlFragment {
+  return sql`FROM "Order" o
+              WHERE o."shop" = ${shop} AND o."customerId" IS NOT NULL AND o."currencyMismatch" = false AND ${where}`;
+}
+
+function orderFactsQuery(shop: string, where: SqlFragment, limit: number | null, withPoints = true): SqlFragment {
+  return sql`SELECT ${orderFactColumns(withPoints, true)} ${orderFactsFrom(shop, where)}
               ${limit === null ? raw("") : sql`ORDER BY o."id" LIMIT ${BigInt(limit)}`}`;
+}
+
+/** The batch path: the ids go as one parameter and the facts come back as one JSON value (see json-rows.server.ts). */
+async function orderFactsOfCustomers(client: Client, shop: string, customerIds: readonly string[], withPoints: boolean) {
+  const rows = await queryJsonRows(
+    client,
+    jsonResult(orderFactColumns(withPoints, false), orderFactsFrom(shop, sql`o."customerId" IN (${jsonIdList(customerIds)})`)),
+  );
+  return rows.map((row): OrderFactRow => ({
+    id: String(row[0]),
+    customerId: String(row[1]),
+    processedAtMs: msOfTimestamp(row[2]),
+    netMinor: toNumber(row[3]),
+    counted: toBool(row[4]),
+    points: withPoints ? toNumber(row[5]) : 0,
+  }));
 }
 
 function orderFactOf(row: Record<string, unknown>): OrderFactRow {
@@ -189,13 +218,8 @@ export async function loadCustomerFacts(
   needs: FactNeeds = ALL_FACTS,
 ): Promise<Map<string, CustomerFacts>> {
   const facts = emptyFacts(customerIds);
-  for (let i = 0; i < customerIds.length; i += 500) {
-    const chunk = customerIds.slice(i, i + 500);
-    const orders = await queryRaw<Record<string, unknown>>(
-      client,
-      orderFactsQuery(shop, sql`o."customerId" IN (${join(chunk)})`, null, needs.points),
-    );
-    addOrderActivities(facts, orders.map(orderFactOf), timeZone);
+  for (let i = 0; i < customerIds.length; i += 2_000) {
+    addOrderActivities(facts, await orderFactsOfCustomers(client, shop, customerIds.slice(i, i + 2_000), needs.points), timeZone);
   }
   await addExtras(client, shop, facts, customerIds, timeZone, needs);
   return facts;

@@ -100,15 +100,20 @@ async function shopFacts(client: Client, shop: string): Promise<{ currencyCode: 
 }
 
 // Parsed programs by shop, reused while the stored row is unchanged (its updatedAt and JSON texts): the ingest
-// path reads the program for every batch, and rule versions never change once written.
-const parsedPrograms = new Map<string, { key: string; program: LoyaltyProgramState; at: number }>();
+// path reads the program for every batch, and rule versions never change once written. `at`: when the copy was
+// parsed (its shop facts are that old); `checkedAt`: when the row was last read and found unchanged (the reuse
+// window counts from there, so a steady ingest reads the row once per window, not once per batch after it).
+const parsedPrograms = new Map<string, { key: string; program: LoyaltyProgramState; at: number; checkedAt: number }>();
 /** Shop facts (time zone) can change without the program row changing: re-read them after this long. */
 const SHOP_FACTS_TTL_MS = 60_000;
 
 /**
- * How long the ingest path may reuse a program it read without reading the row again. Rule versions take effect
- * RULE_CHANGE_DELAY_MS after a save and the re-evaluation after a tier edit starts later than this, so a reused
- * program is never one that a change has already overtaken.
+ * How long the ingest path may reuse a program it read without reading the row again. Safe across processes,
+ * although a save in one process cannot tell the others' copies: rule versions are immutable once written (a
+ * copy never holds a wrong version, at most lacks the newest one); a process picks a new version up within this
+ * window of its save; and earning uses the version in force at the order's time, while a new version takes
+ * effect RULE_CHANGE_DELAY_MS (longer than this window) after its save, so by the time an order can fall under
+ * it every copy holds it. The re-evaluation after a tier edit likewise starts later than this window.
  */
 export const PROGRAM_REUSE_MS = 5_000;
 /** A new rule version (after the first) takes effect this long after it is saved. */
@@ -129,12 +134,15 @@ export async function loadProgram(
   options: { reuseForMs?: number } = {},
 ): Promise<LoyaltyProgramState | null> {
   const recent = parsedPrograms.get(shop);
-  if (recent && options.reuseForMs && Date.now() - recent.at < options.reuseForMs) return recent.program;
+  if (recent && options.reuseForMs && Date.now() - recent.checkedAt < options.reuseForMs) return recent.program;
   const row = await client.loyaltyProgram.findUnique({ where: { shop } });
   if (!row) return null;
   const key = `${row.updatedAt.getTime()}|${row.tiersVersion}|${row.enabled}|${row.settings}|${row.tiers}|${row.rewards}|${row.referral}|${row.salt}`;
   const cached = parsedPrograms.get(shop);
-  if (cached && cached.key === key && Date.now() - cached.at < SHOP_FACTS_TTL_MS) return cached.program;
+  if (cached && cached.key === key && Date.now() - cached.at < SHOP_FACTS_TTL_MS) {
+    cached.checkedAt = Date.now();
+    return cached.program;
+  }
   const [versions, facts] = await Promise.all([
     client.loyaltyRuleVersion.findMany({ where: { shop }, orderBy: { effectiveFrom: "asc" } }),
     shopFacts(client, shop),
@@ -172,7 +180,8 @@ export async function loadProgram(
   };
   // A program read inside a transaction that later rolls back is never served again: the row read after the
   // rollback has another updatedAt, so another key.
-  parsedPrograms.set(shop, { key, program, at: Date.now() });
+  const parsedAt = Date.now();
+  parsedPrograms.set(shop, { key, program, at: parsedAt, checkedAt: parsedAt });
   return program;
 }
 

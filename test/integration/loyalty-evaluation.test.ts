@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import { isolatedEnvironment } from "../support/environment";
 import { installShop } from "../support/shops";
+import { paidOrder } from "../../testkit/loyalty-orders";
 
 const SHOP = "loyalty-evaluation.myshopify.com";
 const EXPIRY_SHOP = "loyalty-expiry.myshopify.com";
@@ -17,37 +18,8 @@ let evaluation: typeof import("~/data/loyalty-evaluation.server");
 let programs: typeof import("~/data/loyalty-program.server");
 let ingest: typeof import("~/data/ingest.server");
 
-function order(id: string, customerId: string, totalMinor: number, processedAt: string, test = false): NormalizedOrder {
-  return {
-    id,
-    customer: {
-      id: customerId,
-      email: null,
-      firstName: null,
-      lastName: null,
-      phone: null,
-      tags: null,
-      createdAt: null,
-      updatedAt: processedAt,
-    },
-    name: null,
-    email: null,
-    currencyCode: "USD",
-    totalMinor,
-    presentmentCurrency: null,
-    presentmentTotalMinor: null,
-    financialStatus: "paid",
-    sourceName: null,
-    test,
-    createdAt: processedAt,
-    processedAt,
-    updatedAt: processedAt,
-    cancelledAt: null,
-    closedAt: null,
-    lineItems: [],
-    refunds: [],
-  };
-}
+const order = (id: string, customerId: string, totalMinor: number, processedAt: string, test = false): NormalizedOrder =>
+  paidOrder({ id, customerId, totalMinor, processedAt, test });
 
 const refund = (id: string, orderId: string, amountMinor: number, createdAt: string): NormalizedRefund => ({
   id,
