@@ -7,10 +7,10 @@ import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import type { CustomerProfile, NormalizedOrder, NormalizedRefund } from "~/orders/types";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
-import { recomputeCustomerValues } from "./customer-values.server";
 import { applyLoyalty } from "./loyalty-pipeline.server";
 import { withoutValues } from "./database-errors.server";
 import { recomputeOrderRefunds } from "./order-refunds.server";
+import { recomputeValuesAndRescore } from "./rescore.server";
 import { lockShop } from "./shop-lock.server";
 
 type Tx = Prisma.TransactionClient;
@@ -104,33 +104,42 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
           (c) => (c.updatedAt ? ms(c.updatedAt) : 0),
         );
 
+        // Lock order (deadlock safety on PostgreSQL, where concurrent batches may share orders and customers):
+        // first every stored order the batch touches (its orders and its refunds' orders) in one sorted lock, so
+        // that the order upsert and the later refund recompute (two statements) cannot each hold an order the
+        // other batch waits for; then the batch's own rows (orders, their line items, refunds), each statement in
+        // id order; then every affected customer's value row in one sorted lock; then profiles (id order) and what
+        // is keyed by the locked customers (values, predictions, loyalty), so nothing after the lock waits on a
+        // batch that waits on us. Recomputes read after the lock, so they see every order committed before it.
+        await lockTouchedOrders(tx, provider, shop, [...orders.keys(), ...[...refunds.values()].map((r) => r.orderId)]);
+        const written = await upsertOrders(tx, shop, [...orders.values()], shopState.currencyCode);
+        const newRefundOrders = await insertRefunds(tx, shop, [...refunds.values()]);
+        const touchedOrders = new Set([...written.orderIds, ...newRefundOrders]);
+        const refundCustomers = await recomputeOrderRefunds(tx, shop, [...touchedOrders].sort());
+
         const customersChanged = new Set<string>();
+        for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
+        for (const id of written.previousCustomers) customersChanged.add(id);
+        for (const id of refundCustomers) customersChanged.add(id);
+        await lockCustomerValues(tx, provider, shop, customersChanged);
+
         const known = options.profilesWritten;
         const newProfiles = known ? [...profiles.values()].filter((p) => !known.has(p.id)) : [...profiles.values()];
         await upsertCustomerProfiles(tx, shop, newProfiles);
-        for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
-        await lockCustomerValues(tx, provider, shop, customersChanged);
-
-        const written = await upsertOrders(tx, shop, [...orders.values()], shopState.currencyCode);
-        for (const id of written.previousCustomers) customersChanged.add(id);
-        const newRefundOrders = await insertRefunds(tx, shop, [...refunds.values()]);
-
-        const touchedOrders = new Set([...written.orderIds, ...newRefundOrders]);
-        const refundCustomers = await recomputeOrderRefunds(tx, shop, [...touchedOrders]);
-        const lateCustomers = refundCustomers.filter((c) => !customersChanged.has(c));
-        if (lateCustomers.length > 0) {
-          await lockCustomerValues(tx, provider, shop, new Set(lateCustomers));
-          for (const c of lateCustomers) customersChanged.add(c);
+        if (!options.deferCustomerValues) {
+          // Values, and predictions with the shop's current fit, from one read of their orders (the refit only
+          // re-estimates the parameters); the backfill's deferred pass ends with a refit instead.
+          await recomputeValuesAndRescore(tx, shop, [...customersChanged], new Date());
         }
-        if (!options.deferCustomerValues) await recomputeCustomerValues(tx, shop, [...customersChanged]);
         // Points and tiers move with the order, in the same transaction (the backfill awards its orders
-        // in one pass after the import instead). Without a loyalty program this is one cached read.
+        // in one pass after the import instead). Without a loyalty program this is one read.
         const loyalty = options.deferCustomerValues
           ? null
           : await applyLoyalty(tx, shop, {
               orderIds: [...touchedOrders],
               customerIds: [...customersChanged],
               orders: [...orders.values()],
+              newOrderIds: written.createdIds,
             });
 
         return {
@@ -211,7 +220,11 @@ async function recordDeliveries(tx: Tx, shop: string, items: IngestItem[]): Prom
   const inserted = await bulkUpsert<{ topic: string; deliveryKey: string }>(tx, {
     table: "WebhookDelivery",
     columns: ["shop", "topic", "deliveryKey", "receivedAt", "processedAt"],
-    rows: [...deliveries.values()].map((d) => [shop, d.topic, d.deliveryKey, new Date(d.receivedAt), now]),
+    // In key order, like every other multi-row write here: two batches sharing deliveries lock them in one order.
+    rows: [...deliveries.keys()].sort().map((key) => {
+      const d = deliveries.get(key) as IngestDelivery;
+      return [shop, d.topic, d.deliveryKey, new Date(d.receivedAt), now];
+    }),
     conflict: ["shop", "topic", "deliveryKey"],
     returning: ["topic", "deliveryKey"],
   });
@@ -240,6 +253,20 @@ async function lockCustomerValues(tx: Tx, provider: string, shop: string, custom
   await tx.$queryRaw`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" = ANY(${ids}) ORDER BY "customerId" FOR UPDATE`;
 }
 
+/**
+ * PostgreSQL only: locks the stored orders among these ids, in id order, before any of them is written. Without
+ * it, batch A's order upsert could lock order 1 while batch B's locked order 2, each then waiting in its refund
+ * recompute (a later statement) for the other's order. Orders not stored yet are not locked here: whoever inserts
+ * one first holds it, and the other batch waits for that insert while holding only orders locked here, which the
+ * first batch does not need (it locked its own before). SQLite has a single writer: the shop lock's write
+ * already serialises batches.
+ */
+async function lockTouchedOrders(tx: Tx, provider: string, shop: string, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0 || provider !== "postgresql") return;
+  const ids = [...new Set(orderIds)].sort();
+  await tx.$queryRaw`SELECT "id" FROM "Order" WHERE "shop" = ${shop} AND "id" = ANY(${ids}) ORDER BY "id" FOR UPDATE`;
+}
+
 // Tags too: merchants tag customers with anything, names included; customers/redact erases them.
 const PERSONAL = ["email", "firstName", "lastName", "phone", "tags"];
 
@@ -249,7 +276,7 @@ async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerPr
   await bulkUpsert(tx, {
     table: "Customer",
     columns: ["shop", "id", ...PERSONAL, "shopifyCreatedAt", "shopifyUpdatedAt", "createdAt"],
-    rows: profiles.map((p) => [
+    rows: byId(profiles).map((p) => [
       shop,
       p.id,
       p.email,
@@ -270,6 +297,11 @@ async function upsertCustomerProfiles(tx: Tx, shop: string, profiles: CustomerPr
   });
 }
 
+/** Rows in id order: concurrent multi-row writes then take their row locks in one order (no deadlock). */
+function byId<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 const ORDER_COLUMNS = [
   "shop",
   "id",
@@ -278,6 +310,8 @@ const ORDER_COLUMNS = [
   "email",
   "currencyCode",
   "totalMinor",
+  "subtotalMinor",
+  "discountCodes",
   "presentmentCurrency",
   "presentmentTotalMinor",
   "financialStatus",
@@ -292,6 +326,11 @@ const ORDER_COLUMNS = [
   "currencyMismatch",
 ];
 
+// Fixed when the order is placed, and absent from versions that do not carry them (ingest jobs queued by an
+// earlier version, bulk files from before the query asked for them): such a version keeps the stored value.
+const KEPT_WHEN_ABSENT = ["subtotalMinor", "discountCodes"];
+const keepWhenAbsent = (c: string) => `"${c}" = COALESCE(excluded."${c}", "Order"."${c}")`;
+
 /** shopCurrency: the shop's currency when known; an order whose shop money is in another one is flagged. */
 function orderValues(shop: string, o: NormalizedOrder, now: Date, shopCurrency: string | null) {
   return [
@@ -302,6 +341,8 @@ function orderValues(shop: string, o: NormalizedOrder, now: Date, shopCurrency: 
     o.email,
     o.currencyCode,
     BigInt(o.totalMinor),
+    o.subtotalMinor == null ? null : BigInt(o.subtotalMinor),
+    o.discountCodes && o.discountCodes.length > 0 ? JSON.stringify(o.discountCodes) : null,
     o.presentmentCurrency,
     o.presentmentTotalMinor == null ? null : BigInt(o.presentmentTotalMinor),
     o.financialStatus,
@@ -321,9 +362,10 @@ function orderValues(shop: string, o: NormalizedOrder, now: Date, shopCurrency: 
  * Writes each order unless the stored version is as new or newer (the check is in the statement itself,
  * so it also holds against a concurrent writer), and replaces the written orders' line items.
  */
-async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[], shopCurrency: string | null) {
-  const result = { orderIds: [] as string[], previousCustomers: [] as string[] };
-  if (orders.length === 0) return result;
+async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], shopCurrency: string | null) {
+  const result = { orderIds: [] as string[], createdIds: [] as string[], previousCustomers: [] as string[] };
+  if (unsorted.length === 0) return result;
+  const orders = byId(unsorted);
   const before = new Map(
     (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: { id: true, customerId: true } })).map((o) => [
       o.id,
@@ -336,7 +378,7 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[], sho
     columns: ORDER_COLUMNS,
     rows: orders.map((o) => orderValues(shop, o, now, shopCurrency)),
     conflict: ["shop", "id"],
-    set: takeIncoming(ORDER_COLUMNS.slice(2)),
+    set: [...takeIncoming(ORDER_COLUMNS.slice(2).filter((c) => !KEPT_WHEN_ABSENT.includes(c))), ...KEPT_WHEN_ABSENT.map(keepWhenAbsent)],
     where: `excluded."shopifyUpdatedAt" > "Order"."shopifyUpdatedAt"`,
     returning: ["id"],
   });
@@ -365,11 +407,22 @@ async function upsertOrders(tx: Tx, shop: string, orders: NormalizedOrder[], sho
   await bulkUpsert(tx, {
     table: "LineItem",
     columns: ["shop", "id", "orderId", "productId", "variantId", "title", "quantity", "priceMinor", "offerId"],
-    rows: items.map((li) => [li.shop, li.id, li.orderId, li.productId, li.variantId, li.title, li.quantity, li.priceMinor, li.offerId]),
+    rows: byId(items).map((li) => [
+      li.shop,
+      li.id,
+      li.orderId,
+      li.productId,
+      li.variantId,
+      li.title,
+      li.quantity,
+      li.priceMinor,
+      li.offerId,
+    ]),
     conflict: ["shop", "id"],
     set: takeIncoming(["orderId", "productId", "variantId", "title", "quantity", "priceMinor", "offerId"]),
   });
   result.orderIds = writtenOrders.map((o) => o.id);
+  result.createdIds = writtenOrders.filter((o) => !before.has(o.id)).map((o) => o.id);
   return result;
 }
 
@@ -378,7 +431,7 @@ async function insertRefunds(tx: Tx, shop: string, refunds: NormalizedRefund[]):
   const inserted = await bulkUpsert<{ orderId: string }>(tx, {
     table: "Refund",
     columns: ["shop", "id", "orderId", "amountMinor", "currencyCode", "createdAt"],
-    rows: refunds.map((r) => [shop, r.id, r.orderId, BigInt(r.amountMinor), r.currencyCode, new Date(r.createdAt)]),
+    rows: byId(refunds).map((r) => [shop, r.id, r.orderId, BigInt(r.amountMinor), r.currencyCode, new Date(r.createdAt)]),
     conflict: ["shop", "id"],
     returning: ["orderId"],
   });

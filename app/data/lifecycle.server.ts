@@ -4,7 +4,7 @@ import type { Prisma } from "@prisma/client";
 import { databaseProvider, type Db } from "~/db.server";
 import { formatMinorDecimal } from "~/lib/money";
 import { bulkUpsert } from "./bulk-upsert.server";
-import { recomputeCustomerValues } from "./customer-values.server";
+import { recomputeValuesAndRescore } from "./rescore.server";
 import { lockShop } from "./shop-lock.server";
 
 type Tx = Prisma.TransactionClient;
@@ -280,11 +280,9 @@ export async function markShopInstalled(
       if (changed.length === 0) return;
       await tx.order.updateMany({ where: unflagged, data: { currencyMismatch: true } });
       await tx.order.updateMany({ where: flagged, data: { currencyMismatch: false } });
-      await recomputeCustomerValues(
-        tx,
-        shop,
-        changed.flatMap((o) => (o.customerId ? [o.customerId] : [])),
-      );
+      const customerIds = changed.flatMap((o) => (o.customerId ? [o.customerId] : []));
+      // Their counted orders changed: values and predictions follow at once, as after any order change.
+      await recomputeValuesAndRescore(tx, shop, customerIds, now);
     },
     { maxWait: 60_000, timeout: 120_000 },
   );

@@ -5,8 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { analyzeShop, type ShopAnalysis } from "~/clv";
+import { scoringFitOf } from "~/clv/score-customer";
 import { currencyDigits, fromMinorUnits } from "~/lib/money";
 import { bulkUpsert, takeIncoming } from "./bulk-upsert.server";
+import { PREDICTION_COLUMNS, predictionRow, rescoreChangedSince } from "./rescore.server";
 import { lockShop } from "./shop-lock.server";
 
 export interface RefitOptions {
@@ -94,27 +96,13 @@ function grow<T extends Int32Array | Float64Array>(from: T, to: T): T {
   return to;
 }
 
-const PREDICTION_COLUMNS = [
-  "shop",
-  "customerId",
-  "expectedPurchases",
-  "probabilityAlive",
-  "expectedAovMinor",
-  "predictedClvMinor",
-  "segment",
-  "predictedAt",
-  "modelFitId",
-  "probabilityOrder12m",
-  "purchasesLow",
-  "purchasesHigh",
-  "clvLowMinor",
-  "clvHighMinor",
-];
-
 export async function refitShop(db: Db, shop: string, options: RefitOptions = {}): Promise<RefitSummary> {
   const started = Date.now();
   const fitId = randomUUID();
   const shopRow = await db.shop.findUnique({ where: { shop }, select: { ianaTimezone: true, currencyCode: true } });
+  // Customers whose values change from here on may be missing orders in this fit's predictions: they are
+  // re-scored with the new fit at the end.
+  const readingOrdersAt = new Date();
   const transactions = await loadOrderTransactions(db, shop, shopRow?.currencyCode ?? "USD");
   const currency = shopRow?.currencyCode ?? transactions.currencyCode;
   const asOf = options.asOf ?? new Date();
@@ -127,27 +115,9 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
   });
 
   const scale = 10 ** currencyDigits(currency);
-  const toMinor = (major: number | null) => (major === null ? null : BigInt(Math.round(major * scale)));
   const now = new Date();
-  const rows: (string | number | bigint | Date | null)[][] = [];
-  for (const c of analysis.customers) {
-    rows.push([
-      shop,
-      c.customerKey,
-      c.expectedPurchases,
-      c.probabilityAlive,
-      toMinor(c.expectedAverageValue),
-      toMinor(c.predictedClv),
-      c.segment,
-      now,
-      fitId,
-      c.probabilityOfPurchase,
-      c.purchasesLow,
-      c.purchasesHigh,
-      toMinor(c.valueLow),
-      toMinor(c.valueHigh),
-    ]);
-  }
+  // The same row builder as re-scoring on ingest (rescore.server.ts), so both write the same numbers.
+  const rows = analysis.customers.toArray().map((c) => predictionRow(shop, c.customerKey, c, now, fitId, scale));
   const { bgnbd, gammaGamma } = analysis;
   await db.modelFit.create({
     data: {
@@ -161,11 +131,14 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
       durationMs: 0,
       model: analysis.model ?? null,
       // The evidence for the merchant: every model's backtest scores, why the winner won, the interval
-      // coverage and, when the data cannot support a prediction, what the shop needs.
+      // coverage, the last holdout's weekly tracking and calibration buckets (aggregates only) and, when the
+      // data cannot support a prediction, what the shop needs (read by app/data/model-accuracy.server.ts).
       accuracy: JSON.stringify({
         modelChoice: analysis.modelChoice ?? null,
         intervals: analysis.intervals ?? null,
         needs: analysis.needs ?? null,
+        shortfall: analysis.shortfall ?? null,
+        evidence: analysis.evidence ?? null,
       }),
       params: JSON.stringify({
         model: analysis.model ?? null,
@@ -182,6 +155,10 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
         expectedAverageValueSource: analysis.expectedAverageValueSource,
         warnings: analysis.warnings,
         counts: analysis.counts,
+        // What re-scoring one customer needs (app/clv/score-customer.ts): model, parameters and their
+        // covariance, Gamma-Gamma, horizon, calendar and the segment thresholds; and the currency of the amounts.
+        scoring: scoringFitOf(analysis),
+        currencyCode: currency,
       }),
     },
   });
@@ -232,6 +209,9 @@ export async function refitShop(db: Db, shop: string, options: RefitOptions = {}
       clvHighMinor: null,
     },
   });
+  // Orders that arrived while the model was fitting: their customers were re-scored on ingest, then
+  // overwritten above with predictions from before those orders. Score them again with this fit.
+  await rescoreChangedSince(db, shop, readingOrdersAt);
   const durationMs = Date.now() - started;
   await db.modelFit.update({ where: { id: fitId }, data: { durationMs } });
   return {

@@ -1,0 +1,356 @@
+// Re-scoring on ingest: every order change re-scores its customers with the shop's current fit, in the
+// ingest transaction, so that P(alive), expected purchases, predicted value, the 12-month probability,
+// the intervals and the segment are never older than the customer's last order. The refit only
+// re-estimates the parameters (and re-scores whoever changed while it fitted: rescoreChangedSince).
+//
+// Ingest (recomputeValuesAndRescore), per batch: one read of the fit (its scoring payload,
+// app/clv/score-customer.ts), one read of the customers' orders that gives both their historic values and
+// their purchase summaries on the fit's calendar (purchase-summaries.server.ts, the refit's definitions),
+// pure math per customer, and one multi-row upsert of values and predictions together: the values row is
+// written once, not once for the values and again for the predictions. Without a usable fit it is the plain
+// values recompute (customer-values.server.ts). A customer re-scored at the fit's as-of gets the refit's numbers.
+import type { Prisma } from "@prisma/client";
+import { databaseProvider, type Db } from "~/db.server";
+import { isModelName } from "~/clv/models";
+import {
+  prepareScoring,
+  scoreSummaries,
+  type PreparedScoring,
+  SCORING_VERSION,
+  type CustomerPrediction,
+  type CustomerSummaryRow,
+  type ScoringFit,
+} from "~/clv/score-customer";
+import { assertValidTimeZone } from "~/clv/time-zone";
+import { historicValue } from "~/lib/historic-value";
+import { currencyDigits } from "~/lib/money";
+import { takeIncoming } from "./bulk-upsert.server";
+import { recomputeCustomerValues } from "./customer-values.server";
+import { customerOrderHistories, purchaseSummaries, type SummaryCalendar } from "./purchase-summaries.server";
+import { lockShop } from "./shop-lock.server";
+import { executeRaw, join, queryRaw, raw, sql } from "./sql.server";
+
+type Tx = Prisma.TransactionClient;
+
+/** The columns the refit writes for a customer's prediction (the same list, in the same order). */
+export const PREDICTION_COLUMNS = [
+  "shop",
+  "customerId",
+  "expectedPurchases",
+  "probabilityAlive",
+  "expectedAovMinor",
+  "predictedClvMinor",
+  "segment",
+  "predictedAt",
+  "modelFitId",
+  "probabilityOrder12m",
+  "purchasesLow",
+  "purchasesHigh",
+  "clvLowMinor",
+  "clvHighMinor",
+];
+
+type Value = string | number | bigint | Date | null;
+
+/** A CustomerValue prediction row (PREDICTION_COLUMNS), money in minor units of the shop currency. */
+export function predictionRow(
+  shop: string,
+  customerId: string,
+  p: CustomerPrediction | null,
+  predictedAt: Date,
+  modelFitId: string | null,
+  scale: number,
+): Value[] {
+  const toMinor = (major: number | null) => (major === null ? null : BigInt(Math.round(major * scale)));
+  if (!p) return [shop, customerId, null, null, null, null, null, predictedAt, null, null, null, null, null, null];
+  return [
+    shop,
+    customerId,
+    p.expectedPurchases,
+    p.probabilityAlive,
+    toMinor(p.expectedAverageValue),
+    toMinor(p.predictedClv),
+    p.segment,
+    predictedAt,
+    modelFitId,
+    p.probabilityOfPurchase,
+    p.purchasesLow,
+    p.purchasesHigh,
+    toMinor(p.valueLow),
+    toMinor(p.valueHigh),
+  ];
+}
+
+interface CurrentFit {
+  id: string;
+  scoring: ScoringFit;
+  currencyCode: string | null;
+}
+
+const finitePositive = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
+const numberList = (v: unknown, length: number) =>
+  Array.isArray(v) && v.length === length && v.every((x) => x === null || (typeof x === "number" && Number.isFinite(x)));
+
+/** The scoring payload of a fit's params JSON, or null when it has none usable (a fit stored before it existed). */
+export function scoringOf(paramsJson: string): { scoring: ScoringFit; currencyCode: string | null } | null {
+  let parsed: { scoring?: Partial<ScoringFit>; currencyCode?: unknown };
+  try {
+    parsed = JSON.parse(paramsJson) as typeof parsed;
+  } catch {
+    return null;
+  }
+  const s = parsed?.scoring;
+  if (!s || typeof s !== "object" || s.version !== SCORING_VERSION) return null;
+  if (s.period !== "day" && s.period !== "week") return null;
+  if (typeof s.timeZone !== "string" || !finitePositive(s.unitsPerMonth) || typeof s.horizonMonths !== "number") return null;
+  if (s.model !== null && !(typeof s.model === "string" && isModelName(s.model))) return null;
+  if (s.model !== null && !(numberList(s.params, 4) && (s.params as number[]).every(finitePositive))) return null;
+  if (s.covariance != null && !numberList(s.covariance, 16)) return null;
+  if (s.segments != null && !(numberList(s.segments.recency, 4) && numberList(s.segments.frequency, 3))) return null;
+  try {
+    assertValidTimeZone(s.timeZone); // cached per zone (a new Intl.DateTimeFormat per batch cost a millisecond)
+  } catch {
+    return null;
+  }
+  return { scoring: s as ScoringFit, currencyCode: typeof parsed.currencyCode === "string" ? parsed.currencyCode : null };
+}
+
+/** The shop's current fit (the newest), with its scoring payload; null without one. */
+async function currentFit(tx: Tx | Db, shop: string): Promise<CurrentFit | null> {
+  // Raw: Prisma compiles a findFirst on every call, which cost more than the indexed read itself.
+  const [row] = await queryRaw<{ id: string; params: string }>(
+    tx,
+    sql`SELECT "id", "params" FROM "ModelFit" WHERE "shop" = ${shop} ORDER BY "fittedAt" DESC LIMIT 1`,
+  );
+  if (!row) return null;
+  const scoring = scoringOf(row.params);
+  return scoring ? { id: row.id, ...scoring } : null;
+}
+
+const IDS_PER_QUERY = 500;
+
+/** The scoring of a batch: the fit's draws are made once per fit, not once per batch (the same fit scores many). */
+const preparedByFit = new Map<string, PreparedScoring>();
+function preparedFor(fit: CurrentFit): PreparedScoring {
+  let prepared = preparedByFit.get(fit.id);
+  if (!prepared) {
+    if (preparedByFit.size >= 16) preparedByFit.delete(preparedByFit.keys().next().value!);
+    prepared = prepareScoring(fit.scoring);
+    preparedByFit.set(fit.id, prepared);
+  }
+  return prepared;
+}
+
+const calendarOf = (fit: CurrentFit, now: Date): SummaryCalendar => ({
+  asOfMs: now.getTime(),
+  timeZone: fit.scoring.timeZone,
+  period: fit.scoring.period,
+  scale: 10 ** currencyDigits(fit.currencyCode ?? "USD"),
+});
+
+/**
+ * Predictions of the customers with a summary, by customer id: one scoring pass for all of them. As the
+ * refit: a net revenue ≤ 0 leaves the customer unscored (absent from the map).
+ */
+function predictionsOf(fit: CurrentFit, summaries: readonly (CustomerSummaryRow & { customerId: string; netRevenueMinor: bigint })[]) {
+  const scored = summaries.filter((summary) => summary.netRevenueMinor > 0n);
+  const column = (key: keyof CustomerSummaryRow) => Float64Array.from(scored, (row) => row[key]);
+  const predictions = scoreSummaries(preparedFor(fit), {
+    frequency: column("frequency"),
+    recency: column("recency"),
+    T: column("T"),
+    monetary: column("monetary"),
+    totalSpend: column("totalSpend"),
+    orders: column("orders"),
+    daysSinceLastPurchase: column("daysSinceLastPurchase"),
+  });
+  const byCustomer = new Map<string, CustomerPrediction>();
+  scored.forEach((summary, row) => byCustomer.set(summary.customerId, predictions[row]));
+  return byCustomer;
+}
+
+/**
+ * Re-scores these customers with the shop's current fit, as of `now`, in the caller's transaction (after
+ * their values were recomputed). Customers with no purchase left (no counted order with something left
+ * after refunds, or a net revenue ≤ 0) lose their prediction, as in the refit. Without a fit, or with one
+ * stored before fits carried their scoring payload, nothing is written (the next refit scores them).
+ * Returns the number of customers written.
+ */
+export async function rescoreCustomers(tx: Tx, shop: string, customerIds: readonly string[], now: Date): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const fit = await currentFit(tx, shop);
+  if (!fit) return 0;
+  const ids = [...new Set(customerIds)].sort();
+  const calendar = calendarOf(fit, now);
+  let written = 0;
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const chunk = ids.slice(i, i + IDS_PER_QUERY);
+    const byCustomer = predictionsOf(fit, await purchaseSummaries(tx, shop, chunk, calendar));
+    const rows = chunk.map((id) => {
+      const prediction = byCustomer.get(id) ?? null;
+      return predictionRow(shop, id, prediction, now, prediction ? fit.id : null, calendar.scale);
+    });
+    await upsertRows(tx, shop, PREDICTION_WRITTEN, rows);
+    written += rows.length;
+  }
+  return written;
+}
+
+/** A customer without any counted order (none at all, or all cancelled, test or in another currency). */
+const NO_ORDERS = historicValue({ orderCount: 0, grossMinor: 0n, refundedMinor: 0n, firstOrderAt: null, lastOrderAt: null });
+
+/**
+ * Ingest: recomputes these customers' historic values from their orders (as recomputeCustomerValues) and
+ * re-scores them with the shop's current fit as of `now` (as rescoreCustomers), reading their orders once
+ * and writing each customer's row once. Without a usable fit: the values recompute alone.
+ */
+export async function recomputeValuesAndRescore(tx: Tx, shop: string, customerIds: readonly string[], now: Date): Promise<void> {
+  if (customerIds.length === 0) return;
+  const ids = [...new Set(customerIds)].sort();
+  const fit = await currentFit(tx, shop);
+  if (!fit) {
+    await recomputeCustomerValues(tx, shop, ids);
+    return;
+  }
+  const calendar = calendarOf(fit, now);
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const chunk = ids.slice(i, i + IDS_PER_QUERY);
+    const histories = await customerOrderHistories(tx, shop, chunk, calendar);
+    const values = new Map(histories.map((h) => [h.customerId, historicValue(h.aggregates)]));
+    const byCustomer = predictionsOf(
+      fit,
+      histories.flatMap(({ customerId, summary }) =>
+        summary ? [{ customerId, netRevenueMinor: values.get(customerId)!.netRevenueMinor, ...summary }] : [],
+      ),
+    );
+    const rows = chunk.map((id): Value[] => {
+      const v = values.get(id) ?? NO_ORDERS;
+      const prediction = byCustomer.get(id) ?? null;
+      const p = predictionRow(shop, id, prediction, now, prediction ? fit.id : null, calendar.scale);
+      // PREDICTION_COLUMNS less predictedAt (index 7), which is shared.
+      return [
+        shop,
+        id,
+        v.orderCount,
+        v.grossMinor,
+        v.refundedMinor,
+        v.netRevenueMinor,
+        v.aovMinor,
+        v.firstOrderAt,
+        v.lastOrderAt,
+        v.tenureDays,
+        ...p.slice(2, 7),
+        ...p.slice(8),
+      ];
+    });
+    await upsertRows(tx, shop, VALUES_AND_PREDICTIONS, rows, WRITE_TIMES, [now, now]);
+  }
+}
+
+/** Types of the written columns (those after shop and customerId), for the casts out of the JSON. */
+const COLUMN_TYPES: Readonly<Record<string, string>> = {
+  orderCount: "integer",
+  grossMinor: "bigint",
+  refundedMinor: "bigint",
+  netRevenueMinor: "bigint",
+  aovMinor: "bigint",
+  firstOrderAt: "timestamp(3)",
+  lastOrderAt: "timestamp(3)",
+  tenureDays: "integer",
+  computedAt: "timestamp(3)",
+  expectedPurchases: "double precision",
+  probabilityAlive: "double precision",
+  expectedAovMinor: "bigint",
+  predictedClvMinor: "bigint",
+  segment: "text",
+  predictedAt: "timestamp(3)",
+  modelFitId: "text",
+  probabilityOrder12m: "double precision",
+  purchasesLow: "double precision",
+  purchasesHigh: "double precision",
+  clvLowMinor: "bigint",
+  clvHighMinor: "bigint",
+};
+type Written = readonly (readonly [name: string, type: string])[];
+const written = (names: readonly string[]): Written => names.map((name) => [name, COLUMN_TYPES[name]] as const);
+const PREDICTION_WRITTEN = written(PREDICTION_COLUMNS.slice(2));
+/** Ingest's row: the values recomputeCustomerValues writes and the predictions, less the times written (shared). */
+const VALUES_AND_PREDICTIONS = written([
+  "orderCount",
+  "grossMinor",
+  "refundedMinor",
+  "netRevenueMinor",
+  "aovMinor",
+  "firstOrderAt",
+  "lastOrderAt",
+  "tenureDays",
+  ...PREDICTION_COLUMNS.slice(2).filter((name) => name !== "predictedAt"),
+]);
+const WRITE_TIMES = written(["computedAt", "predictedAt"]);
+
+/** A value as JSON: bigints as numbers while exact (money in minor units always is), times as stored. */
+function jsonValue(v: Value, pg: boolean): unknown {
+  if (typeof v === "bigint") return v >= -MAX_EXACT && v <= MAX_EXACT ? Number(v) : v.toString();
+  // Times as ISO text in the form Prisma stores them (SQLite compares them as text).
+  if (v instanceof Date) return pg ? v.toISOString() : v.toISOString().replace("Z", "+00:00");
+  return v;
+}
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * One multi-row upsert of CustomerValue rows ([shop, customerId, ...the columns]) with the rows as a single
+ * JSON parameter of arrays: binding 14 parameters per row cost more than the statement itself (190 rows:
+ * 2,660 parameters, about 2.5× the time of this form on SQLite), and the JSON's size counts too (Prisma
+ * copies a 100 kB parameter in ~2 ms), hence arrays rather than objects, and `shared` columns (the same
+ * for every row, e.g. the time written) given once as parameters. json_each (SQLite) and
+ * jsonb_array_elements (PostgreSQL) unpack them.
+ */
+async function upsertRows(tx: Tx, shop: string, columns: Written, rows: Value[][], shared: Written = [], sharedValues: Value[] = []) {
+  if (rows.length === 0) return;
+  const pg = databaseProvider() === "postgresql";
+  const json = JSON.stringify(rows.map((row) => row.slice(1).map((v) => jsonValue(v, pg))));
+  // Element k of a row array, cast to the column's type (SQLite: integers only; ->> keeps numbers and text).
+  const element = (k: number, type: string) =>
+    pg ? `CAST(e ->> ${k} AS ${type})` : type === "bigint" || type === "integer" ? `CAST(e.value ->> ${k} AS INTEGER)` : `e.value ->> ${k}`;
+  const elements = [element(0, "text"), ...columns.map(([, type], j) => element(j + 1, type))].join(", ");
+  const sharedSql = shared.map(([, type], j) => (pg ? sql`, CAST(${sharedValues[j]} AS ${raw(type)})` : sql`, ${sharedValues[j]}`));
+  const from = pg ? sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS e` : sql`json_each(${json}) AS e`;
+  const names = ["customerId", ...[...columns, ...shared].map(([name]) => name)];
+  // WHERE true: SQLite's INSERT … SELECT … ON CONFLICT needs it.
+  await executeRaw(
+    tx,
+    sql`INSERT INTO "CustomerValue" ("shop", ${raw(names.map((name) => `"${name}"`).join(", "))})
+        SELECT ${shop}, s.* FROM (SELECT ${raw(elements)}${join(sharedSql, "")} FROM ${from}) AS s WHERE true
+        ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(takeIncoming(names.slice(1)).join(", "))}`,
+  );
+}
+
+/**
+ * After a refit has written its predictions: re-scores, with that fit, the customers whose values changed
+ * since the refit read the orders (`since`), which the refit has just overwritten with predictions from
+ * before their new orders. Batches of 500 in their own transactions, rows locked in id order like ingest.
+ */
+export async function rescoreChangedSince(db: Db, shop: string, since: Date, now = new Date()): Promise<number> {
+  const changed = await queryRaw<{ customerId: string }>(
+    db,
+    sql`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "computedAt" >= ${since} ORDER BY "customerId"`,
+  );
+  let written = 0;
+  for (let i = 0; i < changed.length; i += IDS_PER_QUERY) {
+    const ids = changed.slice(i, i + IDS_PER_QUERY).map((r) => r.customerId);
+    written += await db.$transaction(
+      async (tx) => {
+        if (!(await lockShop(tx, shop, "shared"))?.installed) return 0;
+        if (databaseProvider() === "postgresql") {
+          await queryRaw(
+            tx,
+            sql`SELECT "customerId" FROM "CustomerValue" WHERE "shop" = ${shop} AND "customerId" IN (${join(ids)}) ORDER BY "customerId" FOR UPDATE`,
+          );
+        }
+        return rescoreCustomers(tx, shop, ids, now);
+      },
+      { maxWait: 60_000, timeout: 120_000 },
+    );
+  }
+  return written;
+}

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "CustomerValue_shop_probabilityAlive_customerId_idx";
