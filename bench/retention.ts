@@ -20,9 +20,10 @@
  *
  * Then, separately (BENCH_RETENTION_STORED_CUSTOMERS, default 100,000; 0 skips it): the stored detection of
  * the refit job (app/data/retention-detection.server.ts) on SQLite, a fresh file in .tmp/: every customer's
- * CustomerValue and CustomerRisk read in keyset pages, the detection, CustomerRisk written in multi-row upserts
- * and the snapshot, in one transaction. Timed at a first refit (no previous state) and a second a week later
- * (P(alive) moved for every customer, so every row is rewritten). Seeding is untimed.
+ * CustomerValue and CustomerRisk read in keyset pages, the detection, CustomerRisk written in chunked
+ * transactions (one JSON parameter per chunk), the clearing and the snapshot. Timed at a first refit (no
+ * previous state) and a second a week later (P(alive) moved for every customer, so every row is rewritten),
+ * with the longest single transaction (how long SQLite's write lock was held at once). Seeding is untimed.
  */
 import os from "node:os";
 import { startAdminApiDouble } from "../testkit/admin-api-double/index";
@@ -225,7 +226,7 @@ async function storedDetection(): Promise<void> {
   const { execFileSync } = await import("node:child_process");
   const { mkdirSync, rmSync } = await import("node:fs");
   const path = await import("node:path");
-  const dbFile = path.resolve(".tmp", "bench-retention.sqlite");
+  const dbFile = path.resolve(".tmp", `bench-retention-stored-${process.pid}.sqlite`);
   mkdirSync(path.dirname(dbFile), { recursive: true });
   for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(dbFile + suffix, { force: true });
   process.env.DATABASE_URL = `file:${dbFile}`;
@@ -241,9 +242,26 @@ async function storedDetection(): Promise<void> {
   await client.shop.update({ where: { shop: STORED_SHOP }, data: { installedAt: new Date(), ianaTimezone: "UTC" } });
   await saveThreshold(client);
   const firstFit = seeded.modelFitId!;
+  // The writing transactions: how many, their total time, and the longest (SQLite's write lock held at once).
+  let longest = { kind: "", rows: 0, ms: 0 };
+  let transactions = 0;
+  let writingMs = 0;
+  const options = {
+    afterTransaction: (step: { kind: string; rows: number; ms: number }) => {
+      transactions++;
+      writingMs += step.ms;
+      if (step.ms > longest.ms) longest = step;
+    },
+  };
+  const longestText = () =>
+    `${transactions} transactions ${(writingMs / 1000).toFixed(2)} s, longest ${longest.ms.toFixed(0)} ms (${longest.kind}, ${longest.rows.toLocaleString("en")} rows)`;
   const first = performance.now();
-  const firstSummary = await detectAndStoreRisk(client, STORED_SHOP, firstFit);
+  const firstSummary = await detectAndStoreRisk(client, STORED_SHOP, firstFit, options);
   const firstSeconds = (performance.now() - first) / 1000;
+  const firstLongest = longestText();
+  longest = { kind: "", rows: 0, ms: 0 };
+  transactions = 0;
+  writingMs = 0;
 
   // A week later: a new fit, every customer's P(alive) lower (the silent ones slide further).
   const fit = await client.modelFit.findUniqueOrThrow({ where: { id: firstFit } });
@@ -262,16 +280,17 @@ async function storedDetection(): Promise<void> {
         WHERE "shop" = ${STORED_SHOP} AND "probabilityAlive" IS NOT NULL`,
   );
   const second = performance.now();
-  const secondSummary = await detectAndStoreRisk(client, STORED_SHOP, secondFit);
+  const secondSummary = await detectAndStoreRisk(client, STORED_SHOP, secondFit, options);
   const secondSeconds = (performance.now() - second) / 1000;
+  const secondLongest = longestText();
   const again = performance.now();
   await detectAndStoreRisk(client, STORED_SHOP, secondFit);
   const againMs = performance.now() - again;
   console.log(
-    `first refit (no previous state)      ${firstSeconds.toFixed(2)} s   flagged ${firstSummary.atRisk.toLocaleString("en")}, changed ${firstSummary.changedCustomers.toLocaleString("en")}`,
+    `first refit (no previous state)      ${firstSeconds.toFixed(2)} s   flagged ${firstSummary.atRisk.toLocaleString("en")}, changed ${firstSummary.changedCustomers.toLocaleString("en")}; ${firstLongest}`,
   );
   console.log(
-    `second refit (every row rewritten)   ${secondSeconds.toFixed(2)} s   flagged ${secondSummary.atRisk.toLocaleString("en")}, changed ${secondSummary.changedCustomers.toLocaleString("en")}`,
+    `second refit (every row rewritten)   ${secondSeconds.toFixed(2)} s   flagged ${secondSummary.atRisk.toLocaleString("en")}, changed ${secondSummary.changedCustomers.toLocaleString("en")}; ${secondLongest}`,
   );
   console.log(`the same fit again (already stored)  ${againMs.toFixed(1)} ms`);
   console.log(`peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (includes the seeding)`);

@@ -3,9 +3,12 @@
 // with orders arriving in between: who is flagged at each refit, their value at stake worked out here from
 // docs/retention.md's definition (independently of app/retention), the reasons, the episodes carried over,
 // the snapshots, the merchant's minimum, a second shop left alone, and a second run changing nothing.
+// Then the chunked writes: identical seeded shops detected without interruption, with a run stopped
+// between chunks and rerun, and with two runs in parallel, must end with the same rows and figures.
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installShop } from "../support/shops";
+import { seedShop } from "../support/seed";
 import { syntheticOrders } from "../../testkit/synthetic-shop";
 
 const SHOP = "retention-detect.myshopify.com";
@@ -331,5 +334,207 @@ export function retentionDetectionSuite(
       const jobs = await queues().analytics.getJobs(["waiting", "delayed", "prioritized"]);
       expect(jobs.filter((j) => j.name === "retention-sync").map((j) => j.data)).toEqual([{ shop: SHOP, modelFitId: fit.fitId }]);
     });
+  });
+
+  describe("chunked writes: a run stopped between chunks and rerun, two runs in parallel", () => {
+    const REFERENCE = "retention-chunks-reference.myshopify.com";
+    const STOPPED = "retention-chunks-stopped.myshopify.com";
+    const PARALLEL = "retention-chunks-parallel.myshopify.com";
+    const SEEDED_AT = new Date(Date.UTC(2026, 0, 15));
+    const CHUNK = 50;
+    const firstFit = (shop: string) => `fit-${shop}-3`;
+    const secondFit = (shop: string) => `${firstFit(shop)}-next`;
+    type Summary = Awaited<ReturnType<typeof detect>>;
+    const reference: {
+      summaries: Summary[];
+      rows: Awaited<ReturnType<typeof rowsOf>>[];
+      snapshots: Awaited<ReturnType<typeof snapshotOf>>[];
+    } = {
+      summaries: [],
+      rows: [],
+      snapshots: [],
+    };
+
+    class Stopped extends Error {}
+    /** Throws after `chunks` committed chunks of rows: the process "dies" between two transactions. */
+    const stopAfter = (chunks: number) => {
+      let written = 0;
+      return {
+        chunkRows: CHUNK,
+        afterTransaction: (step: { kind: string }) => {
+          if (step.kind === "rows" && ++written === chunks) throw new Stopped(`stopped after ${chunks} chunks`);
+        },
+      };
+    };
+
+    /** The rows as the sync and the pages read them (not the shop, the fit id or the time written). */
+    async function rowsOf(shop: string, fitId: string) {
+      const rows = await db.customerRisk.findMany({ where: { shop }, orderBy: { customerId: "asc" } });
+      expect(rows.filter((r) => r.modelFitId !== fitId).map((r) => r.customerId)).toEqual([]);
+      return rows.map((r) => [
+        r.customerId,
+        r.atRisk,
+        r.episodeStartDay,
+        r.valueAtStakeMinor,
+        r.reason,
+        r.probabilityAlive,
+        r.predictedClvMinor,
+      ]);
+    }
+
+    async function snapshotOf(shop: string, fitId: string) {
+      const {
+        shop: _shop,
+        modelFitId: _fit,
+        createdAt: _at,
+        ...figures
+      } = await db.retentionSnapshot.findUniqueOrThrow({
+        where: { shop_modelFitId: { shop, modelFitId: fitId } },
+      });
+      return figures;
+    }
+
+    /** A week later: a new fit, every P(alive) lower; every 7th customer ordered since and is likely alive; one has no counted order left. */
+    async function secondRefit(shop: string) {
+      const { executeRaw, sql } = await import("~/data/sql.server");
+      const fit = await db.modelFit.findUniqueOrThrow({ where: { id: firstFit(shop) } });
+      const asOf = new Date(fit.asOf.getTime() + 7 * DAY);
+      await db.modelFit.create({ data: { ...fit, id: secondFit(shop), asOf, fittedAt: asOf } });
+      await executeRaw(
+        db as never,
+        sql`UPDATE "CustomerValue" SET "probabilityAlive" = "probabilityAlive" * 0.8, "modelFitId" = ${secondFit(shop)}
+             WHERE "shop" = ${shop} AND "probabilityAlive" IS NOT NULL`,
+      );
+      await executeRaw(
+        db as never,
+        sql`UPDATE "CustomerValue" SET "lastOrderAt" = ${new Date(fit.asOf.getTime() + 3 * DAY)}, "orderCount" = "orderCount" + 1,
+                                       "probabilityAlive" = 0.97
+             WHERE "shop" = ${shop} AND "orderCount" > 0 AND CAST("customerId" AS INTEGER) % 7 = 0`,
+      );
+      await executeRaw(db as never, sql`UPDATE "CustomerValue" SET "orderCount" = 0 WHERE "shop" = ${shop} AND "customerId" = '1001'`);
+    }
+
+    beforeAll(async () => {
+      const { saveRetentionSettings } = await import("~/data/retention.server");
+      for (const shop of [REFERENCE, STOPPED, PARALLEL]) {
+        await seedShop(db, { shop, customers: 600, orders: false, seed: 3, now: SEEDED_AT, ianaTimezone: "UTC" });
+        await saveRetentionSettings(db as never, shop, {
+          probabilityAliveThreshold: 0.5,
+          sharpDrop: 0.3,
+          minValueAtStakeMinor: MINIMUM,
+          winBackEnabled: false,
+        });
+        // A customer without a counted order who carried a flag: cleared at the first fit.
+        await db.customerRisk.create({ data: { shop, customerId: "999", atRisk: true, valueAtStakeMinor: 7_000n, episodeStartDay: 1 } });
+      }
+      // The reference: two fits detected in one go each.
+      reference.summaries.push(await detect(db as never, REFERENCE, firstFit(REFERENCE)));
+      reference.rows.push(await rowsOf(REFERENCE, firstFit(REFERENCE)));
+      reference.snapshots.push(await snapshotOf(REFERENCE, firstFit(REFERENCE)));
+      await secondRefit(REFERENCE);
+      reference.summaries.push(await detect(db as never, REFERENCE, secondFit(REFERENCE)));
+      reference.rows.push(await rowsOf(REFERENCE, secondFit(REFERENCE)));
+      reference.snapshots.push(await snapshotOf(REFERENCE, secondFit(REFERENCE)));
+      // What the comparisons below rely on: many chunks, flags, customers who returned, and a cleared row.
+      expect(reference.rows[1].length).toBeGreaterThan(10 * CHUNK);
+      expect(reference.snapshots[0].atRiskCustomers).toBeGreaterThan(50);
+      expect(reference.snapshots[1].returned).toBeGreaterThan(5);
+      expect(reference.snapshots[1].newlyAtRisk).toBeGreaterThan(5);
+      expect(reference.rows[1].find((r) => r[0] === "1001")).toEqual(["1001", false, null, 0n, null, null, null]);
+      expect(reference.rows[0].find((r) => r[0] === "999")).toEqual(["999", false, null, 0n, null, null, null]);
+    }, 120_000);
+
+    it("a run stopped between chunks leaves no snapshot; the rerun writes the rest and ends with the uninterrupted rows and figures", async () => {
+      // First fit: stopped after 3 chunks of 50.
+      await expect(detect(db as never, STOPPED, firstFit(STOPPED), stopAfter(3))).rejects.toThrow(Stopped);
+      expect(await db.retentionSnapshot.count({ where: { shop: STOPPED } })).toBe(0);
+      expect(await db.customerRisk.count({ where: { shop: STOPPED, modelFitId: firstFit(STOPPED) } })).toBe(3 * CHUNK);
+      const rerun = await detect(db as never, STOPPED, firstFit(STOPPED), { chunkRows: CHUNK });
+      expect(await rowsOf(STOPPED, firstFit(STOPPED))).toEqual(reference.rows[0]);
+      // No previous state at a first fit: every figure is exact.
+      expect(await snapshotOf(STOPPED, firstFit(STOPPED))).toEqual(reference.snapshots[0]);
+      expect(rerun).toMatchObject({ atRisk: reference.summaries[0].atRisk, valueAtStakeMinor: reference.summaries[0].valueAtStakeMinor });
+
+      // Second fit: stopped after 4 chunks, when the first 200 rows have lost their previous state.
+      await secondRefit(STOPPED);
+      await expect(detect(db as never, STOPPED, secondFit(STOPPED), stopAfter(4))).rejects.toThrow(Stopped);
+      expect(await db.retentionSnapshot.count({ where: { shop: STOPPED } })).toBe(1);
+      const written = await db.customerRisk.findMany({
+        where: { shop: STOPPED, modelFitId: secondFit(STOPPED) },
+        orderBy: { customerId: "asc" },
+      });
+      expect(written.length).toBe(4 * CHUNK);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const again = await detect(db as never, STOPPED, secondFit(STOPPED), { chunkRows: CHUNK });
+      expect(again.alreadyStored).toBe(false);
+      expect(await rowsOf(STOPPED, secondFit(STOPPED))).toEqual(reference.rows[1]);
+      // The rows written before the stop were not written again.
+      const after = await db.customerRisk.findMany({
+        where: { shop: STOPPED, customerId: { in: written.map((r) => r.customerId) } },
+        orderBy: { customerId: "asc" },
+      });
+      expect(after.map((r) => r.updatedAt)).toEqual(written.map((r) => r.updatedAt));
+      // Headline figures and the newly at risk are exact; who returned or lapsed among the rows written before
+      // the stop is not known any more (documented): those counts may only be short.
+      const snapshot = await snapshotOf(STOPPED, secondFit(STOPPED));
+      const expected = reference.snapshots[1];
+      expect(snapshot).toMatchObject({
+        atRiskCustomers: expected.atRiskCustomers,
+        valueAtStakeMinor: expected.valueAtStakeMinor,
+        newlyAtRisk: expected.newlyAtRisk,
+        newValueAtStakeMinor: expected.newValueAtStakeMinor,
+      });
+      expect(snapshot.returned).toBeLessThanOrEqual(expected.returned);
+      expect(snapshot.lapsed).toBeLessThanOrEqual(expected.lapsed);
+      expect(again).toMatchObject({ atRisk: reference.summaries[1].atRisk, valueAtStakeMinor: reference.summaries[1].valueAtStakeMinor });
+      // And a third run finds the snapshot.
+      expect(await detect(db as never, STOPPED, secondFit(STOPPED))).toMatchObject({ alreadyStored: true, atRisk: again.atRisk });
+    }, 120_000);
+
+    it("two runs in parallel write one snapshot and the same rows as one run", async () => {
+      const expectLikeReference = async (k: number, fitId: string, runs: Summary[]) => {
+        expect(runs.filter((r) => !r.alreadyStored)).toHaveLength(1);
+        for (const run of runs) {
+          expect(run).toMatchObject({ atRisk: reference.summaries[k].atRisk, valueAtStakeMinor: reference.summaries[k].valueAtStakeMinor });
+        }
+        expect(await db.retentionSnapshot.count({ where: { shop: PARALLEL, modelFitId: fitId } })).toBe(1);
+        expect(await rowsOf(PARALLEL, fitId)).toEqual(reference.rows[k]);
+        expect(await snapshotOf(PARALLEL, fitId)).toMatchObject({
+          atRiskCustomers: reference.snapshots[k].atRiskCustomers,
+          valueAtStakeMinor: reference.snapshots[k].valueAtStakeMinor,
+          newlyAtRisk: reference.snapshots[k].newlyAtRisk,
+          newValueAtStakeMinor: reference.snapshots[k].newValueAtStakeMinor,
+        });
+      };
+      // First fit: started together.
+      const first = firstFit(PARALLEL);
+      await expectLikeReference(0, first, [
+        ...(await Promise.all([
+          detect(db as never, PARALLEL, first, { chunkRows: CHUNK }),
+          detect(db as never, PARALLEL, first, { chunkRows: CHUNK }),
+        ])),
+      ]);
+
+      // Second fit, interleaved for certain: a late run starts after the first run's second chunk and
+      // finishes (snapshot included) while the first is paused; then the first writes its remaining chunks.
+      await secondRefit(PARALLEL);
+      const second = secondFit(PARALLEL);
+      let late: Summary | undefined;
+      let rowsAfterLate: Awaited<ReturnType<PrismaClient["customerRisk"]["findMany"]>> = [];
+      let chunks = 0;
+      const early = await detect(db as never, PARALLEL, second, {
+        chunkRows: CHUNK,
+        afterTransaction: async (step) => {
+          if (step.kind !== "rows" || ++chunks !== 2) return;
+          late = await detect(db as never, PARALLEL, second, { chunkRows: CHUNK });
+          rowsAfterLate = await db.customerRisk.findMany({ where: { shop: PARALLEL }, orderBy: { customerId: "asc" } });
+        },
+      });
+      expect(late).toMatchObject({ alreadyStored: false });
+      expect(early).toMatchObject({ alreadyStored: true });
+      await expectLikeReference(1, second, [early, late!]);
+      // The first run's later chunks found the rows written for the fit and left them alone.
+      expect(await db.customerRisk.findMany({ where: { shop: PARALLEL }, orderBy: { customerId: "asc" } })).toEqual(rowsAfterLate);
+    }, 120_000);
   });
 }
