@@ -17,11 +17,9 @@
  *
  * Run: npx tsx bench/loyalty-sync.ts      (needs Redis; SQLite file and Redis keys of its own)
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { startAdminApiDouble } from "../testkit/admin-api-double/index";
+import { BenchDatabases, MUTATION_POINTS, seconds, STANDARD_BUCKET } from "./support/sync-bench";
 import type { NormalizedOrder } from "../app/orders/types";
 import { BENCH_NET_SPEND_LADDER as LADDER, paidOrder } from "../testkit/loyalty-orders";
 
@@ -30,28 +28,12 @@ const PACED = Number(process.env.BENCH_LOYALTY_PACED ?? 0);
 const INGEST_ORDERS = Number(process.env.BENCH_LOYALTY_INGEST_ORDERS ?? 20_000);
 const RATE = Number(process.env.BENCH_LOYALTY_RATE ?? 20);
 const SECONDS = Number(process.env.BENCH_LOYALTY_SECONDS ?? 30);
-const STANDARD = { maximumAvailable: 2_000, restoreRate: 100 };
-const MUTATION_COST = 10;
+const STANDARD = STANDARD_BUCKET;
+const MUTATION_COST = MUTATION_POINTS;
+const databases = new BenchDatabases("loyalty");
+const runId = databases.runId;
+const freshDatabase = (name: string) => databases.fresh(name);
 
-const root = path.resolve(import.meta.dirname, "..");
-const runId = randomUUID().slice(0, 8);
-const template = path.join(root, ".tmp", `bench-loyalty-template-${runId}.sqlite`);
-
-function freshDatabase(name: string): string {
-  const file = path.join(root, ".tmp", `bench-loyalty-${name}-${runId}.sqlite`);
-  if (!existsSync(template)) {
-    mkdirSync(path.dirname(template), { recursive: true });
-    execFileSync("npx", ["prisma", "migrate", "deploy"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${template}` },
-      stdio: "pipe",
-    });
-  }
-  copyFileSync(template, file);
-  return file;
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 const order = (id: number, customerId: number, totalMinor: number, processedAt: string): NormalizedOrder =>
@@ -303,7 +285,7 @@ await disconnectDb();
 }
 
 await double.close();
-for (const file of [template, writeBackDb]) for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+databases.removeAll();
 
 const width = Math.max(...rows.map(([label]) => label.length));
 console.info("\nLoyalty write-back and pipeline (this machine):");

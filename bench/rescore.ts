@@ -13,11 +13,9 @@
  *
  * Run: npx tsx bench/rescore.ts     (BENCH_RESCORE_SHOPS=retail for one mix)
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import path from "node:path";
+import { BenchDatabases } from "./support/sync-bench";
 import type { NormalizedOrder } from "../app/orders/types";
 import { SeededRandom, simulateShop } from "../testkit/clv/simulate";
 
@@ -29,23 +27,8 @@ const SHOPS = (process.env.BENCH_RESCORE_SHOPS ?? "retail,wholesale").split(",")
 const TIME_ZONE = "America/New_York";
 const DAY = 86_400_000;
 
-const root = path.resolve(import.meta.dirname, "..");
-const runId = randomUUID().slice(0, 8);
-const template = path.join(root, ".tmp", `bench-rescore-template-${runId}.sqlite`);
-
-function freshDatabase(name: string): string {
-  const file = path.join(root, ".tmp", `bench-rescore-${name}-${runId}.sqlite`);
-  if (!existsSync(template)) {
-    mkdirSync(path.dirname(template), { recursive: true });
-    execFileSync("npx", ["prisma", "migrate", "deploy"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${template}` },
-      stdio: "pipe",
-    });
-  }
-  copyFileSync(template, file);
-  return file;
-}
+const databases = new BenchDatabases("rescore");
+const freshDatabase = (name: string) => databases.fresh(name);
 
 /** A seeded generator (mulberry32): the same orders every run. */
 function seededRandom(seed: number): () => number {
@@ -185,10 +168,7 @@ for (const mix of SHOPS) {
     `${Math.round(withFit).toLocaleString("en-US")} orders/s (re-scoring costs ${cost.toFixed(1)} % of throughput; target ≤ 10 %; ${rescored.toLocaleString("en-US")} customers re-scored)`,
   ]);
 }
-for (const suffix of ["", "-wal", "-shm"]) {
-  rmSync(template + suffix, { force: true });
-  rmSync(path.join(root, ".tmp", `bench-rescore-setup-${runId}.sqlite`) + suffix, { force: true });
-}
+databases.removeAll();
 
 // The shares are ratios of two timings taken side by side, but other work on the machine still blurs them.
 rows.push([

@@ -1,5 +1,5 @@
-// Shared set-up of the write-back benchmarks (bench/retention.ts; bench/loyalty-sync.ts has the same steps
-// inline): migrated SQLite files of their own, Shopify's Standard-plan bucket, and the time the paced path
+// Shared set-up of the benchmarks that need SQLite files of their own (bench/retention.ts, bench/loyalty-sync.ts,
+// bench/rescore.ts): migrated SQLite files of their own, Shopify's Standard-plan bucket, and the time the paced path
 // could not beat at that bucket.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
