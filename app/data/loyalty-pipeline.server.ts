@@ -7,7 +7,7 @@
 // lost a race for a stream position (a concurrent transaction appended there first) re-reads the stream and
 // appends only what is still missing: the engine's contract for concurrent events of one order.
 import type { Prisma } from "@prisma/client";
-import type { Db } from "~/db.server";
+import { databaseProvider, type Db } from "~/db.server";
 import {
   bonusEntriesDue,
   compileLadder,
@@ -22,8 +22,20 @@ import {
 import { refundInShopMoney } from "~/lib/refunds";
 import { insertEntries, orderStreams } from "./loyalty-ledger.server";
 import { LOYALTY_CHANNEL, reevaluateCustomers } from "./loyalty-members.server";
-import { factNeedsOf, factsOf, loadCustomerFacts, membersOf, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
-import { jsonAggregate, jsonIdList, msOfTimestamp, parseJsonRows } from "./json-rows.server";
+import {
+  customerFactsOf,
+  factNeedsOf,
+  factsOf,
+  membersOf,
+  msOfStoredTimestamp,
+  orderFactRowsOfJson,
+  orderFactsOfCustomers,
+  orderFactsOfCustomersQuery,
+  type CustomerFacts,
+  type MemberRow,
+  type OrderFactRow,
+} from "./loyalty-population.server";
+import { jsonAggregate, jsonIdList, parseJsonRows } from "./json-rows.server";
 import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { loadProgram, PROGRAM_REUSE_MS, type LoyaltyProgramState } from "./loyalty-program.server";
 import { recordReferrals, type OrderWithCodes } from "./loyalty-referrals.server";
@@ -85,7 +97,7 @@ interface OrderInput {
   refunds: RefundPointsState[];
 }
 
-const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : msOfTimestamp(value));
+const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : msOfStoredTimestamp(value));
 const toBool = (value: unknown) => value === true || value === 1 || value === 1n || value === "1" || value === "t";
 const toBig = (value: unknown) => (value === null || value === undefined ? 0n : BigInt(value as number | bigint | string));
 const toNullableBig = (value: unknown) => (value === null || value === undefined ? null : toBig(value));
@@ -99,12 +111,20 @@ interface BatchContext {
   /** Only with a ladder: the customers' facts and stored member rows. */
   facts: Map<string, CustomerFacts>;
   stored: Map<string, MemberRow>;
+  /**
+   * Batch customers already marked for the loyalty write-back (dirty, unclaimed), read on SQLite only: there the
+   * ingest transaction holds the database's write lock (its shop lock is a write), so no claim can take a mark
+   * between this read and the commit, and marking them again would be a statement that changes nothing. On
+   * PostgreSQL a claim may commit meanwhile: every customer is marked (the upsert then sees the claim).
+   */
+  marked: Set<string>;
 }
 
 /**
- * Reads the batch's orders (by id) with, given a ladder, their customers' member rows (one statement), then the
- * facts of those customers (every order of theirs, by customer; loyalty-population's definitions). Two indexed
- * statements: merging the facts in too (an OR of both conditions) would scan the shop's orders.
+ * Reads the batch's orders (by id) with, given a ladder, their customers' member rows, the facts of those
+ * customers (every order of theirs, by customer; loyalty-population's definitions) and their write-back marks:
+ * one statement of separate indexed subqueries (one query with an OR of the order and customer conditions would
+ * scan the shop's orders). A customer only an order names (not the batch's) is read after it.
  */
 async function loadBatchContext(tx: Tx, program: LoyaltyProgramState, batch: LoyaltyBatch, orderIds: string[]): Promise<BatchContext> {
   const shop = program.shop;
@@ -114,15 +134,20 @@ async function loadBatchContext(tx: Tx, program: LoyaltyProgramState, batch: Loy
   const customers = new Set(batch.customerIds);
   const byOrder = new Map<string, Record<string, unknown>>();
   const stored = new Map<string, MemberRow>();
+  const factRows: OrderFactRow[] = [];
+  const marked = new Set<string>();
   // At least one statement with a ladder: a batch of customers alone still reads their member rows. The batch's
   // customers' members come with the first chunk of orders.
   const chunks = Math.max(needs ? 1 : 0, Math.ceil(orderIds.length / READ_CHUNK));
   for (let c = 0; c < chunks; c++) {
     const chunk = orderIds.slice(c * READ_CHUNK, (c + 1) * READ_CHUNK);
-    const [row] = await queryRaw<{ orders: unknown; members: unknown }>(
+    const first = needs !== null && c === 0;
+    const [row] = await queryRaw<{ orders: unknown; members: unknown; facts: unknown; marked: unknown }>(
       tx,
-      batchReadQuery(shop, chunk, needs && c === 0 ? batch.customerIds : null),
+      batchReadQuery(shop, chunk, first ? batch.customerIds : null, needs?.points ?? false),
     );
+    if (first && needs) factRows.push(...orderFactRowsOfJson(parseJsonRows(row?.facts), needs.points));
+    for (const fields of parseJsonRows(row?.marked)) marked.add(String(fields[0]));
     for (const fields of parseJsonRows(row?.orders)) byOrder.set(String(fields[0]), orderRecord(fields));
     for (const fields of parseJsonRows(row?.members)) {
       const member = memberOfFields(fields);
@@ -172,13 +197,16 @@ async function loadBatchContext(tx: Tx, program: LoyaltyProgramState, batch: Loy
     }
   }
   const customerIds = [...customers].sort();
-  if (!needs) return { inputs, storedCodes, customerIds, facts: new Map(), stored: new Map() };
+  if (!needs) return { inputs, storedCodes, customerIds, facts: new Map(), stored: new Map(), marked };
   // An order's stored customer is almost always one of the batch's (ingest passes every customer it touched);
   // another (a refund's order, a version older than the stored one) has its member row read here.
   const unread = customerIds.filter((id) => !inBatch.has(id));
-  if (unread.length > 0) for (const [id, member] of await membersOf(tx, shop, unread)) stored.set(id, member);
-  const facts = await loadCustomerFacts(tx, shop, customerIds, program.timeZone, needs);
-  return { inputs, storedCodes, customerIds, facts, stored };
+  if (unread.length > 0) {
+    for (const [id, member] of await membersOf(tx, shop, unread)) stored.set(id, member);
+    factRows.push(...(await orderFactsOfCustomers(tx, shop, unread, needs.points)));
+  }
+  const facts = await customerFactsOf(tx, shop, customerIds, factRows, program.timeZone, needs);
+  return { inputs, storedCodes, customerIds, facts, stored, marked };
 }
 
 /** Order.discountCodes (a JSON array of strings, or null) as a list; anything else reads as none. */
@@ -243,12 +271,23 @@ const MEMBER_COLUMNS = raw(`m."customerId", m."tierId", m."tierSinceDay", m."hol
  * points need and, with a ladder (`customerIds` not null), the member rows of the batch's customers. The ids go
  * in, and each result comes back, as one JSON value (json-rows.server.ts; bigints as text, so exact).
  */
-function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly string[] | null): SqlFragment {
+function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly string[] | null, withPoints: boolean): SqlFragment {
   const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${jsonIdList(orderIds)})`;
-  if (customerIds === null) return sql`SELECT (${orders}) AS "orders", NULL AS "members"`;
+  if (customerIds === null) return sql`SELECT (${orders}) AS "orders", NULL AS "members", NULL AS "facts", NULL AS "marked"`;
+  // The customers' ids are sent once (a parameter's length costs the driver) and read by three subqueries.
+  const batchCustomers = raw(`SELECT "id" FROM "batchCustomers"`);
   const members = sql`SELECT ${jsonAggregate(MEMBER_COLUMNS)} FROM "LoyaltyMember" m
-                       WHERE m."shop" = ${shop} AND m."customerId" IN (${jsonIdList(customerIds)})`;
-  return sql`SELECT (${orders}) AS "orders", (${members}) AS "members"`;
+                       WHERE m."shop" = ${shop} AND m."customerId" IN (${batchCustomers})`;
+  const facts = orderFactsOfCustomersQuery(shop, batchCustomers, withPoints);
+  // SQLite only (see BatchContext.marked).
+  const marked =
+    databaseProvider() === "sqlite"
+      ? sql`SELECT ${jsonAggregate(raw(`s."customerId"`))} FROM "ShopifySyncState" s
+             WHERE s."shop" = ${shop} AND s."channel" = ${LOYALTY_CHANNEL} AND s."customerId" IN (${batchCustomers})
+               AND s."dirty" = true AND s."syncedAt" IS NULL`
+      : raw("NULL");
+  return sql`WITH "batchCustomers" AS (${jsonIdList(customerIds)})
+             SELECT (${orders}) AS "orders", (${members}) AS "members", (${facts}) AS "facts", (${marked}) AS "marked"`;
 }
 
 /** A batch order row (ORDER_COLUMNS) by column name. */
@@ -329,6 +368,10 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
     orderIds.filter((id) => inputs.get(id)?.state && !created.has(id)),
   );
   const ladder = program.tiers ? compileLadder(program.tiers) : null;
+  // A ladder whose tiers all earn at 1× gives every order 100: the per-order tier replay is skipped.
+  const multiplies = ladder !== null && ladder.multiplierHundredths.some((m) => m !== 100);
+  // Only a points-earned ladder reads the orders' points from the facts (the others' facts hold none).
+  const keepPoints = factNeedsOf(program.tiers?.basis)?.points ?? false;
 
   const entriesOf = (orderId: string): LedgerEntry[] => {
     const input = inputs.get(orderId);
@@ -336,7 +379,7 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
     const existing = streams.get(orderId) ?? [];
     const order = input.state;
     let multiplierHundredths = 100;
-    if (ladder && !existing.some((entry) => entry.kind === "earn")) {
+    if (ladder && multiplies && !existing.some((entry) => entry.kind === "earn")) {
       const customer = facts.get(order.customerId);
       const day = shopDayOf(order.processedAtMs, program.timeZone);
       if (customer) multiplierHundredths = earningMultiplier(factsOf(customer), ladder, day, stored.get(order.customerId));
@@ -361,7 +404,7 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
       if (entries.length === 0) continue;
       planned.set(orderId, entries);
       // As if written, so that the next order of the same customer sees these points.
-      updateOrderPoints(facts, orderId, inputs.get(orderId)?.state ?? null, [...(streams.get(orderId) ?? []), ...entries]);
+      if (keepPoints) updateOrderPoints(facts, orderId, inputs.get(orderId)?.state ?? null, [...(streams.get(orderId) ?? []), ...entries]);
     }
     const inserted = await insertEntries(tx, shop, [...planned.values()].flat());
     entriesWritten += inserted.size;
@@ -374,7 +417,7 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
     if (lost.length > 0) {
       const reread = await orderStreams(tx, shop, lost);
       streams = new Map([...streams, ...lost.map((id) => [id, reread.get(id) ?? []] as const)]);
-      for (const id of lost) updateOrderPoints(facts, id, inputs.get(id)?.state ?? null, streams.get(id) ?? []);
+      if (keepPoints) for (const id of lost) updateOrderPoints(facts, id, inputs.get(id)?.state ?? null, streams.get(id) ?? []);
     }
     todo = lost;
   }
@@ -383,7 +426,10 @@ export async function applyLoyalty(tx: Tx, shop: string, batch: LoyaltyBatch, no
   // Member rows only when the tier moved (the metric is computed fresh by the write-back); with a ladder every
   // customer of the batch is marked, since their amount to the next tier may have moved with the order.
   const evaluated = await reevaluateCustomers(tx, program, customerIds, nowMs, facts, stored, { withMetric: false });
-  const dirty = await markSyncDirty(tx, shop, LOYALTY_CHANNEL, ladder ? [...customerIds, ...withNewEntries] : [...withNewEntries]);
+  const toMark = new Set(ladder ? [...customerIds, ...withNewEntries] : withNewEntries);
+  const unmarked = [...toMark].filter((id) => !context.marked.has(id));
+  if (unmarked.length > 0) await markSyncDirty(tx, shop, LOYALTY_CHANNEL, unmarked);
+  const dirty = toMark.size;
   const referralsRecorded = await recordReferrals(tx, program, ordersWithCodes(batch, orderIds, context));
   return {
     entriesWritten,

@@ -6,7 +6,7 @@
 import type { Prisma } from "@prisma/client";
 import { shopDayOf, shopDaysOf, type ActivityFact, type CustomerTierFacts, type PopulationColumns, type PreviousTier } from "~/loyalty";
 import { jsonIdList, jsonResult, msOfTimestamp, queryJsonRows } from "./json-rows.server";
-import { join, queryRaw, raw, sql, type SqlFragment } from "./sql.server";
+import { join, queryRaw, raw, sql, SqlFragment } from "./sql.server";
 import { ORDER_STREAM_KINDS } from "./loyalty-ledger.server";
 
 type Client = Prisma.TransactionClient;
@@ -75,15 +75,74 @@ function orderFactsQuery(shop: string, where: SqlFragment, limit: number | null,
 }
 
 /** The batch path: the ids go as one parameter and the facts come back as one JSON value (see json-rows.server.ts). */
-async function orderFactsOfCustomers(client: Client, shop: string, customerIds: readonly string[], withPoints: boolean) {
-  const rows = await queryJsonRows(
-    client,
-    jsonResult(orderFactColumns(withPoints, false), orderFactsFrom(shop, sql`o."customerId" IN (${jsonIdList(customerIds)})`)),
+export async function orderFactsOfCustomers(client: Client, shop: string, customerIds: readonly string[], withPoints: boolean) {
+  return orderFactRowsOfJson(await queryJsonRows(client, orderFactsOfCustomersQuery(shop, customerIds, withPoints)), withPoints);
+}
+
+/**
+ * `SELECT <one JSON value>`: the facts of these customers' orders, as a statement or as a scalar subquery of a
+ * caller's statement (the ingest folds it into its batch read: statements, not rows, are what Prisma charges).
+ * Read with `orderFactRowsOfJson(parseJsonRows(…))`.
+ */
+export function orderFactsOfCustomersQuery(shop: string, customers: readonly string[] | SqlFragment, withPoints: boolean): SqlFragment {
+  // `customers`: the ids, or a statement's own list of them (a SELECT of one column).
+  const ids = customers instanceof SqlFragment ? customers : jsonIdList(customers);
+  return jsonResult(orderFactColumns(withPoints, false), orderFactsFrom(shop, sql`o."customerId" IN (${ids})`));
+}
+
+/** Digits of `text` from `from` to `to` (exclusive) as a number; NaN if any is not a digit. */
+function digitsOf(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * `msOfTimestamp`, with a fast path for the text SQLite stores ("2025-01-02T03:04:05.678+00:00"): a batch's facts
+ * hold every order of its customers, and parsing each with Date's string parser cost about half a millisecond a
+ * batch. Any other text (PostgreSQL's, or an unexpected one) goes through `msOfTimestamp`.
+ */
+/** "dddd-dd-ddTdd:dd:dd.ddd+00:00" (the digits are checked as they are read). */
+function isStoredTimestampText(text: string): boolean {
+  return (
+    text.length === 29 &&
+    text[4] === "-" &&
+    text[7] === "-" &&
+    text[10] === "T" &&
+    text[13] === ":" &&
+    text[16] === ":" &&
+    text[19] === "." &&
+    text.endsWith("+00:00")
   );
+}
+
+export function msOfStoredTimestamp(value: unknown): number {
+  if (typeof value === "string" && isStoredTimestampText(value)) {
+    const month = digitsOf(value, 5, 7);
+    const day = digitsOf(value, 8, 10);
+    const hour = digitsOf(value, 11, 13);
+    const minute = digitsOf(value, 14, 16);
+    const second = digitsOf(value, 17, 19);
+    const year = digitsOf(value, 0, 4);
+    // Date.UTC would roll an out-of-range field over where the parser says NaN, and reads years 0 to 99 as
+    // 1900 to 1999: those (and days 29 to 31, valid in some months only) take the parser's path.
+    if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59) {
+      const ms = Date.UTC(year, month - 1, day, hour, minute, second, digitsOf(value, 20, 23));
+      if (!Number.isNaN(ms)) return ms;
+    }
+  }
+  return msOfTimestamp(value);
+}
+
+export function orderFactRowsOfJson(rows: readonly unknown[][], withPoints: boolean): OrderFactRow[] {
   return rows.map((row): OrderFactRow => ({
     id: String(row[0]),
     customerId: String(row[1]),
-    processedAtMs: msOfTimestamp(row[2]),
+    processedAtMs: msOfStoredTimestamp(row[2]),
     netMinor: toNumber(row[3]),
     counted: toBool(row[4]),
     points: withPoints ? toNumber(row[5]) : 0,
@@ -217,10 +276,27 @@ export async function loadCustomerFacts(
   timeZone: string,
   needs: FactNeeds = ALL_FACTS,
 ): Promise<Map<string, CustomerFacts>> {
-  const facts = emptyFacts(customerIds);
+  const rows: OrderFactRow[] = [];
   for (let i = 0; i < customerIds.length; i += 2_000) {
-    addOrderActivities(facts, await orderFactsOfCustomers(client, shop, customerIds.slice(i, i + 2_000), needs.points), timeZone);
+    rows.push(...(await orderFactsOfCustomers(client, shop, customerIds.slice(i, i + 2_000), needs.points)));
   }
+  return customerFactsOf(client, shop, customerIds, rows, timeZone, needs);
+}
+
+/**
+ * The facts of these customers from their order rows, already read (every order of each customer: see
+ * `orderFactsOfCustomersQuery`), with what the basis needs beyond orders.
+ */
+export async function customerFactsOf(
+  client: Client,
+  shop: string,
+  customerIds: readonly string[],
+  orderRows: readonly OrderFactRow[],
+  timeZone: string,
+  needs: FactNeeds,
+): Promise<Map<string, CustomerFacts>> {
+  const facts = emptyFacts(customerIds);
+  addOrderActivities(facts, orderRows, timeZone);
   await addExtras(client, shop, facts, customerIds, timeZone, needs);
   return facts;
 }
