@@ -37,8 +37,10 @@ export async function redactCustomer(tx: Tx, shop: string, customerId: string, o
     rows: orderIds.map((id) => [shop, id, now]),
     conflict: ["shop", "id"],
   });
-  await tx.order.updateMany({ where: { shop, customerId }, data: { email: null } });
-  for (const ids of chunks(orderIds)) await tx.order.updateMany({ where: { shop, id: { in: ids } }, data: { email: null } });
+  // Discount codes are free text (a referral or personal code may carry the person's name).
+  const erasedOrder = { email: null, discountCodes: null };
+  await tx.order.updateMany({ where: { shop, customerId }, data: erasedOrder });
+  for (const ids of chunks(orderIds)) await tx.order.updateMany({ where: { shop, id: { in: ids } }, data: erasedOrder });
   await tx.dataRequest.deleteMany({ where: { shop, customerId } });
   // A manual points adjustment's reason is text a merchant typed about this customer.
   await tx.pointsEntry.updateMany({ where: { shop, customerId, reason: { not: null } }, data: { reason: null } });
@@ -154,7 +156,7 @@ export async function purgeErasedValues(db: Db, tables: string[]): Promise<void>
 
 /** customers/data_request: everything we hold on the customer, stored for the merchant to send. */
 export async function recordDataRequest(tx: Tx, shop: string, requestId: string, customerId: string, orderIds: string[]): Promise<void> {
-  const [customer, value, orders, member, points, redemptions, referrals] = await Promise.all([
+  const [customer, value, orders, member, points, redemptions, referrals, risk] = await Promise.all([
     tx.customer.findUnique({ where: { shop_id: { shop, id: customerId } } }),
     tx.customerValue.findUnique({ where: { shop_customerId: { shop, customerId } } }),
     tx.order.findMany({ where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] }, orderBy: { processedAt: "asc" } }),
@@ -163,6 +165,7 @@ export async function recordDataRequest(tx: Tx, shop: string, requestId: string,
     tx.pointsEntry.findMany({ where: { shop, customerId }, orderBy: { effectiveAt: "asc" } }),
     tx.redemption.findMany({ where: { shop, customerId }, orderBy: { createdAt: "asc" } }),
     tx.referral.findMany({ where: { shop, OR: [{ referrerCustomerId: customerId }, { referredCustomerId: customerId }] } }),
+    tx.customerRisk.findUnique({ where: { shop_customerId: { shop, customerId } } }),
   ]);
   const currency = orders[0]?.currencyCode ?? "USD";
   const payload = {
@@ -202,6 +205,13 @@ export async function recordDataRequest(tx: Tx, shop: string, requestId: string,
         state: r.state,
       })),
     },
+    // The retention model's judgement of them (the reason holds figures, not free text).
+    retention: risk && {
+      atRisk: risk.atRisk,
+      valueAtStake: formatMinorDecimal(risk.valueAtStakeMinor, currency),
+      reason: risk.reason,
+      updatedAt: risk.updatedAt,
+    },
     orders: orders.map((o) => ({
       id: o.id,
       name: o.name,
@@ -211,6 +221,7 @@ export async function recordDataRequest(tx: Tx, shop: string, requestId: string,
       refunded: formatMinorDecimal(o.refundedMinor, o.currencyCode),
       currency: o.currencyCode,
       cancelledAt: o.cancelledAt,
+      discountCodes: o.discountCodes === null ? [] : (JSON.parse(o.discountCodes) as string[]),
     })),
   };
   const json = JSON.stringify(payload);

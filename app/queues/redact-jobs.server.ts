@@ -22,7 +22,8 @@ export function withoutPersonalData(job: WebhookJob): WebhookJob {
   const e = job.event;
   if (e.kind === "order") {
     const customer = e.order.customer && { ...e.order.customer, ...ERASED_PROFILE };
-    return { ...job, event: { kind: "order", order: { ...e.order, email: null, customer } } };
+    // Discount codes are free text that may carry the person's name (the database side erases them too).
+    return { ...job, event: { kind: "order", order: { ...e.order, email: null, discountCodes: [], customer } } };
   }
   if (e.kind === "customer") return { ...job, event: { kind: "customer", customer: { ...e.customer, ...ERASED_PROFILE } } };
   return job; // the other events carry ids only

@@ -16,7 +16,8 @@ beforeAll(async () => {
     await sendWebhook(app.baseUrl, {
       topic: "orders/create",
       shop,
-      body: orderPayload({ id: 11, customerId: 100, total: "10.00", email: "ann@example.com" }),
+      // A discount code is free text a merchant or a shopper chose: it may name the person.
+      body: orderPayload({ id: 11, customerId: 100, total: "10.00", email: "ann@example.com", discountCodes: ["ANN-SMITH-10"] }),
     });
     await sendWebhook(app.baseUrl, {
       topic: "orders/create",
@@ -73,6 +74,9 @@ describe("customers/data_request", () => {
     expect(payload.loyalty.points).toEqual([
       expect.objectContaining({ kind: "adjust", points: 25, reason: "goodwill after a late parcel" }),
     ]);
+    expect(payload.orders.find((o: { id: string }) => o.id === "11").discountCodes).toEqual(["ANN-SMITH-10"]);
+    // What the retention model holds on them (null until a refit judged them) is part of the answer.
+    expect(payload).toHaveProperty("retention", null);
   });
 });
 
@@ -89,7 +93,7 @@ describe("customers/redact", () => {
     expect(customer).toMatchObject({ email: null, firstName: null, lastName: null, phone: null });
     expect(customer?.redactedAt).toBeInstanceOf(Date);
     const orders = await app.db.order.findMany({ where: { shop: SHOP, id: { in: ["11", "12"] } } });
-    expect(orders.every((o) => o.email === null)).toBe(true);
+    expect(orders.every((o) => o.email === null && o.discountCodes === null)).toBe(true);
     expect(await app.db.dataRequest.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
     // the anonymous money stays, so the shop's figures do not change
     expect(
