@@ -39,10 +39,10 @@ import {
   BULK_TAGS_REMOVE,
   customerGid,
   LOYALTY_BULK_STATUS,
-  LOYALTY_METAFIELDS_DELETE,
-  LOYALTY_METAFIELDS_SET,
+  CUSTOMER_METAFIELDS_DELETE,
+  CUSTOMER_METAFIELDS_SET,
   STAGED_UPLOADS_CREATE,
-  tagsDocument,
+  customerTagsDocument,
   type AppInstallationIdData,
   type BulkOperationRunMutationData,
   type LoyaltyBulkStatusData,
@@ -421,7 +421,7 @@ async function writeGroup(pacer: Pacer, group: Plan[], failed: Set<string>, summ
   if (sets.length > 0) {
     try {
       const data = await pacer.call<MetafieldsSetData>(
-        LOYALTY_METAFIELDS_SET,
+        CUSTOMER_METAFIELDS_SET,
         { metafields: sets.map(({ customerId: _customerId, ...m }) => m) },
         MUTATION_COST,
       );
@@ -459,7 +459,7 @@ async function writeGroup(pacer: Pacer, group: Plan[], failed: Set<string>, summ
     const chunk = deletes.slice(i, i + METAFIELDS_PER_CALL);
     try {
       const data = await pacer.call<MetafieldsDeleteData>(
-        LOYALTY_METAFIELDS_DELETE,
+        CUSTOMER_METAFIELDS_DELETE,
         { metafields: chunk.map(({ customerId: _customerId, ...m }) => m) },
         MUTATION_COST,
       );
@@ -496,7 +496,7 @@ async function writeTags(
     variables[`tags${k}`] = c.tags;
   });
   try {
-    const data = await pacer.call<TagsData>(tagsDocument(operation, changes.length), variables, MUTATION_COST * changes.length);
+    const data = await pacer.call<TagsData>(customerTagsDocument(operation, changes.length), variables, MUTATION_COST * changes.length);
     changes.forEach((c, k) => {
       const answer = data[`t${k}`];
       if (!answer?.node || answer.userErrors.length > 0) failed.add(c.customerId);
@@ -657,7 +657,7 @@ async function syncProgramMetafields(db: Db, program: LoyaltyProgramState, pacer
   const installation = await pacer.call<AppInstallationIdData>(APP_INSTALLATION_ID, {}, 1);
   const ownerId = installation.currentAppInstallation.id;
   const data = await pacer.call<MetafieldsSetData>(
-    LOYALTY_METAFIELDS_SET,
+    CUSTOMER_METAFIELDS_SET,
     {
       metafields: [
         { ownerId, namespace: APP_DATA_NAMESPACE, key: "program", type: "json", value: json },

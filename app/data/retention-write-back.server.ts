@@ -41,19 +41,26 @@ import {
   type WinBackContext,
 } from "./retention-win-back.server";
 import { AdminApiError, type AdminTarget, type CallOptions } from "~/shopify/admin-gateway.server";
-import { BULK_METAFIELDS_DELETE, BULK_METAFIELDS_SET, BULK_TAGS_ADD, BULK_TAGS_REMOVE, customerGid } from "~/shopify/loyalty-operations";
+import {
+  BULK_METAFIELDS_DELETE,
+  BULK_METAFIELDS_SET,
+  BULK_TAGS_ADD,
+  BULK_TAGS_REMOVE,
+  CUSTOMER_METAFIELDS_DELETE,
+  CUSTOMER_METAFIELDS_SET,
+  customerGid,
+  customerTagsDocument,
+  type MetafieldsDeleteData,
+  type MetafieldsSetData,
+  type TagsData,
+} from "~/shopify/loyalty-operations";
 import {
   flowTriggersDocument,
-  RETENTION_METAFIELDS_DELETE,
-  RETENTION_METAFIELDS_SET,
-  retentionTagsDocument,
   SEGMENT_BY_ID,
   SEGMENT_CREATE,
   SEGMENT_UPDATE,
   SEGMENTS_NAMED,
   type AliasedAnswers,
-  type RetentionMetafieldsDeleteData,
-  type RetentionMetafieldsSetData,
   type SegmentByIdData,
   type SegmentCreateData,
   type SegmentsNamedData,
@@ -519,8 +526,8 @@ async function writeGroup(context: SyncContext, group: Plan[], failed: Set<strin
       p.diff.metafieldsToSet.map((m) => ({ ...m, ownerId: customerGid(p.customerId), customerId: p.customerId })),
     );
     try {
-      const data = await pacer.call<RetentionMetafieldsSetData>(
-        RETENTION_METAFIELDS_SET,
+      const data = await pacer.call<MetafieldsSetData>(
+        CUSTOMER_METAFIELDS_SET,
         { metafields: inputs.map(({ customerId: _customerId, ...input }) => input) },
         MUTATION_COST,
       );
@@ -557,8 +564,8 @@ async function writeGroup(context: SyncContext, group: Plan[], failed: Set<strin
   for (let i = 0; i < deletes.length; i += METAFIELDS_PER_CALL) {
     const chunk = deletes.slice(i, i + METAFIELDS_PER_CALL);
     try {
-      const data = await pacer.call<RetentionMetafieldsDeleteData>(
-        RETENTION_METAFIELDS_DELETE,
+      const data = await pacer.call<MetafieldsDeleteData>(
+        CUSTOMER_METAFIELDS_DELETE,
         { metafields: chunk.map(({ customerId: _customerId, ...identifier }) => identifier) },
         MUTATION_COST,
       );
@@ -584,13 +591,9 @@ async function writeGroup(context: SyncContext, group: Plan[], failed: Set<strin
         variables[`tags${k}`] = c.tags;
       });
       try {
-        const data = await pacer.call<AliasedAnswers>(
-          retentionTagsDocument(operation, slice.length),
-          variables,
-          MUTATION_COST * slice.length,
-        );
+        const data = await pacer.call<TagsData>(customerTagsDocument(operation, slice.length), variables, MUTATION_COST * slice.length);
         slice.forEach((c, k) => {
-          const answer = data[`r${k}`];
+          const answer = data[`t${k}`];
           if (!answer?.node || answer.userErrors.length > 0) failed.add(c.customerId);
           else {
             summary.tagMutations += 1;

@@ -173,8 +173,9 @@ export interface LoyaltyAutomaticDiscountDeleteData {
   discountAutomaticDelete: { deletedAutomaticDiscountId: string | null; userErrors: UserError[] };
 }
 
-export const LOYALTY_METAFIELDS_SET = /* GraphQL */ `
-  mutation LoyaltyMetafields($metafields: [MetafieldsSetInput!]!) {
+// Customer metafields and tags: written by the loyalty and the retention write-backs alike.
+export const CUSTOMER_METAFIELDS_SET = /* GraphQL */ `
+  mutation CustomerMetafields($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
       metafields {
         key
@@ -194,8 +195,8 @@ export interface MetafieldsSetData {
   metafieldsSet: { metafields: { key: string; namespace: string }[] | null; userErrors: (UserError & { elementIndex?: number | null })[] };
 }
 
-export const LOYALTY_METAFIELDS_DELETE = /* GraphQL */ `
-  mutation LoyaltyMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+export const CUSTOMER_METAFIELDS_DELETE = /* GraphQL */ `
+  mutation CustomerMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
     metafieldsDelete(metafields: $metafields) {
       deletedMetafields {
         key
@@ -215,13 +216,13 @@ export interface MetafieldsDeleteData {
 }
 
 /** tagsAdd / tagsRemove for several customers in one request (aliases t0, t1…). */
-export function tagsDocument(operation: "tagsAdd" | "tagsRemove", count: number): string {
+export function customerTagsDocument(operation: "tagsAdd" | "tagsRemove", count: number): string {
   const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!, $tags${i}: [String!]!`).join(", ");
   const fields = Array.from(
     { length: count },
     (_, i) => `  t${i}: ${operation}(id: $id${i}, tags: $tags${i}) { node { id } userErrors { field message } }`,
   ).join("\n");
-  return `mutation LoyaltyTags(${variables}) {\n${fields}\n}`;
+  return `mutation CustomerTags(${variables}) {\n${fields}\n}`;
 }
 
 export type TagsData = Record<string, { node: { id: string } | null; userErrors: UserError[] } | undefined>;

@@ -1,65 +1,12 @@
 // The Admin GraphQL operations of the retention sync: the customer metafields and clv: tags, the Flow
 // trigger "Valuable customer at risk", and the customer segments kept in step. Shapes as in Shopify's Admin
 // API (2026-07); the Admin API double answers them. The bulk-mutation path reuses the generic documents of
-// loyalty-operations.ts (staged upload, bulkOperationRunMutation, the per-line mutations).
+// loyalty-operations.ts (staged upload, bulkOperationRunMutation, the per-line mutations), and so do the customer
+// metafields and tags (CUSTOMER_METAFIELDS_SET / _DELETE, customerTagsDocument).
 import type { UserError } from "./loyalty-operations";
 
-export const RETENTION_METAFIELDS_SET = /* GraphQL */ `
-  mutation RetentionMetafields($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields {
-        key
-        namespace
-      }
-      userErrors {
-        field
-        message
-        code
-        elementIndex
-      }
-    }
-  }
-`;
-
-export interface RetentionMetafieldsSetData {
-  metafieldsSet: {
-    metafields: { key: string; namespace: string }[] | null;
-    userErrors: (UserError & { elementIndex?: number | null })[];
-  };
-}
-
-export const RETENTION_METAFIELDS_DELETE = /* GraphQL */ `
-  mutation RetentionMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
-    metafieldsDelete(metafields: $metafields) {
-      deletedMetafields {
-        key
-        namespace
-        ownerId
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface RetentionMetafieldsDeleteData {
-  metafieldsDelete: { deletedMetafields: ({ key: string; namespace: string; ownerId: string } | null)[] | null; userErrors: UserError[] };
-}
-
-/** One answer of an aliased mutation (r0, r1…): tagsAdd / tagsRemove give the node, flowTriggerReceive only errors. */
+/** The answers of the aliased flowTriggerReceive mutation (r0, r1…): errors only. */
 export type AliasedAnswers = Record<string, { node?: { id: string } | null; userErrors: UserError[] } | undefined>;
-
-/** tagsAdd / tagsRemove for several customers in one request (aliases r0, r1…; variables $id0, $tags0…). */
-export function retentionTagsDocument(operation: "tagsAdd" | "tagsRemove", count: number): string {
-  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!, $tags${i}: [String!]!`).join(", ");
-  const fields = Array.from(
-    { length: count },
-    (_, i) => `  r${i}: ${operation}(id: $id${i}, tags: $tags${i}) { node { id } userErrors { field message } }`,
-  ).join("\n");
-  return `mutation RetentionTags(${variables}) {\n${fields}\n}`;
-}
 
 /**
  * flowTriggerReceive for several customers in one request (aliases r0, r1…; variables $handle0, $payload0…).
