@@ -434,3 +434,15 @@ export function logAddExpShares(p: number, q: number, out: LogSumShares): void {
     out.first = e * out.second;
   }
 }
+
+/** A fit whose parameters carry the model's own names (r, α, a, b or r, α, s, β). */
+export interface NamedCountFit<P> extends Omit<CountModelFitResult, "params" | "stdErrors"> {
+  params: P;
+  stdErrors?: P;
+}
+
+/** `fitCountModel` typed for a model whose spec names its parameters as `P` does. */
+export function fitNamedCountModel<P>(spec: CountModelSpec, data: CountData, options: CountModelFitOptions = {}): NamedCountFit<P> {
+  const fit = fitCountModel(spec, data, options);
+  return { ...fit, params: fit.params as unknown as P, stdErrors: fit.stdErrors as unknown as P | undefined };
+}

@@ -21,13 +21,13 @@ import { bgnbdAliveExpectation } from "./bgnbd-expectation.ts";
 import {
   finishObjective,
   DEFAULT_STARTING_POINTS,
-  fitCountModel,
+  fitNamedCountModel,
+  type NamedCountFit,
   logAddExpShares,
   type LogSumShares,
   insideSearchBox,
   type CountData,
   type CountModelFitOptions,
-  type CountModelFitResult,
   type CountModelSpec,
   type ModelObjective,
   type PreparedPatterns,
@@ -137,12 +137,8 @@ export const MBGNBD_SPEC: CountModelSpec = {
   startingPoints: DEFAULT_STARTING_POINTS,
 };
 
-export interface MbgNbdFit extends Omit<CountModelFitResult, "params" | "stdErrors"> {
-  params: MbgNbdParams;
-  stdErrors?: MbgNbdParams;
-}
+export type MbgNbdFit = NamedCountFit<MbgNbdParams>;
 
 export function fitMbgNbd(data: CountData, options: CountModelFitOptions = {}): MbgNbdFit {
-  const fit = fitCountModel(MBGNBD_SPEC, data, options);
-  return { ...fit, params: fit.params as unknown as MbgNbdParams, stdErrors: fit.stdErrors as unknown as MbgNbdParams | undefined };
+  return fitNamedCountModel<MbgNbdParams>(MBGNBD_SPEC, data, options);
 }

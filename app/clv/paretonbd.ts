@@ -17,13 +17,13 @@
 import {
   finishObjective,
   DEFAULT_STARTING_POINTS,
-  fitCountModel,
+  fitNamedCountModel,
+  type NamedCountFit,
   logAddExpShares,
   type LogSumShares,
   insideSearchBox,
   type CountData,
   type CountModelFitOptions,
-  type CountModelFitResult,
   type CountModelSpec,
   type ModelObjective,
   type PreparedPatterns,
@@ -160,12 +160,8 @@ export const PARETONBD_SPEC: CountModelSpec = {
   startingPoints: DEFAULT_STARTING_POINTS,
 };
 
-export interface ParetoNbdFit extends Omit<CountModelFitResult, "params" | "stdErrors"> {
-  params: ParetoNbdParams;
-  stdErrors?: ParetoNbdParams;
-}
+export type ParetoNbdFit = NamedCountFit<ParetoNbdParams>;
 
 export function fitParetoNbd(data: CountData, options: CountModelFitOptions = {}): ParetoNbdFit {
-  const fit = fitCountModel(PARETONBD_SPEC, data, options);
-  return { ...fit, params: fit.params as unknown as ParetoNbdParams, stdErrors: fit.stdErrors as unknown as ParetoNbdParams | undefined };
+  return fitNamedCountModel<ParetoNbdParams>(PARETONBD_SPEC, data, options);
 }
