@@ -112,12 +112,28 @@ export function constant(value: string | number | boolean | Date, type: FieldTyp
     : sql`CAST(${sent} AS ${raw(type === "text" ? "TEXT" : type === "float" ? "REAL" : "INTEGER")})`;
 }
 
-/** `IN (<this>)` or `FROM (<this>) AS x`: a list of ids as one parameter, one row per id (column "id", in order). */
+/**
+ * `FROM (<this>) AS x`: a list of ids as one parameter, one row per id (column "id", in order). To filter a
+ * table by the ids use `idIn`: on PostgreSQL an `IN (<this>)` is planned as a join against a set-returning
+ * function, which, before the table has statistics (a new shop's first batches), became a nested loop that
+ * parsed the JSON once per row of the table (1.3 s for 190 ids against 24,000 orders).
+ */
 export function jsonIdList(ids: readonly string[]): SqlFragment {
   const text = JSON.stringify(ids);
   return isPostgres()
     ? sql`SELECT json_array_elements_text(CAST(${text} AS json)) AS "id"`
     : sql`SELECT "value" AS "id" FROM json_each(${text})`;
+}
+
+/**
+ * `<column> IN <the ids>` with the ids as one parameter. PostgreSQL: `= ANY(ARRAY(…))`, an array computed once
+ * (an InitPlan) that the column's index is searched with, whatever the statistics say.
+ */
+export function idIn(column: string, ids: readonly string[]): SqlFragment {
+  const text = JSON.stringify(ids);
+  return isPostgres()
+    ? sql`${raw(column)} = ANY(ARRAY(SELECT json_array_elements_text(CAST(${text} AS json))))`
+    : sql`${raw(column)} IN (SELECT "value" FROM json_each(${text}))`;
 }
 
 /**

@@ -47,7 +47,7 @@ import {
   constant,
   jsonAggregate,
   jsonField,
-  jsonIdList,
+  idIn,
   jsonResult,
   jsonRowsSource,
   msOfTimestamp,
@@ -344,7 +344,7 @@ function clearUncounted(
     tx,
     sql`UPDATE "CustomerRisk" SET "atRisk" = ${false}, "episodeStartDay" = NULL, "valueAtStakeMinor" = ${0n}, "reason" = NULL,
           "probabilityAlive" = NULL, "predictedClvMinor" = NULL, "modelFitId" = ${modelFitId}, "updatedAt" = ${now}
-        WHERE "customerId" IN (${jsonIdList(ids)}) AND ${uncountedCondition(shop, modelFitId)}`,
+        WHERE ${idIn(`"customerId"`, ids)} AND ${uncountedCondition(shop, modelFitId)}`,
   );
 }
 
