@@ -11,13 +11,25 @@
  *   wholesale  they come from 20 customers with BENCH_RESCORE_HEAVY_HISTORY (20,000) orders between them
  *              already (~1,000 each): every batch re-scores customers with long histories.
  *
+ * Two shapes of the new orders, each timed on its own:
+ *   webhook    as the worker applies webhook jobs: each order its own item with its delivery (recorded for
+ *              deduplication), one to four line items, the customer's name and e-mail;
+ *   bare       one item of 200 orders with no delivery, no line items and no profile: the least ingest
+ *              work there is per order, so the largest share re-scoring can take (a lower bound on throughput).
+ *
+ * BENCH_RESCORE_DB=postgresql runs the same on PostgreSQL (BENCH_POSTGRES_URL, default the local `test`
+ * database; a fresh schema per mix, dropped at the end) instead of a SQLite file.
+ *
  * Run: npx tsx bench/rescore.ts     (BENCH_RESCORE_SHOPS=retail for one mix)
  */
-import { rmSync } from "node:fs";
 import { loadavg } from "node:os";
+import pg from "pg";
 import { BenchDatabases } from "./support/sync-bench";
+import { deployPostgres } from "../scripts/prisma-postgres";
+import type { IngestItem } from "../app/data/ingest.server";
 import type { NormalizedOrder } from "../app/orders/types";
-import { SeededRandom, simulateShop } from "../testkit/clv/simulate";
+import { seededRandom } from "./support/deliveries";
+import { ordersOf, populationHistory } from "./support/rescore-history";
 
 const HEAVY_HISTORY = Number(process.env.BENCH_RESCORE_HEAVY_HISTORY ?? 20_000);
 const ORDERS = Number(process.env.BENCH_RESCORE_ORDERS ?? 10_000);
@@ -27,84 +39,61 @@ const SHOPS = (process.env.BENCH_RESCORE_SHOPS ?? "retail,wholesale").split(",")
 const TIME_ZONE = "America/New_York";
 const DAY = 86_400_000;
 
+const POSTGRES = process.env.BENCH_RESCORE_DB === "postgresql";
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const databases = new BenchDatabases("rescore");
-const freshDatabase = (name: string) => databases.fresh(name);
+const schemas: string[] = [];
 
-/** A seeded generator (mulberry32): the same orders every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), state | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
+/** A fresh database for one mix: a SQLite file from the migrated template, or a new PostgreSQL schema. */
+async function freshDatabaseUrl(name: string): Promise<string> {
+  if (!POSTGRES) return `file:${databases.fresh(name)}`;
+  const schema = `clv_bench_rescore_${name}_${databases.runId}`;
+  schemas.push(schema);
+  const url = `${POSTGRES_URL}?schema=${schema}`;
+  await deployPostgres(url);
+  return url;
 }
 
-function order(id: number, customerId: number, totalMinor: number, processedAtMs: number): NormalizedOrder {
-  const at = new Date(processedAtMs).toISOString();
+async function removeDatabases(): Promise<void> {
+  databases.removeAll();
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
+/** The order as a webhook job brings it (see the file header): line items, a profile, a delivery of its own. */
+function asDelivered(o: NormalizedOrder, k: number): IngestItem {
+  const random = seededRandom(Number(o.id));
+  const lines = 1 + Math.floor(random() * 4);
+  let left = o.totalMinor;
+  const lineItems = Array.from({ length: lines }, (_, j) => {
+    const priceMinor = j === lines - 1 ? left : Math.floor(left / (lines - j));
+    left -= priceMinor;
+    const product = 1 + Math.floor(random() * 300);
+    return {
+      id: `${o.id}${j}`,
+      productId: String(product),
+      variantId: String(product * 10 + 1),
+      title: `Product ${product}`,
+      quantity: 1,
+      priceMinor,
+    };
+  });
+  const customer = o.customer && {
+    ...o.customer,
+    email: `customer-${o.customer.id}@example.com`,
+    firstName: "Alex",
+    lastName: `Buyer ${o.customer.id}`,
+  };
   return {
-    id: String(id),
-    customer: {
-      id: String(customerId),
-      email: null,
-      firstName: null,
-      lastName: null,
-      phone: null,
-      tags: null,
-      createdAt: null,
-      updatedAt: at,
-    },
-    name: `#${id}`,
-    email: null,
-    currencyCode: "USD",
-    totalMinor,
-    subtotalMinor: totalMinor,
-    presentmentCurrency: "USD",
-    presentmentTotalMinor: totalMinor,
-    financialStatus: "paid",
-    sourceName: "web",
-    test: false,
-    createdAt: at,
-    processedAt: at,
-    updatedAt: at,
-    cancelledAt: null,
-    closedAt: null,
-    discountCodes: [],
-    lineItems: null,
-    refunds: [],
+    delivery: { topic: "orders/create", deliveryKey: `bench-${k}-${o.id}`, receivedAt: o.updatedAt },
+    orders: [{ ...o, customer, email: customer?.email ?? null, lineItems }],
   };
 }
 
-/** The shop's history: BG/NBD customers with Gamma-Gamma spend (a shop the models can fit), dates from now − 18 months. */
-function populationHistory(customers: number, firstId: number, startMs: number): { orders: NormalizedOrder[]; customerIds: number[] } {
-  const simulated = simulateShop(
-    { model: "bgnbd", params: { r: 0.5, alpha: 15, a: 0.8, b: 2.5 } },
-    { p: 6, q: 4, v: 15 },
-    { customers, startMs, joinWindowDays: 360, observationDays: 510 },
-    new SeededRandom(7),
-  );
-  const list = Array.from(simulated.timesMs, (t, k) =>
-    order(firstId + k, 100_000 + simulated.customerIndex[k], Math.max(100, Math.round(simulated.amounts[k] * 100)), t),
-  );
-  return { orders: list, customerIds: Array.from({ length: customers }, (_, c) => 100_000 + c) };
-}
-
-/** `count` orders of the given customers, at random times in [fromMs, toMs], amounts 10–400 dollars. */
-function ordersOf(customerIds: number[], count: number, firstId: number, fromMs: number, toMs: number, seed: number): NormalizedOrder[] {
-  const random = seededRandom(seed);
-  const list = Array.from({ length: count }, (_, i) =>
-    order(
-      firstId + i,
-      customerIds[Math.floor(random() * customerIds.length)],
-      1_000 + Math.floor(random() * 39_000),
-      fromMs + random() * (toMs - fromMs),
-    ),
-  );
-  return list.sort((a, b) => a.processedAt.localeCompare(b.processedAt));
-}
-
-process.env.DATABASE_URL = `file:${freshDatabase("setup")}`;
+process.env.DATABASE_URL = `file:${databases.fresh("setup")}`;
 const { db, disconnectDb } = await import("../app/db.server");
 const { markShopInstalled } = await import("../app/data/lifecycle.server");
 const { ingestBatch } = await import("../app/data/ingest.server");
@@ -116,8 +105,7 @@ const rows: [string, string][] = [];
 const now = Date.now();
 for (const mix of SHOPS) {
   const customers = MIXES[mix];
-  const file = freshDatabase(mix);
-  process.env.DATABASE_URL = `file:${file}`;
+  process.env.DATABASE_URL = await freshDatabaseUrl(mix);
   const client = await db();
   const FITTED = `bench-rescore-fitted-${mix}.myshopify.com`;
   const UNFITTED = `bench-rescore-unfitted-${mix}.myshopify.com`;
@@ -140,35 +128,43 @@ for (const mix of SHOPS) {
   if (fit.status !== "fitted") throw new Error(`the ${mix} shop did not fit: ${fit.reason}`);
   const fitWrittenAt = new Date();
 
-  // New orders, timed per batch, the shops alternating (which one goes first alternates too).
+  // New orders, timed per batch, the shops alternating (which one goes first alternates too); each shape
+  // has orders of its own.
   const buyers = mix === "wholesale" ? heavy : population.customerIds;
-  const fresh = ordersOf(buyers, ORDERS, 5_000_000, now - 30 * DAY, now - 60_000, 11);
-  const elapsed = { [FITTED]: 0, [UNFITTED]: 0 };
-  for (let i = 0, k = 0; i < fresh.length; i += BATCH, k++) {
-    const batch = fresh.slice(i, i + BATCH);
-    for (const shop of k % 2 === 0 ? [FITTED, UNFITTED] : [UNFITTED, FITTED]) {
-      const begin = performance.now();
-      await ingestBatch(client, shop, [{ orders: batch }]);
-      elapsed[shop] += performance.now() - begin;
+  const timings: { shape: string; elapsed: Record<string, number> }[] = [];
+  for (const [s, shape] of (["webhook", "bare"] as const).entries()) {
+    const fresh = ordersOf(buyers, ORDERS, 5_000_000 + s * ORDERS, now - 30 * DAY, now - 60_000, 11 + s);
+    const elapsed = { [FITTED]: 0, [UNFITTED]: 0 };
+    for (let i = 0, k = 0; i < fresh.length; i += BATCH, k++) {
+      const batch = fresh.slice(i, i + BATCH);
+      for (const shop of k % 2 === 0 ? [FITTED, UNFITTED] : [UNFITTED, FITTED]) {
+        const items = shape === "bare" ? [{ orders: batch }] : batch.map((o) => asDelivered(o, k));
+        const begin = performance.now();
+        await ingestBatch(client, shop, items);
+        elapsed[shop] += performance.now() - begin;
+      }
     }
+    timings.push({ shape, elapsed });
   }
   const rescored = await client.customerValue.count({ where: { shop: FITTED, modelFitId: fit.fitId, predictedAt: { gt: fitWrittenAt } } });
   const unscored = await client.customerValue.count({ where: { shop: UNFITTED, NOT: { predictedAt: null } } });
   if (unscored !== 0) throw new Error(`${unscored} customers of the shop without a fit have predictions`);
   await disconnectDb();
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
 
-  const without = ORDERS / (elapsed[UNFITTED] / 1000);
-  const withFit = ORDERS / (elapsed[FITTED] / 1000);
-  const cost = 100 * (1 - withFit / without);
-  const label = `${mix} (${customers.toLocaleString("en-US")} customers, batches of ${BATCH})`;
-  rows.push([`ingest without a fitted model, ${label}`, `${Math.round(without).toLocaleString("en-US")} orders/s`]);
-  rows.push([
-    `ingest with a fitted model (re-scoring), ${label}`,
-    `${Math.round(withFit).toLocaleString("en-US")} orders/s (re-scoring costs ${cost.toFixed(1)} % of throughput; target ≤ 10 %; ${rescored.toLocaleString("en-US")} customers re-scored)`,
-  ]);
+  for (const { shape, elapsed } of timings) {
+    const without = ORDERS / (elapsed[UNFITTED] / 1000);
+    const withFit = ORDERS / (elapsed[FITTED] / 1000);
+    const cost = 100 * (1 - withFit / without);
+    const label = `${POSTGRES ? "PostgreSQL" : "SQLite"}, ${mix} (${customers.toLocaleString("en-US")} customers), ${shape} orders`;
+    rows.push([`ingest without a fitted model, ${label}`, `${Math.round(without).toLocaleString("en-US")} orders/s`]);
+    rows.push([
+      `ingest with a fitted model (re-scoring), ${label}`,
+      `${Math.round(withFit).toLocaleString("en-US")} orders/s (re-scoring costs ${cost.toFixed(1)} % of throughput; target ≤ 10 %)`,
+    ]);
+  }
+  rows.push([`customers re-scored on ingest, ${mix}`, rescored.toLocaleString("en-US")]);
 }
-databases.removeAll();
+await removeDatabases();
 
 // The shares are ratios of two timings taken side by side, but other work on the machine still blurs them.
 rows.push([

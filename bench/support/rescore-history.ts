@@ -1,0 +1,79 @@
+// The history both re-scoring benchmarks (rescore.ts, rescore-pipeline.ts) load: customers who buy and drop
+// out as BG/NBD says with Gamma-Gamma spend (a shop the models can fit), and new orders of given customers.
+import type { NormalizedOrder } from "../../app/orders/types";
+import { SeededRandom, simulateShop } from "../../testkit/clv/simulate";
+import { seededRandom } from "./deliveries";
+
+export function order(id: number, customerId: number, totalMinor: number, processedAtMs: number): NormalizedOrder {
+  const at = new Date(processedAtMs).toISOString();
+  return {
+    id: String(id),
+    customer: {
+      id: String(customerId),
+      email: null,
+      firstName: null,
+      lastName: null,
+      phone: null,
+      tags: null,
+      createdAt: null,
+      updatedAt: at,
+    },
+    name: `#${id}`,
+    email: null,
+    currencyCode: "USD",
+    totalMinor,
+    subtotalMinor: totalMinor,
+    presentmentCurrency: "USD",
+    presentmentTotalMinor: totalMinor,
+    financialStatus: "paid",
+    sourceName: "web",
+    test: false,
+    createdAt: at,
+    processedAt: at,
+    updatedAt: at,
+    cancelledAt: null,
+    closedAt: null,
+    discountCodes: [],
+    lineItems: null,
+    refunds: [],
+  };
+}
+
+/** The shop's history: BG/NBD customers with Gamma-Gamma spend (a shop the models can fit), dates from now − 18 months. */
+export function populationHistory(
+  customers: number,
+  firstId: number,
+  startMs: number,
+): { orders: NormalizedOrder[]; customerIds: number[] } {
+  const simulated = simulateShop(
+    { model: "bgnbd", params: { r: 0.5, alpha: 15, a: 0.8, b: 2.5 } },
+    { p: 6, q: 4, v: 15 },
+    { customers, startMs, joinWindowDays: 360, observationDays: 510 },
+    new SeededRandom(7),
+  );
+  const list = Array.from(simulated.timesMs, (t, k) =>
+    order(firstId + k, 100_000 + simulated.customerIndex[k], Math.max(100, Math.round(simulated.amounts[k] * 100)), t),
+  );
+  return { orders: list, customerIds: Array.from({ length: customers }, (_, c) => 100_000 + c) };
+}
+
+/** `count` orders of the given customers, at random times in [fromMs, toMs], amounts 10–400 dollars. */
+export function ordersOf(
+  customerIds: number[],
+  count: number,
+  firstId: number,
+  fromMs: number,
+  toMs: number,
+  seed: number,
+): NormalizedOrder[] {
+  const random = seededRandom(seed);
+  const list = Array.from({ length: count }, (_, i) =>
+    order(
+      firstId + i,
+      customerIds[Math.floor(random() * customerIds.length)],
+      1_000 + Math.floor(random() * 39_000),
+      fromMs + random() * (toMs - fromMs),
+    ),
+  );
+  return list.sort((a, b) => a.processedAt.localeCompare(b.processedAt));
+}
