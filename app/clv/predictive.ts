@@ -50,8 +50,6 @@ export interface PredictiveResult {
   /** Per customer: the lower and upper percentiles (purchases). */
   low: Int32Array;
   high: Int32Array;
-  /** Per customer: the mean of the mixture (with parameter uncertainty). */
-  mean: Float64Array;
   /** With `actual`: ln P(Y = actual) per customer. */
   logScore?: Float64Array;
   /** With `actual`: 1 when low ≤ actual ≤ high. */
@@ -64,6 +62,9 @@ export interface PredictiveResult {
 
 /** Probabilities below this are floored in the log score (a count the model thinks impossible still scores finitely). */
 const LOG_SCORE_FLOOR = 1e-300;
+
+/** Terms of the first try at a pair's pmfs (see predictivePurchases). */
+const FIRST_TERMS = 8;
 
 /** Counts with more than this many terms are truncated there (a customer expected to buy thousands of times). */
 const MAX_TERMS = 200_000;
@@ -118,7 +119,6 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
 
   const low = new Int32Array(n);
   const high = new Int32Array(n);
-  const mean = new Float64Array(n);
   const logScore = actual ? new Float64Array(n) : undefined;
   const inInterval = actual ? new Uint8Array(n) : undefined;
   const intervalProbability = actual ? new Float64Array(n) : undefined;
@@ -129,7 +129,6 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
   let mixture = new Float64Array(64);
   let cdf = new Float64Array(64);
   const alive = new Float64Array(D);
-  const aliveMeans = new Float64Array(D);
 
   for (let pair = 0; pair < pairs.count; pair++) {
     const from = patternsOfPair.offsets[pair];
@@ -138,76 +137,78 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
     const T = pairs.values[1][pair];
     let maxActual = 0;
     for (let k = from; k < to; k++) maxActual = Math.max(maxActual, maxActualOfPattern[patternsOfPair.members[k]]);
-    const terms = termsFor(x, T, t, draws, Math.min(MAX_TERMS, maxActual + 2));
-    if (alivePmfs.length < terms * D) alivePmfs = new Float64Array(terms * D * 2);
-    if (mixture.length < terms) {
-      mixture = new Float64Array(terms * 2);
-      cdf = new Float64Array(terms * 2);
-    }
-    for (let d = 0; d < D; d++) model.alivePurchasePmf(draws[d], x, T, t, alivePmfs, d * terms, terms, scratch);
-    for (let d = 0; d < D; d++) {
-      let m = 0;
-      const offset = d * terms;
-      for (let j = 1; j < terms; j++) m += j * alivePmfs[offset + j];
-      aliveMeans[d] = m;
+    const allTerms = termsFor(x, T, t, draws, Math.min(MAX_TERMS, maxActual + 2));
+    // The pmfs are computed as far as the pair's patterns need (their upper percentile, their largest actual
+    // count), at most to allTerms: first a few terms, four times more while a pattern has not reached its upper
+    // percentile. Each term is the same whatever the length (recurrences from n = 0; the tail from the top is
+    // the same sum in another order), and the percentiles of most customers are a handful of purchases.
+    for (let terms = Math.min(allTerms, Math.max(FIRST_TERMS, maxActual + 2)); ; terms = Math.min(allTerms, terms * 4)) {
+      if (alivePmfs.length < terms * D) alivePmfs = new Float64Array(terms * D * 2);
+      if (mixture.length < terms) {
+        mixture = new Float64Array(terms * 2);
+        cdf = new Float64Array(terms * 2);
+      }
+      for (let d = 0; d < D; d++) model.alivePurchasePmf(draws[d], x, T, t, alivePmfs, d * terms, terms, scratch);
+      if (mixPatterns(terms, terms === allTerms)) break;
     }
 
-    for (let k = from; k < to; k++) {
-      const pattern = patternsOfPair.members[k];
-      let dead = 0;
-      let patternMean = 0;
-      for (let d = 0; d < D; d++) {
-        alive[d] = model.probabilityAlive(draws[d], x, ptx[pattern], T);
-        dead += 1 - alive[d];
-        patternMean += alive[d] * aliveMeans[d];
-      }
-      // The mixture term by term, only as far as the upper percentile and the largest actual count need.
-      const needed = maxActualOfPattern[pattern];
-      let cumulative = 0;
-      let lowQ = -1;
-      let highQ = -1;
-      let last = terms - 1;
-      for (let j = 0; j < terms; j++) {
-        let value = j === 0 ? dead : 0;
-        for (let d = 0; d < D; d++) value += alive[d] * alivePmfs[d * terms + j];
-        value /= D;
-        mixture[j] = value;
-        cumulative += value;
-        cdf[j] = cumulative;
-        if (lowQ < 0 && cumulative >= lowerProbability - 1e-12) lowQ = j;
-        if (highQ < 0 && cumulative >= upperProbability - 1e-12) highQ = j;
-        if (highQ >= 0 && j >= needed) {
-          last = j;
-          break;
+    /** Percentiles (and scores) of the pair's patterns from pmfs of `terms` terms; false: one needs more terms. */
+    function mixPatterns(terms: number, final: boolean): boolean {
+      for (let k = from; k < to; k++) {
+        const pattern = patternsOfPair.members[k];
+        let dead = 0;
+        for (let d = 0; d < D; d++) {
+          alive[d] = model.probabilityAlive(draws[d], x, ptx[pattern], T);
+          dead += 1 - alive[d];
         }
-      }
-      if (lowQ < 0) lowQ = last;
-      if (highQ < 0) highQ = last;
-      const massInside = cdf[highQ] - (lowQ > 0 ? cdf[lowQ - 1] : 0);
-      patternMean /= D;
+        // The mixture term by term, only as far as the upper percentile and the largest actual count need.
+        const needed = maxActualOfPattern[pattern];
+        let cumulative = 0;
+        let lowQ = -1;
+        let highQ = -1;
+        let last = terms - 1;
+        for (let j = 0; j < terms; j++) {
+          let value = j === 0 ? dead : 0;
+          for (let d = 0; d < D; d++) value += alive[d] * alivePmfs[d * terms + j];
+          value /= D;
+          mixture[j] = value;
+          cumulative += value;
+          cdf[j] = cumulative;
+          if (lowQ < 0 && cumulative >= lowerProbability - 1e-12) lowQ = j;
+          if (highQ < 0 && cumulative >= upperProbability - 1e-12) highQ = j;
+          if (highQ >= 0 && j >= needed) {
+            last = j;
+            break;
+          }
+        }
+        if (highQ < 0 && !final) return false;
+        if (lowQ < 0) lowQ = last;
+        if (highQ < 0) highQ = last;
+        const massInside = cdf[highQ] - (lowQ > 0 ? cdf[lowQ - 1] : 0);
 
-      for (let m = rowsOfPattern.offsets[pattern]; m < rowsOfPattern.offsets[pattern + 1]; m++) {
-        const i = rowsOfPattern.members[m];
-        low[i] = lowQ;
-        high[i] = highQ;
-        mean[i] = patternMean;
-        if (!actual) continue;
-        // Counts beyond the computed terms (past the truncation of an extreme customer) get probability 0, CDF 1.
-        const count = Math.max(0, Math.floor(actual[i]));
-        const probability = count <= last ? mixture[count] : 0;
-        logScore![i] = Math.log(Math.max(probability, LOG_SCORE_FLOOR));
-        inInterval![i] = count >= lowQ && count <= highQ ? 1 : 0;
-        intervalProbability![i] = massInside;
-        const below = count > 0 ? (count - 1 <= last ? cdf[count - 1] : 1) : 0;
-        const upTo = count <= last ? cdf[count] : 1;
-        if (upTo - below > 1e-300) {
-          const overlap = Math.max(0, Math.min(upTo, upperProbability) - Math.max(below, lowerProbability));
-          pitCoverage![i] = Math.min(1, overlap / (upTo - below));
-        } else {
-          pitCoverage![i] = below >= lowerProbability && below <= upperProbability ? 1 : 0;
+        for (let m = rowsOfPattern.offsets[pattern]; m < rowsOfPattern.offsets[pattern + 1]; m++) {
+          const i = rowsOfPattern.members[m];
+          low[i] = lowQ;
+          high[i] = highQ;
+          if (!actual) continue;
+          // Counts beyond the computed terms (past the truncation of an extreme customer) get probability 0, CDF 1.
+          const count = Math.max(0, Math.floor(actual[i]));
+          const probability = count <= last ? mixture[count] : 0;
+          logScore![i] = Math.log(Math.max(probability, LOG_SCORE_FLOOR));
+          inInterval![i] = count >= lowQ && count <= highQ ? 1 : 0;
+          intervalProbability![i] = massInside;
+          const below = count > 0 ? (count - 1 <= last ? cdf[count - 1] : 1) : 0;
+          const upTo = count <= last ? cdf[count] : 1;
+          if (upTo - below > 1e-300) {
+            const overlap = Math.max(0, Math.min(upTo, upperProbability) - Math.max(below, lowerProbability));
+            pitCoverage![i] = Math.min(1, overlap / (upTo - below));
+          } else {
+            pitCoverage![i] = below >= lowerProbability && below <= upperProbability ? 1 : 0;
+          }
         }
       }
+      return true;
     }
   }
-  return { low, high, mean, logScore, inInterval, intervalProbability, pitCoverage };
+  return { low, high, logScore, inInterval, intervalProbability, pitCoverage };
 }
