@@ -4,6 +4,7 @@
 import type { Prisma } from "@prisma/client";
 import { manualAdjustment, type LedgerEntry, type LedgerEntryKind, type LedgerSource, type ManualAdjustmentRequest } from "~/loyalty";
 import { constant, Dictionary, jsonField, jsonLookup, jsonRowsSource, jsonTimestampFromMs } from "./json-rows.server";
+import { compactId } from "./loyalty-json.server";
 import { join, queryRaw, raw, sql } from "./sql.server";
 
 type Client = Prisma.TransactionClient;
@@ -120,18 +121,22 @@ export async function insertEntries(tx: Client, shop: string, entries: readonly 
   if (entries.length === 0) return inserted;
   const now = new Date();
   for (let i = 0; i < entries.length; i += ENTRIES_PER_STATEMENT) {
-    // Rule version ids (36 characters) are sent once and referred to by position; times as epoch milliseconds.
+    // Texts that repeat (rule version ids, kinds, source types) are sent once and referred to by position; ids as
+    // numbers where they can be (loyalty-json.server.ts); a source id equal to the order id (an order's or a
+    // cancellation's) as null, read back as the order id; times as epoch milliseconds.
     const ruleVersions = new Dictionary();
+    const kinds = new Dictionary();
+    const sourceTypes = new Dictionary();
     const rows = entries.slice(i, i + ENTRIES_PER_STATEMENT).map((entry) => {
       const source = sourceColumns(entry.source);
       return [
         entry.key,
-        entry.customerId,
-        entry.kind,
+        compactId(entry.customerId),
+        kinds.indexOf(entry.kind),
         entry.points,
-        source.sourceType,
-        source.sourceId,
-        source.orderId,
+        sourceTypes.indexOf(source.sourceType),
+        source.sourceId === source.orderId ? null : compactId(source.sourceId),
+        compactId(source.orderId),
         ruleVersions.indexOf(entry.ruleVersionId),
         entry.basisMinor ?? null,
         entry.multiplierHundredths ?? null,
@@ -143,8 +148,9 @@ export async function insertEntries(tx: Client, shop: string, entries: readonly 
     const returned = await queryRaw<{ key: string }>(
       tx,
       sql`INSERT INTO "PointsEntry" (${raw(ENTRY_COLUMNS.map((c) => `"${c}"`).join(", "))})
-          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${f(1, "text")}, ${f(2, "text")}, ${f(3, "int")}, ${f(4, "text")},
-                 ${f(5, "text")}, ${f(6, "text")}, ${jsonLookup(ruleVersions.values, 7)}, ${f(8, "bigint")}, ${f(9, "int")},
+          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${f(1, "text")}, ${jsonLookup(kinds.values, 2)}, ${f(3, "int")},
+                 ${jsonLookup(sourceTypes.values, 4)}, COALESCE(${f(5, "text")}, ${f(6, "text")}), ${f(6, "text")},
+                 ${jsonLookup(ruleVersions.values, 7)}, ${f(8, "bigint")}, ${f(9, "int")},
                  ${f(10, "text")}, ${jsonTimestampFromMs(11)}, ${constant(now, "timestamp")}
             FROM ${jsonRowsSource(rows)}
            WHERE true

@@ -14,7 +14,8 @@ import {
   type TierChange,
   type TierLadder,
 } from "~/loyalty";
-import { constant, jsonField, jsonRowsSource } from "./json-rows.server";
+import { constant, Dictionary, jsonField, jsonLookup, jsonRowsSource } from "./json-rows.server";
+import { compactId } from "./loyalty-json.server";
 import { factNeedsOf, factsOf, loadCustomerFacts, membersOf, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
 import { programVersionId, type LoyaltyProgramState } from "./loyalty-program.server";
 import { executeRaw, raw, sql } from "./sql.server";
@@ -82,15 +83,25 @@ export async function writeMembers(tx: Client, shop: string, states: readonly Me
   const now = new Date();
   const f = jsonField;
   for (let i = 0; i < states.length; i += ROWS_PER_STATEMENT) {
+    // Tier ids (a few, repeated) sent once and referred to by position; customer ids as numbers where they can be.
+    const tiers = new Dictionary();
     const rows = states
       .slice(i, i + ROWS_PER_STATEMENT)
-      .map((s) => [s.customerId, s.tierId, s.sinceDay, s.holdUntilDay, s.metric, s.nextTierId, s.amountToNext]);
+      .map((s) => [
+        compactId(s.customerId),
+        tiers.indexOf(s.tierId),
+        s.sinceDay,
+        s.holdUntilDay,
+        s.metric,
+        tiers.indexOf(s.nextTierId),
+        s.amountToNext,
+      ]);
     await executeRaw(
       tx,
       sql`INSERT INTO "LoyaltyMember" ("shop", "customerId", "tierId", "tierSinceDay", "holdUntilDay", "metric", "nextTierId",
                                        "amountToNext", "tiersVersion", "evaluatedAt")
-          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${f(1, "text")}, ${f(2, "int")}, ${f(3, "int")}, ${f(4, "float")},
-                 ${f(5, "text")}, ${f(6, "float")}, ${constant(tiersVersion, "int")}, ${constant(now, "timestamp")}
+          SELECT ${constant(shop, "text")}, ${f(0, "text")}, ${jsonLookup(tiers.values, 1)}, ${f(2, "int")}, ${f(3, "int")},
+                 ${f(4, "float")}, ${jsonLookup(tiers.values, 5)}, ${f(6, "float")}, ${constant(tiersVersion, "int")}, ${constant(now, "timestamp")}
             FROM ${jsonRowsSource(rows)}
            WHERE true
           ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(MEMBER_UPDATES)}`,
@@ -116,12 +127,23 @@ export async function recordTierChanges(tx: Client, shop: string, changes: reado
   const f = jsonField;
   const callId = `${randomUUID()}:`;
   for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
-    const rows = changes.slice(i, i + ROWS_PER_STATEMENT).map((c, k) => [i + k, c.customerId, c.fromTierId, c.toTierId, c.day, c.reason]);
+    // As in writeMembers: tier ids and reasons by position, customer ids as numbers where they can be.
+    const texts = new Dictionary();
+    const rows = changes
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map((c, k) => [
+        i + k,
+        compactId(c.customerId),
+        texts.indexOf(c.fromTierId),
+        texts.indexOf(c.toTierId),
+        c.day,
+        texts.indexOf(c.reason),
+      ]);
     await executeRaw(
       tx,
       sql`INSERT INTO "TierChange" ("id", "shop", "customerId", "fromTierId", "toTierId", "day", "reason", "createdAt")
-          SELECT ${constant(callId, "text")} || ${f(0, "text")}, ${constant(shop, "text")}, ${f(1, "text")}, ${f(2, "text")},
-                 ${f(3, "text")}, ${f(4, "int")}, ${f(5, "text")}, ${constant(now, "timestamp")}
+          SELECT ${constant(callId, "text")} || ${f(0, "text")}, ${constant(shop, "text")}, ${f(1, "text")}, ${jsonLookup(texts.values, 2)},
+                 ${jsonLookup(texts.values, 3)}, ${f(4, "int")}, ${jsonLookup(texts.values, 5)}, ${constant(now, "timestamp")}
             FROM ${jsonRowsSource(rows)}
            WHERE true
           ON CONFLICT ("id") DO NOTHING`,

@@ -35,7 +35,8 @@ import {
   type MemberRow,
   type OrderFactRow,
 } from "./loyalty-population.server";
-import { jsonAggregate, jsonIdList, parseJsonRows } from "./json-rows.server";
+import { jsonAggregate, parseJsonRows } from "./json-rows.server";
+import { compactIdList } from "./loyalty-json.server";
 import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { loadProgram, PROGRAM_REUSE_MS, type LoyaltyProgramState } from "./loyalty-program.server";
 import { recordReferrals, type OrderWithCodes } from "./loyalty-referrals.server";
@@ -272,21 +273,23 @@ const MEMBER_COLUMNS = raw(`m."customerId", m."tierId", m."tierSinceDay", m."hol
  * in, and each result comes back, as one JSON value (json-rows.server.ts; bigints as text, so exact).
  */
 function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly string[] | null, withPoints: boolean): SqlFragment {
-  const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${jsonIdList(orderIds)})`;
+  const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${compactIdList(orderIds)})`;
   if (customerIds === null) return sql`SELECT (${orders}) AS "orders", NULL AS "members", NULL AS "facts", NULL AS "marked"`;
   // The customers' ids are sent once (a parameter's length costs the driver) and read by three subqueries.
   const batchCustomers = raw(`SELECT "id" FROM "batchCustomers"`);
   const members = sql`SELECT ${jsonAggregate(MEMBER_COLUMNS)} FROM "LoyaltyMember" m
                        WHERE m."shop" = ${shop} AND m."customerId" IN (${batchCustomers})`;
   const facts = orderFactsOfCustomersQuery(shop, batchCustomers, withPoints);
-  // SQLite only (see BatchContext.marked).
+  // SQLite only (see BatchContext.marked). `+s."dirty"` keeps SQLite off the (shop, channel, dirty) index: with it
+  // the planner walked every marked customer of the shop (most of a busy shop's, between two write-backs) to find
+  // the batch's; the primary key finds each of the batch's customers directly.
   const marked =
     databaseProvider() === "sqlite"
       ? sql`SELECT ${jsonAggregate(raw(`s."customerId"`))} FROM "ShopifySyncState" s
              WHERE s."shop" = ${shop} AND s."channel" = ${LOYALTY_CHANNEL} AND s."customerId" IN (${batchCustomers})
-               AND s."dirty" = true AND s."syncedAt" IS NULL`
+               AND +s."dirty" = true AND s."syncedAt" IS NULL`
       : raw("NULL");
-  return sql`WITH "batchCustomers" AS (${jsonIdList(customerIds)})
+  return sql`WITH "batchCustomers" AS (${compactIdList(customerIds)})
              SELECT (${orders}) AS "orders", (${members}) AS "members", (${facts}) AS "facts", (${marked}) AS "marked"`;
 }
 

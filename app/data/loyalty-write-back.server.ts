@@ -159,9 +159,12 @@ async function claim(db: Db, shop: string, limit: number, claimedAt: Date, nowMs
     const ids = candidates.slice(i, i + 500).map((c) => c.customerId);
     await db.shopifySyncState.updateMany({ where: { ...where, customerId: { in: ids } }, data: { syncedAt: claimedAt } });
     claimed.push(
+      // In id order, as the candidates: without it PostgreSQL returns them in whatever order its plan yields, and the
+      // write-back's lines (and so which customers a bulk operation that fails part-way wrote) would vary by run.
       ...(await db.shopifySyncState.findMany({
         where: { shop, channel: LOYALTY_CHANNEL, customerId: { in: ids }, syncedAt: claimedAt },
         select: { customerId: true, written: true },
+        orderBy: { customerId: "asc" },
       })),
     );
   }

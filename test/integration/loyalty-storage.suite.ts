@@ -117,6 +117,37 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
         ruleVersionId: null,
         effectiveAtMs: Date.UTC(1999, 0, 1, 0, 0, 0, 1),
       },
+      // Shopify's numeric ids travel as JSON numbers (loyalty-json.server.ts) and must come back as the same text;
+      // ids that are not canonical integers below 2^53 (a leading zero, 20 digits) travel as strings.
+      {
+        key: "order:5012345678901:0",
+        customerId: "7012345678901",
+        kind: "earn",
+        points: 5,
+        source: { type: "order", orderId: "5012345678901" },
+        ruleVersionId: "6f1c2b8e-1d7c-4bfb-9d55-0a1b2c3d4e5f",
+        effectiveAtMs: Date.UTC(2025, 5, 6, 7, 8, 9, 10),
+        basisMinor: 500,
+        multiplierHundredths: 100,
+      },
+      {
+        key: "order:0123:0",
+        customerId: "12345678901234567890",
+        kind: "reverse",
+        points: -5,
+        source: { type: "cancellation", orderId: "0123" },
+        ruleVersionId: null,
+        effectiveAtMs: Date.UTC(2025, 5, 6, 7, 8, 9, 11),
+      },
+      {
+        key: "referral:9007199254740993",
+        customerId: "9007199254740993",
+        kind: "referral",
+        points: 50,
+        source: { type: "referral", referredCustomerId: "123456789012345", orderId: "5012345678901" },
+        ruleVersionId: null,
+        effectiveAtMs: Date.UTC(2025, 5, 6, 7, 8, 9, 12),
+      },
     ];
 
     it("stores points entries exactly as Prisma stores the same values", async () => {
@@ -136,6 +167,7 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
         const a = await stored("PointsEntry", `"shop" = ? AND "key" = ?`, ENTRY_COLUMNS, SHOP, entry.key);
         const b = await stored("PointsEntry", `"shop" = ? AND "key" = ?`, ENTRY_COLUMNS, SHOP, copyKey);
         expect(a).toEqual(b);
+        expect(a.customerId).toBe(`text:${entry.customerId}`);
         // Dates are text on SQLite (Prisma's representation), timestamps on PostgreSQL; never numbers.
         expect(a.effectiveAt).toMatch(postgres ? /^timestamp without time zone:/ : /^text:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
         expect(a.createdAt).toMatch(postgres ? /^timestamp without time zone:/ : /^text:/);
@@ -167,14 +199,24 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
               nextTierId: "silver",
               amountToNext: 9_900,
             },
+            {
+              customerId: "8012345678901",
+              tierId: "member",
+              sinceDay: 20_102,
+              holdUntilDay: null,
+              metric: 1,
+              nextTierId: "silver",
+              amountToNext: 9_999,
+            },
           ],
           3,
         );
         await members.recordTierChanges(tx, SHOP, [
           { customerId: "m-1", fromTierId: "member", toTierId: "silver", day: 20_100, reason: "qualified" },
           { customerId: "m-2", fromTierId: null, toTierId: "member", day: 20_101, reason: "enrolled" },
+          { customerId: "8012345678901", fromTierId: null, toTierId: "member", day: 20_102, reason: "enrolled" },
         ]);
-        await members.markLoyaltyDirty(tx, SHOP, ["m-2", "m-1", "m-2"]);
+        await members.markLoyaltyDirty(tx, SHOP, ["m-2", "m-1", "m-2", "8012345678901", "08012345678901"]);
       });
       const memberColumns = [
         "tierId",
@@ -186,7 +228,7 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
         "tiersVersion",
         "evaluatedAt",
       ];
-      for (const customerId of ["m-1", "m-2"]) {
+      for (const customerId of ["m-1", "m-2", "8012345678901"]) {
         const viaJson = await client.loyaltyMember.findUniqueOrThrow({ where: { shop_customerId: { shop: SHOP, customerId } } });
         await client.loyaltyMember.create({ data: { ...viaJson, customerId: `${customerId}-prisma` } });
         const a = await stored("LoyaltyMember", `"shop" = ? AND "customerId" = ?`, memberColumns, SHOP, customerId);
@@ -199,10 +241,11 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
 
       const changes = await client.tierChange.findMany({ where: { shop: SHOP }, orderBy: { customerId: "asc" } });
       expect(changes.map((c) => [c.customerId, c.fromTierId, c.toTierId, c.day, c.reason])).toEqual([
+        ["8012345678901", null, "member", 20_102, "enrolled"],
         ["m-1", "member", "silver", 20_100, "qualified"],
         ["m-2", null, "member", 20_101, "enrolled"],
       ]);
-      expect(new Set(changes.map((c) => c.id)).size).toBe(2);
+      expect(new Set(changes.map((c) => c.id)).size).toBe(3);
       const changeColumns = ["fromTierId", "toTierId", "day", "reason", "createdAt"];
       await client.tierChange.create({ data: { ...changes[0], id: "prisma-copy" } });
       expect(await stored("TierChange", `"id" = ?`, changeColumns, changes[0].id)).toEqual(
@@ -211,10 +254,15 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
 
       const marks = await client.shopifySyncState.findMany({ where: { shop: SHOP, channel: "loyalty" }, orderBy: { customerId: "asc" } });
       expect(marks.map((m) => [m.customerId, m.dirty, m.syncedAt, m.written])).toEqual([
+        ["08012345678901", true, null, "{}"],
+        ["8012345678901", true, null, "{}"],
         ["m-1", true, null, "{}"],
         ["m-2", true, null, "{}"],
       ]);
-      await client.shopifySyncState.create({ data: { ...marks[0], customerId: "m-1-prisma" } });
+      expect(await stored("ShopifySyncState", `"shop" = ? AND "customerId" = ?`, ["customerId"], SHOP, "8012345678901")).toEqual({
+        customerId: "text:8012345678901",
+      });
+      await client.shopifySyncState.create({ data: { ...marks[2], customerId: "m-1-prisma" } });
       const markColumns = ["channel", "written", "dirty", "syncedAt"];
       expect(await stored("ShopifySyncState", `"shop" = ? AND "customerId" = ?`, markColumns, SHOP, "m-1")).toEqual(
         await stored("ShopifySyncState", `"shop" = ? AND "customerId" = ?`, markColumns, SHOP, "m-1-prisma"),
@@ -225,7 +273,10 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
         data: { dirty: false, syncedAt: new Date(), written: '{"tags":["tier:silver"]}' },
       });
       await client.$transaction((tx) => members.markLoyaltyDirty(tx, SHOP, ["m-1", "m-2"]));
-      const again = await client.shopifySyncState.findMany({ where: { shop: SHOP, channel: "loyalty" }, orderBy: { customerId: "asc" } });
+      const again = await client.shopifySyncState.findMany({
+        where: { shop: SHOP, channel: "loyalty", customerId: { startsWith: "m-" } },
+        orderBy: { customerId: "asc" },
+      });
       expect(again.filter((m) => !m.customerId.endsWith("prisma")).map((m) => [m.customerId, m.dirty, m.syncedAt, m.written])).toEqual([
         ["m-1", true, null, '{"tags":["tier:silver"]}'],
         ["m-2", true, null, "{}"],
