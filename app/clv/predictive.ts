@@ -139,21 +139,35 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
     for (let k = from; k < to; k++) maxActual = Math.max(maxActual, maxActualOfPattern[patternsOfPair.members[k]]);
     const allTerms = termsFor(x, T, t, draws, Math.min(MAX_TERMS, maxActual + 2));
     // The pmfs are computed as far as the pair's patterns need (their upper percentile, their largest actual
-    // count), at most to allTerms: first a few terms, four times more while a pattern has not reached its upper
-    // percentile. Each term is the same whatever the length (recurrences from n = 0; the tail from the top is
-    // the same sum in another order), and the percentiles of most customers are a handful of purchases.
-    for (let terms = Math.min(allTerms, Math.max(FIRST_TERMS, maxActual + 2)); ; terms = Math.min(allTerms, terms * 4)) {
+    // count), at most to allTerms: first a few terms, four times more until every draw's alive pmf reaches the
+    // upper percentile within them, which bounds every pattern's (a pattern's mixture adds its dead mass at 0).
+    // Each term is the same whatever the length (recurrences from n = 0; the tail from the top is the same sum in
+    // another order), and the percentiles of most customers are a handful of purchases.
+    let terms = Math.min(allTerms, Math.max(FIRST_TERMS, maxActual + 2));
+    for (;;) {
       if (alivePmfs.length < terms * D) alivePmfs = new Float64Array(terms * D * 2);
       if (mixture.length < terms) {
         mixture = new Float64Array(terms * 2);
         cdf = new Float64Array(terms * 2);
       }
       for (let d = 0; d < D; d++) model.alivePurchasePmf(draws[d], x, T, t, alivePmfs, d * terms, terms, scratch);
-      if (mixPatterns(terms, terms === allTerms)) break;
+      if (terms === allTerms || reachesUpper(terms)) break;
+      terms = Math.min(allTerms, terms * 4);
+    }
+    mixPatterns(terms);
+
+    /** Whether every draw's alive pmf of `terms` terms adds up to the upper percentile. */
+    function reachesUpper(terms: number): boolean {
+      for (let d = 0; d < D; d++) {
+        let sum = 0;
+        for (let j = 0; j < terms; j++) sum += alivePmfs[d * terms + j];
+        if (sum < upperProbability - 1e-12) return false;
+      }
+      return true;
     }
 
-    /** Percentiles (and scores) of the pair's patterns from pmfs of `terms` terms; false: one needs more terms. */
-    function mixPatterns(terms: number, final: boolean): boolean {
+    /** Percentiles (and scores) of the pair's patterns from pmfs of `terms` terms. */
+    function mixPatterns(terms: number): void {
       for (let k = from; k < to; k++) {
         const pattern = patternsOfPair.members[k];
         let dead = 0;
@@ -181,7 +195,6 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
             break;
           }
         }
-        if (highQ < 0 && !final) return false;
         if (lowQ < 0) lowQ = last;
         if (highQ < 0) highQ = last;
         const massInside = cdf[highQ] - (lowQ > 0 ? cdf[lowQ - 1] : 0);
@@ -207,7 +220,6 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
           }
         }
       }
-      return true;
     }
   }
   return { low, high, logScore, inInterval, intervalProbability, pitCoverage };
