@@ -22,13 +22,14 @@
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { deployPostgres } from "../scripts/prisma-postgres";
 import {
+  dropPostgresSchema,
   ExpectedTotals,
   printRows,
+  removeQueueKeys,
   root,
   seededRandom,
   sendAll,
@@ -182,19 +183,9 @@ try {
 } finally {
   await Promise.all(processes.map((p) => stopProcess(p)));
   await ingest.close();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  await removeQueueKeys(redis, prefix);
   redis.disconnect();
   await disconnectDb();
   databases.removeAll();
-  if (POSTGRES) {
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
-  }
+  if (POSTGRES) await dropPostgresSchema(POSTGRES_URL, schema);
 }

@@ -23,12 +23,11 @@
  * Run: npx tsx bench/rescore.ts     (BENCH_RESCORE_SHOPS=retail for one mix)
  */
 import { loadavg } from "node:os";
-import pg from "pg";
 import { BenchDatabases } from "./support/sync-bench";
 import { deployPostgres } from "../scripts/prisma-postgres";
 import type { IngestItem } from "../app/data/ingest.server";
 import type { NormalizedOrder } from "../app/orders/types";
-import { seededRandom } from "./support/deliveries";
+import { dropPostgresSchema, seededRandom } from "./support/deliveries";
 import { ordersOf, populationHistory } from "./support/rescore-history";
 
 const HEAVY_HISTORY = Number(process.env.BENCH_RESCORE_HEAVY_HISTORY ?? 20_000);
@@ -57,11 +56,7 @@ async function freshDatabaseUrl(name: string): Promise<string> {
 
 async function removeDatabases(): Promise<void> {
   databases.removeAll();
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
+  for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL, schema);
 }
 
 /** The order as a webhook job brings it (see the file header): line items, a profile, a delivery of its own. */

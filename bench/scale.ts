@@ -14,7 +14,6 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import pg from "pg";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { deployPostgres } from "../scripts/prisma-postgres";
@@ -23,9 +22,11 @@ import { markShopInstalled } from "../app/data/lifecycle.server";
 import {
   cpuSeconds,
   distinctEvents,
+  dropPostgresSchema,
   ExpectedTotals,
   minute,
   printRows,
+  removeQueueKeys,
   seededRandom,
   sendAll,
   signedOrderDeliveries,
@@ -182,18 +183,10 @@ async function runWith(workerCount: number, deliveries: Delivery[], expected: Ex
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));
     await ingest.close();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    await removeQueueKeys(redis, prefix);
     redis.disconnect();
     await db.$disconnect();
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    await dropPostgresSchema(POSTGRES_URL, schema);
   }
 }
 

@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
+import type { Redis } from "ioredis";
+import pg from "pg";
 import { signWebhookBody } from "../../testkit/webhook-signature";
 import { orderPayload } from "../../test/support/payloads";
 
@@ -216,4 +218,22 @@ export function quantile(sorted: number[], q: number): number {
 export function printRows(rows: [string, string][]) {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+/** Deletes every Redis key of a run's queue prefix (a benchmark's queues leave nothing behind). */
+export async function removeQueueKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
+
+/** Drops a benchmark's PostgreSQL schema (made by deployPostgres) with everything in it. */
+export async function dropPostgresSchema(baseUrl: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await admin.end();
 }

@@ -2,41 +2,19 @@
 // out as BG/NBD says with Gamma-Gamma spend (a shop the models can fit), and new orders of given customers.
 import type { NormalizedOrder } from "../../app/orders/types";
 import { SeededRandom, simulateShop } from "../../testkit/clv/simulate";
+import { paidOrder } from "../../testkit/loyalty-orders";
 import { seededRandom } from "./deliveries";
 
+/** A paid order of one customer, web channel, without line items (testkit/loyalty-orders.ts). */
 export function order(id: number, customerId: number, totalMinor: number, processedAtMs: number): NormalizedOrder {
-  const at = new Date(processedAtMs).toISOString();
-  return {
-    id: String(id),
-    customer: {
-      id: String(customerId),
-      email: null,
-      firstName: null,
-      lastName: null,
-      phone: null,
-      tags: null,
-      createdAt: null,
-      updatedAt: at,
-    },
-    name: `#${id}`,
-    email: null,
-    currencyCode: "USD",
+  return paidOrder({
+    id,
+    customerId,
     totalMinor,
     subtotalMinor: totalMinor,
-    presentmentCurrency: "USD",
-    presentmentTotalMinor: totalMinor,
-    financialStatus: "paid",
+    processedAt: new Date(processedAtMs).toISOString(),
     sourceName: "web",
-    test: false,
-    createdAt: at,
-    processedAt: at,
-    updatedAt: at,
-    cancelledAt: null,
-    closedAt: null,
-    discountCodes: [],
-    lineItems: null,
-    refunds: [],
-  };
+  });
 }
 
 /** The shop's history: BG/NBD customers with Gamma-Gamma spend (a shop the models can fit), dates from now − 18 months. */
