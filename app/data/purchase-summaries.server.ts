@@ -21,8 +21,8 @@ import type { CustomerSummaryRow } from "~/clv/score-customer";
 import { DAYS_PER_PERIOD, type Period } from "~/clv/summary";
 import { zoneTransitions, type ZoneTransitions } from "~/clv/zone-transitions";
 import type { OrderAggregates } from "~/lib/historic-value";
-import { idIn, jsonResult, queryJsonRows } from "./json-rows.server";
-import { raw, sql } from "./sql.server";
+import { idIn } from "./json-rows.server";
+import { queryRaw, raw, sql } from "./sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -81,6 +81,9 @@ export interface SummaryCalendar {
   scale: number;
 }
 
+/** A stored instant as the database driver returns it (PostgreSQL: a Date; SQLite: ISO text). */
+const instant = (value: unknown): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value as string));
+
 /**
  * The histories of those of `customerIds` with at least one counted order (others have none: zeros),
  * in the caller's transaction.
@@ -93,54 +96,44 @@ export async function customerOrderHistories(
 ): Promise<CustomerOrderHistory[]> {
   if (customerIds.length === 0) return [];
   const pg = databaseProvider() === "postgresql";
-  // Instants: PostgreSQL sends milliseconds since 1970 (its timestamps are UTC); SQLite sends the stored ISO
-  // text as it is, parsed here (Date.parse costs a fraction of SQLite's julianday arithmetic per order).
-  const instant = (column: string) => (pg ? `CAST(ROUND(EXTRACT(EPOCH FROM ${column}) * 1000) AS BIGINT)` : column);
-  // Each purchase (an order with something left after refunds) as "instant,net": one flat list.
-  const purchase = `CASE WHEN o."totalMinor" > o."refundedMinor" THEN CAST(${instant(`o."processedAt"`)} AS TEXT) || ',' || CAST(o."totalMinor" - o."refundedMinor" AS TEXT) END`;
-  // One JSON text for all the customers (the driver decodes one value, not a row per customer): per customer
-  // [id, orders, gross, refunded, first ms, last ms, purchases], money as text (exact).
-  const rows = await queryJsonRows(
+  // Milliseconds since 1970 of the stored instant (PostgreSQL: a UTC timestamp; SQLite: ISO text, whose
+  // julianday is exact to well under a millisecond, so rounding gives the instant's milliseconds).
+  const ms = pg
+    ? `CAST(ROUND(EXTRACT(EPOCH FROM o."processedAt") * 1000) AS BIGINT)`
+    : `CAST(ROUND((julianday(o."processedAt") - 2440587.5) * ${DAY_MS}) AS INTEGER)`;
+  // Each purchase (an order with something left after refunds) as "ms,net": one flat list of numbers.
+  const purchase = `CASE WHEN o."totalMinor" > o."refundedMinor" THEN CAST(${ms} AS TEXT) || ',' || CAST(o."totalMinor" - o."refundedMinor" AS TEXT) END`;
+  const rows = await queryRaw<{
+    customerId: string;
+    orderCount: unknown;
+    grossMinor: unknown;
+    refundedMinor: unknown;
+    firstOrderAt: unknown;
+    lastOrderAt: unknown;
+    purchases: string | null;
+  }>(
     tx,
-    jsonResult(
-      raw(`h."customerId", h."orderCount", h."grossMinor", h."refundedMinor", h."firstMs", h."lastMs", h."purchases"`),
-      sql`FROM (SELECT o."customerId" AS "customerId", COUNT(*) AS "orderCount",
-                       CAST(SUM(o."totalMinor") AS TEXT) AS "grossMinor", CAST(SUM(o."refundedMinor") AS TEXT) AS "refundedMinor",
-                       ${raw(instant(`MIN(o."processedAt")`))} AS "firstMs", ${raw(instant(`MAX(o."processedAt")`))} AS "lastMs",
-                       ${raw(pg ? `string_agg(${purchase}, ',')` : `group_concat(${purchase}, ',')`)} AS "purchases"
-                  FROM "Order" o
-                 WHERE o."shop" = ${shop} AND ${idIn(`o."customerId"`, customerIds)}
-                   AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
-                 GROUP BY o."customerId") h`,
-    ),
+    sql`SELECT o."customerId" AS "customerId", COUNT(*) AS "orderCount",
+               CAST(SUM(o."totalMinor") AS BIGINT) AS "grossMinor", CAST(SUM(o."refundedMinor") AS BIGINT) AS "refundedMinor",
+               MIN(o."processedAt") AS "firstOrderAt", MAX(o."processedAt") AS "lastOrderAt",
+               ${raw(pg ? `string_agg(${purchase}, ',')` : `group_concat(${purchase}, ',')`)} AS "purchases"
+          FROM "Order" o
+         WHERE o."shop" = ${shop} AND ${idIn(`o."customerId"`, customerIds)}
+           AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
+         GROUP BY o."customerId"`,
   );
   const transitions = transitionsOf(calendar.timeZone, calendar.asOfMs);
-  return rows.map(([customerId, orderCount, grossMinor, refundedMinor, firstMs, lastMs, purchases]) => ({
-    customerId: String(customerId),
+  return rows.map((r) => ({
+    customerId: r.customerId,
     aggregates: {
-      orderCount: Number(orderCount),
-      grossMinor: BigInt(grossMinor as string),
-      refundedMinor: BigInt(refundedMinor as string),
-      firstOrderAt: new Date(msOf(firstMs)),
-      lastOrderAt: new Date(msOf(lastMs)),
+      orderCount: Number(r.orderCount),
+      grossMinor: BigInt(r.grossMinor as bigint | number),
+      refundedMinor: BigInt(r.refundedMinor as bigint | number),
+      firstOrderAt: instant(r.firstOrderAt),
+      lastOrderAt: instant(r.lastOrderAt),
     },
-    summary: purchases ? summaryOf(purchaseList(purchases as string), transitions, calendar) : null,
+    summary: r.purchases ? summaryOf(JSON.parse(`[${r.purchases}]`) as number[], transitions, calendar) : null,
   }));
-}
-
-/** Milliseconds since 1970 of an instant as the read sends it: a number (PostgreSQL) or the stored ISO text (SQLite). */
-const msOf = (value: unknown): number =>
-  typeof value === "number" ? value : typeof value === "string" && !/^-?\d+$/.test(value) ? Date.parse(value) : Number(value);
-
-/** "instant,net,instant,net,…" as [ms, net, ms, net, …]. */
-function purchaseList(text: string): number[] {
-  const parts = text.split(",");
-  const list = new Array<number>(parts.length);
-  for (let k = 0; k < parts.length; k += 2) {
-    list[k] = msOf(parts[k]);
-    list[k + 1] = Number(parts[k + 1]);
-  }
-  return list;
 }
 
 /** One customer's summary from their purchases as [ms, net, ms, net, …] (net in minor units, > 0). */
