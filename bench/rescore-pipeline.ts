@@ -40,7 +40,7 @@ import {
   waitForWebServer,
   type PlannedOrder,
 } from "./support/deliveries";
-import { populationHistory } from "./support/rescore-history";
+import { populationHistory } from "./support/bench-orders";
 import { BenchDatabases } from "./support/sync-bench";
 
 const POSTGRES = (process.env.BENCH_RESCORE_DB ?? "postgresql") === "postgresql";

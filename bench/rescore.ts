@@ -25,10 +25,8 @@
 import { loadavg } from "node:os";
 import { BenchDatabases } from "./support/sync-bench";
 import { deployPostgres } from "../scripts/prisma-postgres";
-import type { IngestItem } from "../app/data/ingest.server";
-import type { NormalizedOrder } from "../app/orders/types";
-import { dropPostgresSchema, seededRandom } from "./support/deliveries";
-import { ordersOf, populationHistory } from "./support/rescore-history";
+import { dropPostgresSchema } from "./support/deliveries";
+import { asDelivered, ordersOf, populationHistory } from "./support/bench-orders";
 
 const HEAVY_HISTORY = Number(process.env.BENCH_RESCORE_HEAVY_HISTORY ?? 20_000);
 const ORDERS = Number(process.env.BENCH_RESCORE_ORDERS ?? 10_000);
@@ -57,36 +55,6 @@ async function freshDatabaseUrl(name: string): Promise<string> {
 async function removeDatabases(): Promise<void> {
   databases.removeAll();
   for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL, schema);
-}
-
-/** The order as a webhook job brings it (see the file header): line items, a profile, a delivery of its own. */
-function asDelivered(o: NormalizedOrder, k: number): IngestItem {
-  const random = seededRandom(Number(o.id));
-  const lines = 1 + Math.floor(random() * 4);
-  let left = o.totalMinor;
-  const lineItems = Array.from({ length: lines }, (_, j) => {
-    const priceMinor = j === lines - 1 ? left : Math.floor(left / (lines - j));
-    left -= priceMinor;
-    const product = 1 + Math.floor(random() * 300);
-    return {
-      id: `${o.id}${j}`,
-      productId: String(product),
-      variantId: String(product * 10 + 1),
-      title: `Product ${product}`,
-      quantity: 1,
-      priceMinor,
-    };
-  });
-  const customer = o.customer && {
-    ...o.customer,
-    email: `customer-${o.customer.id}@example.com`,
-    firstName: "Alex",
-    lastName: `Buyer ${o.customer.id}`,
-  };
-  return {
-    delivery: { topic: "orders/create", deliveryKey: `bench-${k}-${o.id}`, receivedAt: o.updatedAt },
-    orders: [{ ...o, customer, email: customer?.email ?? null, lineItems }],
-  };
 }
 
 process.env.DATABASE_URL = `file:${databases.fresh("setup")}`;

@@ -1,5 +1,7 @@
-// The history both re-scoring benchmarks (rescore.ts, rescore-pipeline.ts) load: customers who buy and drop
-// out as BG/NBD says with Gamma-Gamma spend (a shop the models can fit), and new orders of given customers.
+// Orders the ingest benchmarks feed: the history both re-scoring benchmarks load (customers who buy and drop
+// out as BG/NBD says with Gamma-Gamma spend, a shop the models can fit), new orders of given customers, and any
+// order as a webhook job brings it (asDelivered).
+import type { IngestItem } from "../../app/data/ingest.server";
 import type { NormalizedOrder } from "../../app/orders/types";
 import { SeededRandom, simulateShop } from "../../testkit/clv/simulate";
 import { paidOrder } from "../../testkit/loyalty-orders";
@@ -54,4 +56,34 @@ export function ordersOf(
     ),
   );
   return list.sort((a, b) => a.processedAt.localeCompare(b.processedAt));
+}
+
+/** The order as a webhook job brings it (see the file header): line items, a profile, a delivery of its own. */
+export function asDelivered(o: NormalizedOrder, k: number): IngestItem {
+  const random = seededRandom(Number(o.id));
+  const lines = 1 + Math.floor(random() * 4);
+  let left = o.totalMinor;
+  const lineItems = Array.from({ length: lines }, (_, j) => {
+    const priceMinor = j === lines - 1 ? left : Math.floor(left / (lines - j));
+    left -= priceMinor;
+    const product = 1 + Math.floor(random() * 300);
+    return {
+      id: `${o.id}${j}`,
+      productId: String(product),
+      variantId: String(product * 10 + 1),
+      title: `Product ${product}`,
+      quantity: 1,
+      priceMinor,
+    };
+  });
+  const customer = o.customer && {
+    ...o.customer,
+    email: `customer-${o.customer.id}@example.com`,
+    firstName: "Alex",
+    lastName: `Buyer ${o.customer.id}`,
+  };
+  return {
+    delivery: { topic: "orders/create", deliveryKey: `bench-${k}-${o.id}`, receivedAt: o.updatedAt },
+    orders: [{ ...o, customer, email: customer?.email ?? null, lineItems }],
+  };
 }
