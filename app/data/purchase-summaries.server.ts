@@ -12,9 +12,9 @@
 // The definitions are the refit's (app/data/refit.server.ts and app/clv/summary.ts): counted orders (not
 // cancelled, not test, in the shop currency) with something left after refunds, at or before the as-of; a
 // purchase is a calendar day in the zone. The local day of each instant comes from the zone's UTC offsets
-// (app/clv/zone-transitions.ts), the same day numbers as ZonedDayCalculator. Amounts are added in major units
-// in the refit's order (summaryOf). The values follow app/lib/historic-value.ts, like recomputeCustomerValues
-// (customer-values.server.ts).
+// (app/clv/zone-transitions.ts), the same day numbers as ZonedDayCalculator. Amounts are added in integer
+// minor units (the refit adds them as floats: the two agree to the last bits). The values follow
+// app/lib/historic-value.ts, like recomputeCustomerValues (customer-values.server.ts).
 import type { Prisma } from "@prisma/client";
 import { databaseProvider } from "~/db.server";
 import type { CustomerSummaryRow } from "~/clv/score-customer";
@@ -116,7 +116,7 @@ export async function customerOrderHistories(
     sql`SELECT o."customerId" AS "customerId", COUNT(*) AS "orderCount",
                CAST(SUM(o."totalMinor") AS BIGINT) AS "grossMinor", CAST(SUM(o."refundedMinor") AS BIGINT) AS "refundedMinor",
                MIN(o."processedAt") AS "firstOrderAt", MAX(o."processedAt") AS "lastOrderAt",
-               ${raw(pg ? `string_agg(${purchase}, ',' ORDER BY o."id")` : `group_concat(${purchase}, ',' ORDER BY o."id")`)} AS "purchases"
+               ${raw(pg ? `string_agg(${purchase}, ',')` : `group_concat(${purchase}, ',')`)} AS "purchases"
           FROM "Order" o
          WHERE o."shop" = ${shop} AND ${idIn(`o."customerId"`, customerIds)}
            AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
@@ -136,39 +136,33 @@ export async function customerOrderHistories(
   }));
 }
 
-/**
- * One customer's summary from their purchases as [ms, net, ms, net, …] (net in minor units, > 0), listed in order
- * id order. The amounts are added as the refit adds them (summary.ts): in major units, day by day and, within a
- * day, in order id order; integer sums would differ from its floating-point ones in the last bits, enough to move
- * a rounded cent of the expected order value now and then.
- */
+/** One customer's summary from their purchases as [ms, net, ms, net, …] (net in minor units, > 0). */
 function summaryOf(purchases: number[], transitions: ZoneTransitions, calendar: SummaryCalendar): CustomerSummaryRow | null {
   const asOf = Math.floor(calendar.asOfMs);
-  const dayOf: number[] = [];
-  const rows: number[] = [];
+  const days = new Float64Array(purchases.length / 2);
+  let count = 0;
+  let firstDay = Infinity;
+  let lastDay = -Infinity;
+  let total = 0;
+  let firstDayTotal = 0;
   for (let k = 0; k < purchases.length; k += 2) {
     const ms = purchases[k];
     if (ms > asOf) continue;
-    dayOf[k] = Math.floor((ms + offsetAt(transitions, ms)) / DAY_MS);
-    rows.push(k);
+    const net = purchases[k + 1];
+    const day = Math.floor((ms + offsetAt(transitions, ms)) / DAY_MS);
+    days[count++] = day;
+    total += net;
+    if (day < firstDay) {
+      firstDay = day;
+      firstDayTotal = net;
+    } else if (day === firstDay) firstDayTotal += net;
+    if (day > lastDay) lastDay = day;
   }
-  if (rows.length === 0) return null;
-  rows.sort((a, b) => dayOf[a] - dayOf[b]); // stable: order id order within a day
-  const firstDay = dayOf[rows[0]];
-  let lastDay = firstDay;
+  if (count === 0) return null;
+  // Purchase days: distinct local days.
+  const sorted = days.subarray(0, count).sort();
   let orders = 1;
-  let total = 0;
-  let repeat = 0;
-  for (const k of rows) {
-    const day = dayOf[k];
-    if (day !== lastDay) {
-      lastDay = day;
-      orders++;
-    }
-    const amount = purchases[k + 1] / calendar.scale;
-    total += amount;
-    if (day !== firstDay) repeat += amount;
-  }
+  for (let k = 1; k < count; k++) if (sorted[k] !== sorted[k - 1]) orders++;
   const daysPerPeriod = DAYS_PER_PERIOD[calendar.period];
   const endDay = Math.floor((asOf + offsetAt(transitions, asOf)) / DAY_MS);
   const frequency = orders - 1;
@@ -176,8 +170,8 @@ function summaryOf(purchases: number[], transitions: ZoneTransitions, calendar: 
     frequency,
     recency: (lastDay - firstDay) / daysPerPeriod,
     T: (endDay - firstDay) / daysPerPeriod,
-    monetary: frequency > 0 ? repeat / frequency : 0,
-    totalSpend: total,
+    monetary: frequency > 0 ? (total - firstDayTotal) / calendar.scale / frequency : 0,
+    totalSpend: total / calendar.scale,
     orders,
     daysSinceLastPurchase: endDay - lastDay,
   };
