@@ -22,14 +22,7 @@ import {
   type TierLadder,
   type WriteBackDiff,
 } from "~/loyalty";
-import {
-  AdminApiError,
-  adminGraphql,
-  waitForPoints,
-  type AdminTarget,
-  type CallOptions,
-  type ThrottleStatus,
-} from "~/shopify/admin-gateway.server";
+import { AdminApiError, type AdminTarget, type CallOptions } from "~/shopify/admin-gateway.server";
 import {
   APP_INSTALLATION_ID,
   BULK_METAFIELDS_DELETE,
@@ -39,18 +32,16 @@ import {
   BULK_TAGS_REMOVE,
   customerGid,
   LOYALTY_BULK_STATUS,
-  CUSTOMER_METAFIELDS_DELETE,
   CUSTOMER_METAFIELDS_SET,
   STAGED_UPLOADS_CREATE,
-  customerTagsDocument,
   type AppInstallationIdData,
   type BulkOperationRunMutationData,
   type LoyaltyBulkStatusData,
-  type MetafieldsDeleteData,
   type MetafieldsSetData,
   type StagedUploadsCreateData,
-  type TagsData,
 } from "~/shopify/loyalty-operations";
+import { AdminPacer, MUTATION_COST } from "./admin-pacer.server";
+import { deleteCustomerMetafields, writeCustomerTags } from "./customer-writes.server";
 import { executeRaw, join, sql } from "./sql.server";
 import { pointsBalancesOf } from "./loyalty-ledger.server";
 import { currentMetrics, LOYALTY_CHANNEL } from "./loyalty-members.server";
@@ -329,7 +320,7 @@ export async function writeBackLoyalty(db: Db, shop: string, options: WriteBackO
   const nowMs = options.nowMs ?? Date.now();
   const program = await loadProgram(db, shop);
   if (!program) return summary;
-  const pacer = new Pacer(options, summary);
+  const pacer = new AdminPacer({ target: options.target, sleep: options.sleep, gateway: options.gateway });
   summary.programWritten = await syncProgramMetafields(db, program, pacer, nowMs);
 
   const waiting = await dirtyCount(db, shop, nowMs);
@@ -345,53 +336,19 @@ export async function writeBackLoyalty(db: Db, shop: string, options: WriteBackO
   if (bulk) await writeBulk(db, shop, changed, claimedAt, pacer, options, summary);
   else await writePaced(db, shop, changed, claimedAt, pacer, summary);
   summary.remaining = await dirtyCount(db, shop, Date.now());
+  summary.calls = pacer.stats.calls;
+  summary.throttleWaitMs = pacer.stats.waitMs;
   return summary;
 }
 
-/**
- * The client side of Shopify's leaky bucket: remembers the last throttleStatus and, before a call, waits until
- * the bucket holds the call's cost (the status is as of the last answer; the bucket refills meanwhile).
- */
-class Pacer {
-  private status: ThrottleStatus | null = null;
-  private statusAt = 0;
-
-  constructor(
-    private readonly options: WriteBackOptions,
-    private readonly summary: WriteBackSummary,
-  ) {}
-
-  /** Fields of `costEach` one request may carry: at most `limit`, and never more than the bucket holds. */
-  fieldsPerRequest(costEach: number, limit: number): number {
-    if (!this.status) return limit;
-    return Math.max(1, Math.min(limit, Math.floor(this.status.maximumAvailable / costEach)));
-  }
-
-  async call<T>(query: string, variables: Record<string, unknown>, cost: number): Promise<T> {
-    if (this.status) {
-      const elapsed = (Date.now() - this.statusAt) / 1000;
-      const available = Math.min(this.status.maximumAvailable, this.status.currentlyAvailable + elapsed * this.status.restoreRate);
-      if (available < cost) {
-        const wait = waitForPoints({ ...this.status, currentlyAvailable: available }, cost);
-        this.summary.throttleWaitMs += wait;
-        await (this.options.sleep ?? defaultSleep)(wait);
-      }
-    }
-    const result = await adminGraphql<T>(this.options.target, query, variables, { maxThrottleWaitMs: 120_000, ...this.options.gateway });
-    this.summary.calls += 1;
-    const status = result.cost?.throttleStatus;
-    if (status) {
-      this.status = status;
-      this.statusAt = Date.now();
-    }
-    return result.data;
-  }
-}
-
-/** Cost the pacer reserves per mutation field (Shopify's mutations cost 10). */
-const MUTATION_COST = 10;
-
-async function writePaced(db: Db, shop: string, plans: Plan[], claimedAt: Date, pacer: Pacer, summary: WriteBackSummary): Promise<void> {
+async function writePaced(
+  db: Db,
+  shop: string,
+  plans: Plan[],
+  claimedAt: Date,
+  pacer: AdminPacer,
+  summary: WriteBackSummary,
+): Promise<void> {
   // Customers in groups whose metafields fit one metafieldsSet call; each group is committed when done, so a
   // crash loses at most one group's record (it is rewritten, which is harmless).
   const failed = new Set<string>();
@@ -417,7 +374,7 @@ async function writePaced(db: Db, shop: string, plans: Plan[], claimedAt: Date, 
   await release(db, shop, [...failed], claimedAt);
 }
 
-async function writeGroup(pacer: Pacer, group: Plan[], failed: Set<string>, summary: WriteBackSummary): Promise<void> {
+async function writeGroup(pacer: AdminPacer, group: Plan[], failed: Set<string>, summary: WriteBackSummary): Promise<void> {
   const sets = group.flatMap((p) =>
     p.diff.metafieldsToSet.map((m) => ({ ...m, ownerId: customerGid(p.customerId), customerId: p.customerId })),
   );
@@ -450,66 +407,10 @@ async function writeGroup(pacer: Pacer, group: Plan[], failed: Set<string>, summ
       return;
     }
   }
-  const deletes = group.flatMap((p) =>
-    p.diff.metafieldsToDelete.map((key) => ({
-      ownerId: customerGid(p.customerId),
-      namespace: METAFIELD_NAMESPACE,
-      key,
-      customerId: p.customerId,
-    })),
-  );
-  for (let i = 0; i < deletes.length; i += METAFIELDS_PER_CALL) {
-    const chunk = deletes.slice(i, i + METAFIELDS_PER_CALL);
-    try {
-      const data = await pacer.call<MetafieldsDeleteData>(
-        CUSTOMER_METAFIELDS_DELETE,
-        { metafields: chunk.map(({ customerId: _customerId, ...m }) => m) },
-        MUTATION_COST,
-      );
-      if (data.metafieldsDelete.userErrors.length > 0) for (const d of chunk) failed.add(d.customerId);
-      else summary.metafieldsDeleted += chunk.length;
-    } catch (error) {
-      if (!(error instanceof AdminApiError)) throw error;
-      for (const d of chunk) failed.add(d.customerId);
-    }
-  }
-  for (const operation of ["tagsRemove", "tagsAdd"] as const) {
-    const changes = group
-      .filter((p) => !failed.has(p.customerId))
-      .map((p) => ({ customerId: p.customerId, tags: operation === "tagsAdd" ? p.diff.tagsToAdd : p.diff.tagsToRemove }))
-      .filter((c) => c.tags.length > 0);
-    // As many aliased mutations as the bucket can ever hold (a request costing more than the bucket never runs).
-    const perRequest = pacer.fieldsPerRequest(MUTATION_COST, TAG_MUTATIONS_PER_REQUEST);
-    for (let i = 0; i < changes.length; i += perRequest) {
-      await writeTags(pacer, operation, changes.slice(i, i + perRequest), failed, summary);
-    }
-  }
-}
-
-async function writeTags(
-  pacer: Pacer,
-  operation: "tagsAdd" | "tagsRemove",
-  changes: { customerId: string; tags: string[] }[],
-  failed: Set<string>,
-  summary: WriteBackSummary,
-): Promise<void> {
-  const variables: Record<string, unknown> = {};
-  changes.forEach((c, k) => {
-    variables[`id${k}`] = customerGid(c.customerId);
-    variables[`tags${k}`] = c.tags;
-  });
-  try {
-    const data = await pacer.call<TagsData>(customerTagsDocument(operation, changes.length), variables, MUTATION_COST * changes.length);
-    changes.forEach((c, k) => {
-      const answer = data[`t${k}`];
-      if (!answer?.node || answer.userErrors.length > 0) failed.add(c.customerId);
-      else if (operation === "tagsAdd") summary.tagsAdded += c.tags.length;
-      else summary.tagsRemoved += c.tags.length;
-    });
-  } catch (error) {
-    if (!(error instanceof AdminApiError)) throw error;
-    for (const c of changes) failed.add(c.customerId);
-  }
+  const changes = group.map((p) => ({ customerId: p.customerId, ...p.diff }));
+  const isCustomerFailure = (error: unknown) => error instanceof AdminApiError;
+  await deleteCustomerMetafields(pacer, METAFIELD_NAMESPACE, changes, failed, summary, isCustomerFailure);
+  await writeCustomerTags(pacer, changes, failed, summary, isCustomerFailure);
 }
 
 /** One bulk mutation's lines, each belonging to a customer. */
@@ -547,7 +448,7 @@ function bulkBatches(plans: Plan[]): BulkBatch[] {
 }
 
 /** Uploads the lines (stagedUploadsCreate + multipart POST) and starts the bulk mutation; returns its id. */
-async function startBulk(pacer: Pacer, batch: BulkBatch, n: number): Promise<string> {
+async function startBulk(pacer: AdminPacer, batch: BulkBatch, n: number): Promise<string> {
   const staged = await pacer.call<StagedUploadsCreateData>(
     STAGED_UPLOADS_CREATE,
     { input: [{ resource: "BULK_MUTATION_VARIABLES", filename: `loyalty-${n}.jsonl`, mimeType: "text/jsonl", httpMethod: "POST" }] },
@@ -577,7 +478,7 @@ async function startBulk(pacer: Pacer, batch: BulkBatch, n: number): Promise<str
 const FINAL = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
 
 /** Waits for the operation, then reads its result file: the customers whose lines failed. */
-async function finishBulk(pacer: Pacer, id: string, batch: BulkBatch, options: WriteBackOptions): Promise<Set<string>> {
+async function finishBulk(pacer: AdminPacer, id: string, batch: BulkBatch, options: WriteBackOptions): Promise<Set<string>> {
   const deadline = Date.now() + (options.bulkTimeoutMs ?? 30 * 60_000);
   const sleep = options.sleep ?? defaultSleep;
   for (;;) {
@@ -611,7 +512,7 @@ async function writeBulk(
   shop: string,
   plans: Plan[],
   claimedAt: Date,
-  pacer: Pacer,
+  pacer: AdminPacer,
   options: WriteBackOptions,
   summary: WriteBackSummary,
 ): Promise<void> {
@@ -648,7 +549,7 @@ async function writeBulk(
 }
 
 /** The app-data metafields (program JSON and program_enabled) when they differ from what was last written. */
-async function syncProgramMetafields(db: Db, program: LoyaltyProgramState, pacer: Pacer, nowMs: number): Promise<boolean> {
+async function syncProgramMetafields(db: Db, program: LoyaltyProgramState, pacer: AdminPacer, nowMs: number): Promise<boolean> {
   const shop = program.shop;
   const json = JSON.stringify(programStorefrontJson(program, nowMs));
   const enabled = String(program.enabled);

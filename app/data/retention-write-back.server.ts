@@ -46,13 +46,9 @@ import {
   BULK_METAFIELDS_SET,
   BULK_TAGS_ADD,
   BULK_TAGS_REMOVE,
-  CUSTOMER_METAFIELDS_DELETE,
   CUSTOMER_METAFIELDS_SET,
   customerGid,
-  customerTagsDocument,
-  type MetafieldsDeleteData,
   type MetafieldsSetData,
-  type TagsData,
 } from "~/shopify/loyalty-operations";
 import {
   flowTriggersDocument,
@@ -68,6 +64,7 @@ import {
   type ShopifySegment,
 } from "~/shopify/retention-operations";
 import { AdminPacer, MUTATION_COST } from "./admin-pacer.server";
+import { deleteCustomerMetafields, writeCustomerTags } from "./customer-writes.server";
 import { runBulkMutations, type BulkLine } from "./bulk-mutations.server";
 import {
   abandonLease,
@@ -551,62 +548,9 @@ async function writeGroup(context: SyncContext, group: Plan[], failed: Set<strin
     }
   }
 
-  const deletes = group
-    .filter((p) => !failed.has(p.customerId))
-    .flatMap((p) =>
-      p.diff.metafieldsToDelete.map((key) => ({
-        ownerId: customerGid(p.customerId),
-        namespace: METAFIELD_NAMESPACE,
-        key,
-        customerId: p.customerId,
-      })),
-    );
-  for (let i = 0; i < deletes.length; i += METAFIELDS_PER_CALL) {
-    const chunk = deletes.slice(i, i + METAFIELDS_PER_CALL);
-    try {
-      const data = await pacer.call<MetafieldsDeleteData>(
-        CUSTOMER_METAFIELDS_DELETE,
-        { metafields: chunk.map(({ customerId: _customerId, ...identifier }) => identifier) },
-        MUTATION_COST,
-      );
-      if (data.metafieldsDelete.userErrors.length > 0) for (const d of chunk) failed.add(d.customerId);
-      else summary.metafieldsDeleted += chunk.length;
-    } catch (error) {
-      if (!isCustomerFailure(error)) throw error;
-      for (const d of chunk) failed.add(d.customerId);
-    }
-  }
-
-  for (const operation of ["tagsRemove", "tagsAdd"] as const) {
-    const changes = group
-      .filter((p) => !failed.has(p.customerId))
-      .map((p) => ({ customerId: p.customerId, tags: operation === "tagsAdd" ? p.diff.tagsToAdd : p.diff.tagsToRemove }))
-      .filter((c) => c.tags.length > 0);
-    const perRequest = pacer.fieldsPerRequest(MUTATION_COST, FIELDS_PER_REQUEST);
-    for (let i = 0; i < changes.length; i += perRequest) {
-      const slice = changes.slice(i, i + perRequest);
-      const variables: Record<string, unknown> = {};
-      slice.forEach((c, k) => {
-        variables[`id${k}`] = customerGid(c.customerId);
-        variables[`tags${k}`] = c.tags;
-      });
-      try {
-        const data = await pacer.call<TagsData>(customerTagsDocument(operation, slice.length), variables, MUTATION_COST * slice.length);
-        slice.forEach((c, k) => {
-          const answer = data[`t${k}`];
-          if (!answer?.node || answer.userErrors.length > 0) failed.add(c.customerId);
-          else {
-            summary.tagMutations += 1;
-            if (operation === "tagsAdd") summary.tagsAdded += c.tags.length;
-            else summary.tagsRemoved += c.tags.length;
-          }
-        });
-      } catch (error) {
-        if (!isCustomerFailure(error)) throw error;
-        for (const c of slice) failed.add(c.customerId);
-      }
-    }
-  }
+  const changes = group.map((p) => ({ customerId: p.customerId, ...p.diff }));
+  await deleteCustomerMetafields(pacer, METAFIELD_NAMESPACE, changes, failed, summary, isCustomerFailure);
+  summary.tagMutations += await writeCustomerTags(pacer, changes, failed, summary, isCustomerFailure);
 }
 
 /** Sends the plans' Flow triggers (aliased, paced); returns the customers whose trigger Shopify took. */
