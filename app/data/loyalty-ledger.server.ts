@@ -3,8 +3,7 @@
 // (shop, key), so a redelivery or a concurrent twin never doubles an entry; balances are always sums.
 import type { Prisma } from "@prisma/client";
 import { manualAdjustment, type LedgerEntry, type LedgerEntryKind, type LedgerSource, type ManualAdjustmentRequest } from "~/loyalty";
-import { constant, Dictionary, jsonField, jsonLookup, jsonRowsSource, jsonTimestampFromMs } from "./json-rows.server";
-import { compactId } from "./loyalty-json.server";
+import { compactId, constant, Dictionary, jsonField, jsonLookup, jsonRowsSource, jsonTimestampFromMs } from "./json-rows.server";
 import { join, queryRaw, raw, sql } from "./sql.server";
 
 type Client = Prisma.TransactionClient;
@@ -122,7 +121,7 @@ export async function insertEntries(tx: Client, shop: string, entries: readonly 
   const now = new Date();
   for (let i = 0; i < entries.length; i += ENTRIES_PER_STATEMENT) {
     // Texts that repeat (rule version ids, kinds, source types) are sent once and referred to by position; ids as
-    // numbers where they can be (loyalty-json.server.ts); a source id equal to the order id (an order's or a
+    // numbers where they can be (json-rows.server.ts, compactId); a source id equal to the order id (an order's or a
     // cancellation's) as null, read back as the order id; times as epoch milliseconds.
     const ruleVersions = new Dictionary();
     const kinds = new Dictionary();

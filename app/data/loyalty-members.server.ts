@@ -14,8 +14,7 @@ import {
   type TierChange,
   type TierLadder,
 } from "~/loyalty";
-import { constant, Dictionary, jsonField, jsonLookup, jsonRowsSource } from "./json-rows.server";
-import { compactId } from "./loyalty-json.server";
+import { compactId, constant, Dictionary, jsonField, jsonLookup, jsonRowsSource } from "./json-rows.server";
 import { factNeedsOf, factsOf, loadCustomerFacts, membersOf, type CustomerFacts, type MemberRow } from "./loyalty-population.server";
 import { programVersionId, type LoyaltyProgramState } from "./loyalty-program.server";
 import { executeRaw, raw, sql } from "./sql.server";

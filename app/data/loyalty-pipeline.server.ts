@@ -35,8 +35,7 @@ import {
   type MemberRow,
   type OrderFactRow,
 } from "./loyalty-population.server";
-import { jsonAggregate, parseJsonRows } from "./json-rows.server";
-import { compactIdList } from "./loyalty-json.server";
+import { jsonAggregate, jsonIdList, parseJsonRows } from "./json-rows.server";
 import { queryRaw, raw, sql, type SqlFragment } from "./sql.server";
 import { loadProgram, PROGRAM_REUSE_MS, type LoyaltyProgramState } from "./loyalty-program.server";
 import { recordReferrals, type OrderWithCodes } from "./loyalty-referrals.server";
@@ -273,7 +272,7 @@ const MEMBER_COLUMNS = raw(`m."customerId", m."tierId", m."tierSinceDay", m."hol
  * in, and each result comes back, as one JSON value (json-rows.server.ts; bigints as text, so exact).
  */
 function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly string[] | null, withPoints: boolean): SqlFragment {
-  const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${compactIdList(orderIds)})`;
+  const orders = sql`SELECT ${jsonAggregate(ORDER_COLUMNS)} FROM "Order" o WHERE o."shop" = ${shop} AND o."id" IN (${jsonIdList(orderIds)})`;
   if (customerIds === null) return sql`SELECT (${orders}) AS "orders", NULL AS "members", NULL AS "facts", NULL AS "marked"`;
   // The customers' ids are sent once (a parameter's length costs the driver) and read by three subqueries.
   const batchCustomers = raw(`SELECT "id" FROM "batchCustomers"`);
@@ -289,7 +288,7 @@ function batchReadQuery(shop: string, orderIds: string[], customerIds: readonly 
              WHERE s."shop" = ${shop} AND s."channel" = ${LOYALTY_CHANNEL} AND s."customerId" IN (${batchCustomers})
                AND +s."dirty" = true AND s."syncedAt" IS NULL`
       : raw("NULL");
-  return sql`WITH "batchCustomers" AS (${compactIdList(customerIds)})
+  return sql`WITH "batchCustomers" AS (${jsonIdList(customerIds)})
              SELECT (${orders}) AS "orders", (${members}) AS "members", (${facts}) AS "facts", (${marked}) AS "marked"`;
 }
 

@@ -7,8 +7,7 @@
 // change nothing but cost the database a row and index write (most of a busy shop's customers are marked
 // between two write-backs).
 import type { Prisma } from "@prisma/client";
-import { constant } from "./json-rows.server";
-import { compactIdList } from "./loyalty-json.server";
+import { constant, jsonIdList } from "./json-rows.server";
 import { executeRaw, sql } from "./sql.server";
 
 const PER_STATEMENT = 5_000;
@@ -27,7 +26,7 @@ export async function markSyncDirty(
       tx,
       sql`INSERT INTO "ShopifySyncState" ("shop", "customerId", "channel", "written", "dirty")
           SELECT ${constant(shop, "text")}, ids."id", ${constant(channel, "text")}, ${constant("{}", "text")}, ${constant(true, "bool")}
-            FROM (${compactIdList(ids.slice(i, i + PER_STATEMENT))}) AS ids
+            FROM (${jsonIdList(ids.slice(i, i + PER_STATEMENT))}) AS ids
            WHERE true
           ON CONFLICT ("shop", "customerId", "channel") DO UPDATE SET "dirty" = excluded."dirty", "syncedAt" = NULL
            WHERE "ShopifySyncState"."dirty" = false OR "ShopifySyncState"."syncedAt" IS NOT NULL`,

@@ -117,7 +117,7 @@ export function loyaltyStorageSuite(database: () => Promise<StorageDatabase>) {
         ruleVersionId: null,
         effectiveAtMs: Date.UTC(1999, 0, 1, 0, 0, 0, 1),
       },
-      // Shopify's numeric ids travel as JSON numbers (loyalty-json.server.ts) and must come back as the same text;
+      // Shopify's numeric ids travel as JSON numbers (json-rows.server.ts, compactId) and must come back as the same text;
       // ids that are not canonical integers below 2^53 (a leading zero, 20 digits) travel as strings.
       {
         key: "order:5012345678901:0",

@@ -1,6 +1,6 @@
-// Ids in the loyalty step's JSON parameters (app/data/loyalty-json.server.ts): numbers only where exact.
+// Ids in JSON-rows parameters (app/data/json-rows.server.ts, compactId): numbers only where exact.
 import { describe, expect, it } from "vitest";
-import { compactId } from "~/data/loyalty-json.server";
+import { compactId } from "~/data/json-rows.server";
 
 describe("compactId", () => {
   it("sends canonical integers below 2^53 as numbers that print back as the same digits", () => {
