@@ -15,6 +15,9 @@
  * rounds, and the share of throughput re-scoring costs. Checked: every order stored, the fitted shop's
  * customers re-scored, none of the other shop's scored.
  *
+ * BENCH_RESCORE_MIX=wholesale adds, as bench:rescore's wholesale mix, 20 customers with 20,000 orders between them
+ * to the history, and they place every new order (each batch re-scores customers with ~1,000 orders).
+ *
  * Options: BENCH_RESCORE_DB (postgresql, the production database; or sqlite), BENCH_POSTGRES_URL,
  * BENCH_RESCORE_WORKERS (2 on PostgreSQL, 1 on SQLite), BENCH_RESCORE_ROUNDS (4), BENCH_RESCORE_ROUND_ORDERS (2,500).
  * Run: npm run bench:rescore-pipeline
@@ -40,7 +43,7 @@ import {
   waitForWebServer,
   type PlannedOrder,
 } from "./support/deliveries";
-import { populationHistory } from "./support/bench-orders";
+import { ordersOf, populationHistory } from "./support/bench-orders";
 import { BenchDatabases } from "./support/sync-bench";
 
 const POSTGRES = (process.env.BENCH_RESCORE_DB ?? "postgresql") === "postgresql";
@@ -49,6 +52,8 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const WORKERS = Number(process.env.BENCH_RESCORE_WORKERS ?? (POSTGRES ? 2 : 1));
 const ROUNDS = Number(process.env.BENCH_RESCORE_ROUNDS ?? 4);
 const ROUND_ORDERS = Number(process.env.BENCH_RESCORE_ROUND_ORDERS ?? 2_500);
+const MIX = process.env.BENCH_RESCORE_MIX === "wholesale" ? "wholesale" : "retail";
+const HEAVY_HISTORY = 20_000;
 const SECRET = "bench-rescore-secret";
 const TIME_ZONE = "America/New_York";
 const DAY = 86_400_000;
@@ -92,10 +97,16 @@ try {
   const client = await db();
   const now = Date.now();
   const population = populationHistory(4_000, 1_000_000, now - 540 * DAY);
+  // Wholesale: also 20 customers with ~1,000 orders each, who place every new order.
+  const heavy = Array.from({ length: 20 }, (_, c) => 900_000 + c);
+  const history = [...population.orders];
+  if (MIX === "wholesale") history.push(...ordersOf(heavy, HEAVY_HISTORY, 3_000_000, now - 540 * DAY, now - 30 * DAY, 5));
+  history.sort((a, b) => a.processedAt.localeCompare(b.processedAt));
+  const buyers = MIX === "wholesale" ? heavy : population.customerIds;
   for (const shop of [FITTED, UNFITTED]) {
     await markShopInstalled(client, shop, { name: shop, currencyCode: "USD", ianaTimezone: TIME_ZONE });
-    for (let i = 0; i < population.orders.length; i += HISTORY_BATCH)
-      await ingestBatch(client, shop, [{ orders: population.orders.slice(i, i + HISTORY_BATCH) }], { deferCustomerValues: true });
+    for (let i = 0; i < history.length; i += HISTORY_BATCH)
+      await ingestBatch(client, shop, [{ orders: history.slice(i, i + HISTORY_BATCH) }], { deferCustomerValues: true });
     await recomputeAllCustomerValues(client, shop);
   }
   const fit = await refitShop(client, FITTED);
@@ -103,13 +114,13 @@ try {
   const fitWrittenAt = new Date();
   await disconnectDb();
 
-  // Each round's orders: customers of the population, the last 30 days, amounts 10–400 dollars; ids apart per shop.
+  // Each round's orders: customers of the population (wholesale: the 20 heavy buyers), the last 30 days, amounts 10–400 dollars; ids apart per shop.
   const random = seededRandom(11);
   const expected = new Map([FITTED, UNFITTED].map((shop) => [shop, new ExpectedTotals()]));
   const planned = (shopIndex: number, round: number): PlannedOrder[] =>
     Array.from({ length: ROUND_ORDERS }, (_, i) => ({
       id: 50_000_000 + shopIndex * 10_000_000 + round * ROUND_ORDERS + i,
-      customerId: population.customerIds[Math.floor(random() * population.customerIds.length)],
+      customerId: buyers[Math.floor(random() * buyers.length)],
       cents: 1_000 + Math.floor(random() * 39_000),
       createdAt: new Date(now - 30 * DAY + random() * 30 * DAY).toISOString(),
     }));
@@ -153,7 +164,9 @@ try {
   const check = await db();
   for (const shop of [FITTED, UNFITTED]) {
     const ids = [...expected.get(shop)!.orderIds];
-    const stored = await check.order.count({ where: { shop, id: { in: ids } } });
+    // In chunks: Prisma sends at most 999 parameters in a statement to SQLite.
+    let stored = 0;
+    for (let i = 0; i < ids.length; i += 900) stored += await check.order.count({ where: { shop, id: { in: ids.slice(i, i + 900) } } });
     if (stored !== ids.length) throw new Error(`${shop}: ${stored} of ${ids.length} orders stored`);
   }
   const rescored = await check.customerValue.count({ where: { shop: FITTED, modelFitId: fit.fitId, predictedAt: { gt: fitWrittenAt } } });
@@ -165,7 +178,7 @@ try {
   const without = orders / (drainMs.get(UNFITTED)! / 1000);
   const withFit = orders / (drainMs.get(FITTED)! / 1000);
   const database = POSTGRES ? "PostgreSQL" : "SQLite";
-  const label = `${database}, ${WORKERS} worker${WORKERS === 1 ? "" : "s"}, ${orders.toLocaleString("en-US")} webhook orders per shop`;
+  const label = `${database}, ${MIX}, ${WORKERS} worker${WORKERS === 1 ? "" : "s"}, ${orders.toLocaleString("en-US")} webhook orders per shop`;
   printRows([
     [`pipeline without a fitted model (${label})`, `${Math.round(without).toLocaleString("en-US")} orders/s`],
     [
