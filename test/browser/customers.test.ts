@@ -87,12 +87,14 @@ describe("customers page in a browser", () => {
     expect(historic).toEqual([...historic].sort((a, b) => b - a));
     await expect.poll(() => page.getByText("1–50 of 130").count()).toBeGreaterThan(0);
     // aria-sort is set by an effect, so it appears once the page has hydrated, a moment after the rows.
-    await expect.poll(() => ariaSort(page)).toMatchObject({
-      "Historic value": "descending",
-      Orders: "none",
-      Customer: null,
-      "Chance of an order, 12 m": "none",
-    });
+    await expect
+      .poll(() => ariaSort(page))
+      .toMatchObject({
+        "Historic value": "descending",
+        Orders: "none",
+        Customer: null,
+        "Chance of an order, 12 m": "none",
+      });
     expect(headingsInOrder(await headingOutline(page))).toBe(true);
     expect(await page.title()).toBe("Customers · Customer lifetime value");
     // The chance of an order in the next 12 months: a percentage below 100% for every scored customer.
