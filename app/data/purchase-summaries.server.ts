@@ -21,8 +21,8 @@ import type { CustomerSummaryRow } from "~/clv/score-customer";
 import { DAYS_PER_PERIOD, type Period } from "~/clv/summary";
 import { zoneTransitions, type ZoneTransitions } from "~/clv/zone-transitions";
 import type { OrderAggregates } from "~/lib/historic-value";
-import { idIn, jsonResult, msOfTimestamp, queryJsonRows } from "./json-rows.server";
-import { raw, sql } from "./sql.server";
+import { idIn } from "./json-rows.server";
+import { queryRaw, raw, sql } from "./sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -81,6 +81,9 @@ export interface SummaryCalendar {
   scale: number;
 }
 
+/** A stored instant as the database driver returns it (PostgreSQL: a Date; SQLite: ISO text). */
+const instant = (value: unknown): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value as string));
+
 /**
  * The histories of those of `customerIds` with at least one counted order (others have none: zeros),
  * in the caller's transaction.
@@ -102,33 +105,36 @@ export async function customerOrderHistories(
     : `CAST(ROUND((julianday(o."processedAt") - 2440587.5) * ${DAY_MS}) AS INTEGER)`;
   // Each purchase (an order with something left after refunds) as "ms,net": one flat list of numbers.
   const purchase = `CASE WHEN o."totalMinor" > o."refundedMinor" THEN CAST(${ms} AS TEXT) || ',' || CAST(o."totalMinor" - o."refundedMinor" AS TEXT) END`;
-  // One JSON text for all the customers (jsonResult): Prisma decodes one value instead of seven per customer.
-  // Sums as text (exact whatever their size); first and last order as the stored text.
-  const rows = await queryJsonRows(
+  const rows = await queryRaw<{
+    customerId: string;
+    orderCount: unknown;
+    grossMinor: unknown;
+    refundedMinor: unknown;
+    firstOrderAt: unknown;
+    lastOrderAt: unknown;
+    purchases: string | null;
+  }>(
     tx,
-    jsonResult(
-      raw(`h."customerId", h."orderCount", h."grossMinor", h."refundedMinor", h."firstOrderAt", h."lastOrderAt", h."purchases"`),
-      sql`FROM (SELECT o."customerId" AS "customerId", COUNT(*) AS "orderCount",
-                       CAST(SUM(o."totalMinor") AS TEXT) AS "grossMinor", CAST(SUM(o."refundedMinor") AS TEXT) AS "refundedMinor",
-                       MIN(o."processedAt") AS "firstOrderAt", MAX(o."processedAt") AS "lastOrderAt",
-                       ${raw(pg ? `string_agg(${purchase}, ',')` : `group_concat(${purchase}, ',')`)} AS "purchases"
-                  FROM "Order" o
-                 WHERE o."shop" = ${shop} AND ${idIn(`o."customerId"`, customerIds)}
-                   AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
-                 GROUP BY o."customerId") AS h`,
-    ),
+    sql`SELECT o."customerId" AS "customerId", COUNT(*) AS "orderCount",
+               CAST(SUM(o."totalMinor") AS BIGINT) AS "grossMinor", CAST(SUM(o."refundedMinor") AS BIGINT) AS "refundedMinor",
+               MIN(o."processedAt") AS "firstOrderAt", MAX(o."processedAt") AS "lastOrderAt",
+               ${raw(pg ? `string_agg(${purchase}, ',')` : `group_concat(${purchase}, ',')`)} AS "purchases"
+          FROM "Order" o
+         WHERE o."shop" = ${shop} AND ${idIn(`o."customerId"`, customerIds)}
+           AND o."cancelledAt" IS NULL AND o."test" = false AND o."currencyMismatch" = false
+         GROUP BY o."customerId"`,
   );
   const transitions = transitionsOf(calendar.timeZone, calendar.asOfMs);
-  return rows.map(([customerId, orderCount, grossMinor, refundedMinor, firstOrderAt, lastOrderAt, purchases]) => ({
-    customerId: String(customerId),
+  return rows.map((r) => ({
+    customerId: r.customerId,
     aggregates: {
-      orderCount: Number(orderCount),
-      grossMinor: BigInt(grossMinor as string),
-      refundedMinor: BigInt(refundedMinor as string),
-      firstOrderAt: new Date(msOfTimestamp(firstOrderAt)),
-      lastOrderAt: new Date(msOfTimestamp(lastOrderAt)),
+      orderCount: Number(r.orderCount),
+      grossMinor: BigInt(r.grossMinor as bigint | number),
+      refundedMinor: BigInt(r.refundedMinor as bigint | number),
+      firstOrderAt: instant(r.firstOrderAt),
+      lastOrderAt: instant(r.lastOrderAt),
     },
-    summary: purchases ? summaryOf(JSON.parse(`[${purchases as string}]`) as number[], transitions, calendar) : null,
+    summary: r.purchases ? summaryOf(JSON.parse(`[${r.purchases}]`) as number[], transitions, calendar) : null,
   }));
 }
 
