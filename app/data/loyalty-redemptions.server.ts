@@ -177,6 +177,12 @@ async function deduct(
   return db.$transaction(
     async (tx) => {
       await lockShop(tx, shop, "shared");
+      // The member lock, as `start` takes it: a concurrent start (a retry, or another redemption of this
+      // customer) then reads the balance and the redemptions either both before this deduction or both after.
+      // Without it, on PostgreSQL (each statement its own snapshot) a start could read the balance before the
+      // deduction and this redemption as deducted after it: a retry answered with the old balance, and a new
+      // redemption checked against points that were already spent.
+      await lockMember(tx, shop, redemption.customerId);
       await tx.redemption.updateMany({
         where: { shop, id: redemption.id, state: { in: ["requested", "failed"] } },
         data: { state: "code_created", code, discountId, failure: null },
