@@ -27,7 +27,7 @@ import { currencyDigits } from "~/lib/money";
 import { takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
 import { customerOrderHistories, purchaseSummaries, type SummaryCalendar } from "./purchase-summaries.server";
-import { compactId, Dictionary } from "./json-rows.server";
+import { compactId, Dictionary, jsonLookup } from "./json-rows.server";
 import { lockShop } from "./shop-lock.server";
 import { executeRaw, join, queryRaw, raw, sql } from "./sql.server";
 
@@ -322,24 +322,19 @@ async function upsertRows(tx: Tx, shop: string, columns: Written, rows: Value[][
       }),
     ]),
   );
-  const field = (k: number) => (pg ? `(e ->> ${k})` : `(e.b ->> ${k})`);
+  // Both sources name the element column "value", as json-rows.server.ts's do, so its jsonLookup reads the lists.
+  const field = (k: number) => `(e."value" ->> ${k})`;
   // Element k of a row array, cast to the column's type (SQLite: integers only; ->> keeps numbers and text).
   const element = (k: number, type: string, dictionary: Dictionary | null) => {
-    if (dictionary) {
-      const list = JSON.stringify(dictionary.values);
-      return pg ? sql`(CAST(${list} AS jsonb) ->> CAST(${raw(field(k))} AS INTEGER))` : sql`(jsonb(${list}) ->> ${raw(field(k))})`;
-    }
+    if (dictionary) return jsonLookup(dictionary.values, k, "e");
     if (pg) return raw(`CAST(${field(k)} AS ${type})`);
     return raw(type === "bigint" || type === "integer" ? `CAST(${field(k)} AS INTEGER)` : field(k));
   };
-  const elements = [
-    pg ? raw(`CAST(${field(0)} AS text)`) : raw(`CAST(${field(0)} AS TEXT)`),
-    ...columns.map(([, type], j) => element(j + 1, type, texts[j])),
-  ];
+  const elements = [raw(`CAST(${field(0)} AS TEXT)`), ...columns.map(([, type], j) => element(j + 1, type, texts[j]))];
   const sharedSql = shared.map(([, type], j) => (pg ? sql`CAST(${sharedValues[j]} AS ${raw(type)})` : sql`${sharedValues[j]}`));
   const from = pg
     ? sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS e`
-    : sql`(SELECT jsonb("value") AS b FROM json_each(${json}) LIMIT -1) AS e`;
+    : sql`(SELECT jsonb("value") AS "value" FROM json_each(${json}) LIMIT -1) AS e`;
   const names = ["customerId", ...[...columns, ...shared].map(([name]) => name)];
   // WHERE true: SQLite's INSERT … SELECT … ON CONFLICT needs it.
   await executeRaw(
