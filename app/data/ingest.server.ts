@@ -117,11 +117,15 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
         const touchedOrders = new Set([...written.orderIds, ...newRefundOrders]);
         const refundCustomers = await recomputeOrderRefunds(tx, shop, [...touchedOrders].sort());
 
-        const customersChanged = new Set<string>();
-        for (const o of orders.values()) if (o.customer) customersChanged.add(o.customer.id);
-        for (const id of written.previousCustomers) customersChanged.add(id);
-        for (const id of refundCustomers) customersChanged.add(id);
-        await lockCustomerValues(tx, provider, shop, customersChanged);
+        // Touched: every customer of the batch's orders (locked, and loyalty looks at them all). Changed: those
+        // whose counted orders differ (a new order, a changed total, date, status or customer, a new refund);
+        // only they are recomputed and re-scored: most orders/updated deliveries (fulfilled, tagged, paid) change
+        // nothing the values or the model read, and leave predictions as of the customer's last order change.
+        const customersTouched = new Set<string>();
+        for (const o of orders.values()) if (o.customer) customersTouched.add(o.customer.id);
+        const customersChanged = new Set([...written.valueChangedCustomers, ...written.previousCustomers, ...refundCustomers]);
+        for (const id of customersChanged) customersTouched.add(id);
+        await lockCustomerValues(tx, provider, shop, customersTouched);
 
         const known = options.profilesWritten;
         const newProfiles = known ? [...profiles.values()].filter((p) => !known.has(p.id)) : [...profiles.values()];
@@ -137,7 +141,7 @@ export async function ingestBatch(db: Db, shop: string, items: IngestItem[], opt
           ? null
           : await applyLoyalty(tx, shop, {
               orderIds: [...touchedOrders],
-              customerIds: [...customersChanged],
+              customerIds: [...customersTouched],
               orders: [...orders.values()],
               newOrderIds: written.createdIds,
             });
@@ -358,25 +362,54 @@ function orderValues(shop: string, o: NormalizedOrder, now: Date, shopCurrency: 
   ];
 }
 
+/** What a customer's values and predictions read from an order row (besides its refunds, recomputed apart). */
+const VALUE_FIELDS = {
+  id: true,
+  customerId: true,
+  totalMinor: true,
+  processedAt: true,
+  cancelledAt: true,
+  test: true,
+  currencyMismatch: true,
+} as const satisfies Prisma.OrderSelect;
+const VALUE_COLUMNS = Object.keys(VALUE_FIELDS).filter((c) => c !== "id");
+const VALUE_INDEXES = VALUE_COLUMNS.map((c) => ORDER_COLUMNS.indexOf(c));
+
+/** Whether a written order row (orderValues) differs from the stored one in a field VALUE_FIELDS lists; a new order does. */
+function valueFieldsDiffer(stored: Record<string, unknown> | undefined, row: unknown[]): boolean {
+  if (!stored) return true;
+  return VALUE_COLUMNS.some((column, k) => !sameValue(Object.hasOwn(stored, column) ? stored[column] : undefined, row[VALUE_INDEXES[k]]));
+}
+const sameValue = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date
+    ? a.getTime() === b.getTime()
+    : typeof a === "bigint" || typeof b === "bigint"
+      ? String(a) === String(b)
+      : a === b;
+
 /**
  * Writes each order unless the stored version is as new or newer (the check is in the statement itself,
  * so it also holds against a concurrent writer), and replaces the written orders' line items.
  */
 async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], shopCurrency: string | null) {
-  const result = { orderIds: [] as string[], createdIds: [] as string[], previousCustomers: [] as string[] };
+  const result = {
+    orderIds: [] as string[],
+    createdIds: [] as string[],
+    previousCustomers: [] as string[],
+    valueChangedCustomers: [] as string[],
+  };
   if (unsorted.length === 0) return result;
   const orders = byId(unsorted);
-  const before = new Map(
-    (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: { id: true, customerId: true } })).map((o) => [
-      o.id,
-      o.customerId,
-    ]),
+  const stored = new Map(
+    (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: VALUE_FIELDS })).map((o) => [o.id, o]),
   );
+  const before = new Map([...stored].map(([id, o]) => [id, o.customerId]));
   const now = new Date();
+  const rows = orders.map((o) => orderValues(shop, o, now, shopCurrency));
   const written = await bulkUpsert<{ id: string }>(tx, {
     table: "Order",
     columns: ORDER_COLUMNS,
-    rows: orders.map((o) => orderValues(shop, o, now, shopCurrency)),
+    rows,
     conflict: ["shop", "id"],
     set: [...takeIncoming(ORDER_COLUMNS.slice(2).filter((c) => !KEPT_WHEN_ABSENT.includes(c))), ...KEPT_WHEN_ABSENT.map(keepWhenAbsent)],
     where: `excluded."shopifyUpdatedAt" > "Order"."shopifyUpdatedAt"`,
@@ -390,6 +423,10 @@ async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], s
     const previous = before.get(o.id);
     if (previous && previous !== (o.customer?.id ?? null)) result.previousCustomers.push(previous);
   }
+  orders.forEach((o, k) => {
+    if (o.customer && writtenIds.has(o.id) && valueFieldsDiffer(stored.get(o.id), rows[k]))
+      result.valueChangedCustomers.push(o.customer.id);
+  });
   if (itemsReplaced.length > 0) await tx.lineItem.deleteMany({ where: { shop, orderId: { in: itemsReplaced.map((o) => o.id) } } });
   const items = writtenOrders.flatMap((o) =>
     (o.lineItems ?? []).map((li) => ({

@@ -191,6 +191,34 @@ export function rescoreOnIngestSuite(start: () => ReturnType<typeof startApp>) {
     expectStored(row, await scoredWithStoredFit("77000001", row.predictedAt!));
   });
 
+  it("leaves the row alone on an update that changes nothing it reads, and re-scores on one that does", async () => {
+    const createdAt = new Date(Date.now() - 300_000).toISOString();
+    const order = { id: 880_003, customerId: 77_000_002, total: "40.00", createdAt };
+    await deliver("orders/create", orderPayload(order));
+    await app.drained();
+    const created = await value("77000002");
+    expect(created.orderCount).toBe(1);
+
+    // Fulfilled, tagged, marked paid: a newer version whose total, dates, status and customer are the same.
+    await deliver(
+      "orders/updated",
+      orderPayload({ ...order, updatedAt: new Date(Date.now() - 120_000).toISOString(), email: "new@example.com" }),
+    );
+    await app.drained();
+    const stored = await app.db.order.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: "880003" } } });
+    expect(stored.email).toBe("new@example.com"); // the new version was written
+    expect(await value("77000002")).toEqual(created);
+
+    // An edit that changes the total: recomputed and re-scored.
+    await deliver("orders/updated", orderPayload({ ...order, total: "65.00", updatedAt: new Date(Date.now() - 60_000).toISOString() }));
+    await app.drained();
+    const edited = await value("77000002");
+    expect(edited.netRevenueMinor).toBe(6500n);
+    expect(edited.computedAt!.getTime()).toBeGreaterThan(created.computedAt!.getTime());
+    expect(edited.predictedAt!.getTime()).toBeGreaterThan(created.predictedAt!.getTime());
+    expectStored(edited, await scoredWithStoredFit("77000002", edited.predictedAt!));
+  });
+
   it("takes the prediction away when a customer's only order is refunded in full, as the refit does", async () => {
     const [oneTime] = await app.db.customerValue.findMany({
       where: { shop: SHOP, modelFitId: fitId, orderCount: 1, netRevenueMinor: { gt: 0 } },
