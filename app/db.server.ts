@@ -20,6 +20,12 @@ function createClient(url: string): { client: PrismaClient; ready: Promise<void>
   const ready = (async () => {
     await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    // Checkpoint every 10,000 WAL pages (40 MB) instead of SQLite's 1,000: ingest rewrites the same index pages
+    // batch after batch, and each checkpoint copies them to the database file (and syncs it) once however often
+    // they changed since the last. bench:rescore-pipeline, SQLite, 1 worker: 2,022–2,111 → 2,243–2,297 orders/s.
+    // The file is cut back to 64 MB after a checkpoint; redaction still truncates it (lifecycle.server.ts).
+    await client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 10000");
+    await client.$queryRawUnsafe("PRAGMA journal_size_limit = 67108864");
     // GDPR erasure: deleted and overwritten values are zeroed in the file, not merely unlinked from the
     // b-tree (otherwise a redacted e-mail stays readable in the file's bytes until its page is reused).
     await client.$queryRawUnsafe("PRAGMA secure_delete = ON");
