@@ -18,6 +18,10 @@
  * BENCH_RESCORE_MIX=wholesale adds, as bench:rescore's wholesale mix, 20 customers with 20,000 orders between them
  * to the history, and they place every new order (each batch re-scores customers with ~1,000 orders).
  *
+ * BENCH_RESCORE_LATER_VERSIONS=N: each order also comes back N times as orders/updated with a newer version that
+ * changes nothing its value reads (paid, fulfilled, tagged), as a shop's orders do; those cost both shops the same
+ * (ingest recomputes and re-scores only customers whose counted orders changed). Orders/s still counts orders.
+ *
  * Options: BENCH_RESCORE_DB (postgresql, the production database; or sqlite), BENCH_POSTGRES_URL,
  * BENCH_RESCORE_WORKERS (2 on PostgreSQL, 1 on SQLite), BENCH_RESCORE_ROUNDS (4), BENCH_RESCORE_ROUND_ORDERS (2,500).
  * Run: npm run bench:rescore-pipeline
@@ -53,6 +57,7 @@ const WORKERS = Number(process.env.BENCH_RESCORE_WORKERS ?? (POSTGRES ? 2 : 1));
 const ROUNDS = Number(process.env.BENCH_RESCORE_ROUNDS ?? 4);
 const ROUND_ORDERS = Number(process.env.BENCH_RESCORE_ROUND_ORDERS ?? 2_500);
 const MIX = process.env.BENCH_RESCORE_MIX === "wholesale" ? "wholesale" : "retail";
+const LATER_VERSIONS = Number(process.env.BENCH_RESCORE_LATER_VERSIONS ?? 0);
 const HEAVY_HISTORY = 20_000;
 const SECRET = "bench-rescore-secret";
 const TIME_ZONE = "America/New_York";
@@ -141,6 +146,7 @@ try {
         shop,
         secret: SECRET,
         duplicateShare: 0,
+        laterVersions: LATER_VERSIONS,
         random,
         expected: expected.get(shop)!,
       });
@@ -178,7 +184,8 @@ try {
   const without = orders / (drainMs.get(UNFITTED)! / 1000);
   const withFit = orders / (drainMs.get(FITTED)! / 1000);
   const database = POSTGRES ? "PostgreSQL" : "SQLite";
-  const label = `${database}, ${MIX}, ${WORKERS} worker${WORKERS === 1 ? "" : "s"}, ${orders.toLocaleString("en-US")} webhook orders per shop`;
+  const versions = LATER_VERSIONS > 0 ? ` + ${LATER_VERSIONS} later version${LATER_VERSIONS === 1 ? "" : "s"} each` : "";
+  const label = `${database}, ${MIX}, ${WORKERS} worker${WORKERS === 1 ? "" : "s"}, ${orders.toLocaleString("en-US")} webhook orders per shop${versions}`;
   printRows([
     [`pipeline without a fitted model (${label})`, `${Math.round(without).toLocaleString("en-US")} orders/s`],
     [

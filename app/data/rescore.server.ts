@@ -1,7 +1,9 @@
-// Re-scoring on ingest: every order change re-scores its customers with the shop's current fit, in the
-// ingest transaction, so that P(alive), expected purchases, predicted value, the 12-month probability,
-// the intervals and the segment are never older than the customer's last order. The refit only
-// re-estimates the parameters (and re-scores whoever changed while it fitted: rescoreChangedSince).
+// Re-scoring on ingest: every change to a customer's counted orders (a new order, an edit of its total, date
+// or status, a refund; ingest.server.ts tells them from versions that change nothing these read) re-scores the
+// customer with the shop's current fit, in the ingest transaction, so that P(alive), expected purchases,
+// predicted value, the 12-month probability, the intervals and the segment are never older than the
+// customer's last order. The refit only re-estimates the parameters (and re-scores whoever changed while it
+// fitted: rescoreChangedSince).
 //
 // Ingest (recomputeValuesAndRescore), per batch: one read of the fit (its scoring payload,
 // app/clv/score-customer.ts), one read of the customers' orders that gives both their historic values and

@@ -74,11 +74,21 @@ const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 10
  * Signed orders/create deliveries for these orders. A share is delivered twice, as Shopify redelivers
  * (same body and event id, a new webhook id), right after the first; another share comes back ~300
  * deliveries later as orders/updated with the same body (a new event, the same order version), so that
- * it is applied in another batch, possibly by another worker, and must change nothing.
+ * it is applied in another batch, possibly by another worker, and must change nothing. `laterVersions`: each
+ * order also comes back that many times as orders/updated with a newer version that changes nothing an order's
+ * value reads (as when it is paid, fulfilled or tagged), each ~300 deliveries after the one before.
  */
 export function signedOrderDeliveries(
   orders: PlannedOrder[],
-  options: { shop: string; secret: string; duplicateShare: number; updateShare?: number; random: () => number; expected: ExpectedTotals },
+  options: {
+    shop: string;
+    secret: string;
+    duplicateShare: number;
+    updateShare?: number;
+    laterVersions?: number;
+    random: () => number;
+    expected: ExpectedTotals;
+  },
 ): Delivery[] {
   const deliveries: Delivery[] = [];
   const later: { due: number; delivery: Delivery }[] = [];
@@ -109,8 +119,18 @@ export function signedOrderDeliveries(
     if (options.random() < options.duplicateShare) {
       deliveries.push({ body, headers: { ...delivery.headers, "x-shopify-webhook-id": randomUUID() } });
     }
-    if (options.random() < (options.updateShare ?? 0))
-      later.push({ due: deliveries.length + 300, delivery: signed(body, "orders/updated") });
+    // Kept in the order they are due (an insertion from the end: most are due after all the others).
+    const deliverLater = (due: number, delivery: Delivery) => {
+      let at = later.length;
+      while (at > 0 && later[at - 1]!.due > due) at--;
+      later.splice(at, 0, { due, delivery });
+    };
+    if (options.random() < (options.updateShare ?? 0)) deliverLater(deliveries.length + 300, signed(body, "orders/updated"));
+    for (let v = 1; v <= (options.laterVersions ?? 0); v++) {
+      const updatedAt = new Date(Date.parse(order.createdAt) + v * 3_600_000).toISOString();
+      const version = { ...payload, updated_at: updatedAt, fulfillment_status: "fulfilled", tags: `version-${v}` };
+      deliverLater(deliveries.length + 300 * v, signed(JSON.stringify(version), "orders/updated"));
+    }
     while (later.length > 0 && later[0]!.due <= deliveries.length) deliveries.push(later.shift()!.delivery);
   }
   for (const { delivery } of later) deliveries.push(delivery);
