@@ -2,11 +2,13 @@
 // each catalog). {name} is a placeholder; { one, other } are plural forms chosen by the {count} parameter.
 import { accuracyEn } from "./areas/accuracy.en";
 import { loyaltyEn } from "./areas/loyalty.en";
+import { offersEn } from "./areas/offers.en";
 import { retentionEn } from "./areas/retention.en";
 
 export const en = {
   ...accuracyEn,
   ...loyaltyEn,
+  ...offersEn,
   ...retentionEn,
   "app.name": "Customer lifetime value",
   "common.apply": "Apply",

@@ -2,12 +2,14 @@
 // pour 0 et 1 en français (Intl.PluralRules).
 import { accuracyFr } from "./areas/accuracy.fr";
 import { loyaltyFr } from "./areas/loyalty.fr";
+import { offersFr } from "./areas/offers.fr";
 import { retentionFr } from "./areas/retention.fr";
 import type { MessageKey } from "./messages.en";
 
 export const fr: Record<MessageKey, string | { one: string; other: string }> = {
   ...accuracyFr,
   ...loyaltyFr,
+  ...offersFr,
   ...retentionFr,
   "app.name": "Valeur vie client",
   "common.apply": "Appliquer",

@@ -9,6 +9,7 @@ import { actionResult, bearerRequest, documentRequest, installOfflineSession, lo
 import type { OffersOverview, OfferDetail } from "~/data/offers-page.server";
 import type { OffersActionResult } from "~/routes/app.offers/actions.server";
 import type { ProductSummary } from "~/data/products.server";
+import { translator, type Text } from "~/i18n/translate";
 
 const A = "offers-a.myshopify.com";
 const B = "offers-b.myshopify.com";
@@ -183,10 +184,11 @@ describe("editor", () => {
     const blank = await post(A, "/app/offers/new.data", { ...fields, title: " ", discountPercent: "150", offeredProductIds: "[]" });
     expect(blank.status).toBe(400);
     expect(blank.result?.ok).toBe(false);
+    expect(blank.result?.messages).toEqual([{ key: "offers.action.notSaved" }]);
     expect(blank.result?.errors).toEqual({
-      title: ["Give the offer a title"],
-      discountPercent: ["The discount must be a whole percentage from 1 to 100"],
-      offeredProductIds: ["Choose at least one product to offer"],
+      title: [{ key: "offers.editor.error.titleMissing" }],
+      discountPercent: [{ key: "offers.editor.error.discountRange" }],
+      offeredProductIds: [{ key: "offers.editor.error.offeredMissing" }],
     });
     // The rules across fields, once each field is valid.
     const crossed = await post(A, "/app/offers/new.data", {
@@ -196,9 +198,13 @@ describe("editor", () => {
     });
     expect(crossed.status).toBe(400);
     expect(crossed.result?.errors).toEqual({
-      endsAt: ["The end must be after the start"],
-      offeredProductIds: ["Product 14 is also a trigger: an offer cannot offer the product it is shown with"],
+      endsAt: [{ key: "offers.editor.error.endBeforeStart" }],
+      offeredProductIds: [{ key: "offers.editor.error.offeredIsTrigger", params: { id: "14" } }],
     });
+    // The keys say app/offers' sentences again, word for word, in English.
+    expect(translator("en")("offers.editor.error.offeredIsTrigger", { id: "14" })).toBe(
+      "Product 14 is also a trigger: an offer cannot offer the product it is shown with",
+    );
     expect(await db.offer.count({ where: { shop: A, source: "manual" } })).toBe(0);
   });
 
@@ -274,13 +280,16 @@ describe("on, off and settings", () => {
     const invalid = await post(A, "/app/offers/settings.data", { ...fields, holdoutPercent: "80", windowMonths: "0" });
     expect(invalid.status).toBe(400);
     expect(invalid.result?.errors).toMatchObject({
-      holdoutShare: "The holdout share can be at most 50 %",
-      windowMonths: "The window must be a whole number from 1 to 36",
+      holdoutShare: [{ key: "offers.settings.holdoutShare.error.atMost", params: { max: 50 } }],
+      windowMonths: [{ key: "offers.settings.windowMonths.error.range", params: { min: 1, max: 36 } }],
     });
 
     const saved = await post(A, "/app/offers/settings.data", { ...fields, holdoutPercent: "20", recencyHalfLifeDays: "90" });
     expect(saved.result).toMatchObject({ ok: true });
-    expect(saved.result?.message).toContain("offers-2");
+    expect(saved.result?.messages).toContainEqual({
+      key: "offers.settings.newExperiment",
+      params: { next: "offers-2", previous: "offers-1" },
+    });
     const settings = await db.offerSettings.findUniqueOrThrow({ where: { shop: A } });
     expect(settings).toMatchObject({ holdoutShare: 0.2, recencyHalfLifeDays: 90, windowMonths: 12, maxOffered: 4 });
     expect(settings.minSupport).toBeCloseTo(0.0005, 15);
@@ -315,5 +324,76 @@ describe("product search without App Bridge", () => {
     expect((await search(A, "ESP")).products.map((p) => p.title)).toEqual(["Espresso beans"]);
     expect((await search(A, "")).products.map((p) => p.id)).toEqual(["13", "11", "14", "12"]);
     expect((await search(B, "")).products.map((p) => p.title)).toEqual(["Tea leaves"]);
+  });
+});
+
+describe("the admin's language", () => {
+  // The page's own text, without the loader data serialized into its scripts (app/data's English included).
+  async function pageText(path: string) {
+    const response = await documentRequest(app.baseUrl, path, A, token(A));
+    expect(response.status).toBe(200);
+    return (await response.text()).replace(/<script\b[\s\S]*?<\/script>/g, "");
+  }
+  const french = translator("fr");
+  const inFrench = (texts: Text[] | undefined) => (texts ?? []).map((text) => french(text.key, text.params));
+
+  it("shows the overview in French: actions, the experiment's report, the offers and the suggestions", async () => {
+    const html = await pageText("/app/offers?locale=fr");
+    for (const text of [
+      "<title>Ventes croisées · Valeur vie client</title>",
+      "Activer les offres",
+      "Analyser maintenant",
+      "Ce que rapportent les offres",
+      // The last experiment (offers-2, ended) and why it is too early to tell, from the report's figures.
+      "Expérience offers-2, 20\u00a0% en groupe témoin, du",
+      "Trop tôt pour conclure : seulement 0 client dans le groupe exposé (il en faut au moins 100)",
+      "Souvent achetés ensemble (listes calculées)",
+      "Score de valeur",
+      "Nouvelles (2)",
+    ])
+      expect(html).toContain(text);
+    for (const text of ["Turn offers on", "Mine now", "What the offers add", "Too early to tell", "held out", "Value score", "Pause"])
+      expect(html).not.toContain(text);
+  });
+
+  it("shows the editor and the settings in French", async () => {
+    const editor = await pageText("/app/offers/new?locale=fr");
+    for (const text of ["<title>Nouvelle offre · Ventes croisées</title>", "Montrée sur ces produits", "Produits proposés, dans l’ordre"])
+      expect(editor).toContain(text);
+    for (const text of ["New offer", "Shown on these products", "Every customer", "Priority"]) expect(editor).not.toContain(text);
+
+    const settings = await pageText("/app/offers/settings?locale=fr");
+    for (const text of ["Réglages des ventes croisées", "Support minimum (% des commandes)", "Clients en groupe témoin (%)"])
+      expect(settings).toContain(text);
+    for (const text of ["Cross-sell settings", "Minimum support", "Customers held out"]) expect(settings).not.toContain(text);
+  });
+
+  it("answers a refused save with keys that say the errors in French", async () => {
+    const offer = await post(A, "/app/offers/new.data", {
+      intent: "save",
+      title: "Beans",
+      triggerProductIds: JSON.stringify(["14"]),
+      offeredProductIds: JSON.stringify(["14"]),
+      startsAt: "2026-12-01",
+      priority: "5000",
+    });
+    expect(inFrench(offer.result?.messages)).toEqual(["L’offre n’a pas été enregistrée : vérifiez les champs ci-dessous."]);
+    expect(inFrench(offer.result?.errors?.offeredProductIds)).toEqual([
+      "Le produit 14 est aussi un déclencheur : une offre ne peut pas proposer le produit sur lequel elle est montrée",
+    ]);
+    expect(inFrench(offer.result?.errors?.priority)).toEqual(["La priorité doit être un nombre entier de 0 à 1\u202f000"]);
+
+    const settings = await post(A, "/app/offers/settings.data", {
+      windowMonths: "40",
+      minSupportPercent: "-1",
+      minConfidencePercent: "1",
+      recencyHalfLifeDays: "soon",
+      holdoutPercent: "10",
+      maxOffered: "4",
+    });
+    expect(settings.status).toBe(400);
+    expect(inFrench(settings.result?.errors?.windowMonths)).toEqual(["La période doit être un nombre entier de 1 à 36"]);
+    expect(inFrench(settings.result?.errors?.minSupport)).toEqual(["Le support minimum ne peut pas être négatif"]);
+    expect(inFrench(settings.result?.errors?.recencyHalfLifeDays)).toEqual(["La demi-vie de récence doit être un nombre"]);
   });
 });

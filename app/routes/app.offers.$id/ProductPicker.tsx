@@ -5,27 +5,26 @@ import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, InlineStack, Listbox, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { useAppBridge, useAppHref } from "~/components/app-links";
+import { useI18n } from "~/i18n/context";
 import type { ProductSummary } from "~/data/products.server";
+import { noteOf, noteText, productTitle } from "../app.offers/offers-ui";
 
 export interface PickedProduct {
   id: string;
-  title: string;
+  /** Null when the app has no title stored: shown as "Product 123" in the admin's language. */
+  title: string | null;
+  /** What keeps it off the storefront (offers-ui's noteOf), or null. */
   note: string | null;
 }
 
 const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 
-function noteOf(product: Pick<ProductSummary, "deleted" | "status" | "published">): string | null {
-  if (product.deleted) return "deleted";
-  if (product.status !== "ACTIVE") return product.status.toLowerCase();
-  return product.published ? null : "unpublished";
-}
-
 export function pickedFrom(product: ProductSummary): PickedProduct {
-  return { id: product.id, title: product.title ?? `Product ${product.id}`, note: noteOf(product) };
+  return { id: product.id, title: product.title, note: noteOf(product) };
 }
 
 function SearchList({ onPick, exclude }: { onPick: (product: PickedProduct) => void; exclude: Set<string> }) {
+  const { t } = useI18n();
   const href = useAppHref();
   const search = useFetcher<{ products: ProductSummary[] }>();
   const [query, setQuery] = useState("");
@@ -38,33 +37,36 @@ function SearchList({ onPick, exclude }: { onPick: (product: PickedProduct) => v
   return (
     <BlockStack gap="200">
       <TextField
-        label="Search products"
+        label={t("offers.picker.search")}
         labelHidden
-        placeholder="Search products by title"
+        placeholder={t("offers.picker.placeholder")}
         value={query}
         onChange={setQuery}
         autoComplete="off"
       />
       {found.length === 0 ? (
         <Text as="p" tone="subdued">
-          {search.state === "idle" ? "No product matches." : "Searching…"}
+          {t(search.state === "idle" ? "offers.picker.noMatch" : "offers.picker.searching")}
         </Text>
       ) : (
         <Listbox
-          accessibilityLabel="Products"
+          accessibilityLabel={t("offers.picker.products")}
           onSelect={(id) => {
             const product = found.find((p) => p.id === id);
             if (product) onPick(pickedFrom(product));
           }}
         >
-          {found.map((p) => (
-            <Listbox.Option key={p.id} value={p.id}>
-              <InlineStack gap="200">
-                <Text as="span">{p.title ?? `Product ${p.id}`}</Text>
-                {noteOf(p) ? <Badge tone="attention">{noteOf(p) ?? ""}</Badge> : null}
-              </InlineStack>
-            </Listbox.Option>
-          ))}
+          {found.map((p) => {
+            const note = noteOf(p);
+            return (
+              <Listbox.Option key={p.id} value={p.id}>
+                <InlineStack gap="200">
+                  <Text as="span">{productTitle(t, p.title, p.id)}</Text>
+                  {note ? <Badge tone="attention">{noteText(t, note)}</Badge> : null}
+                </InlineStack>
+              </Listbox.Option>
+            );
+          })}
         </Listbox>
       )}
     </BlockStack>
@@ -85,6 +87,7 @@ export function ProductPicker({
   max: number;
   ordered?: boolean;
 }) {
+  const { t } = useI18n();
   const appBridge = useAppBridge();
   const [searching, setSearching] = useState(false);
   const chosen = new Set(products.map((p) => p.id));
@@ -101,9 +104,7 @@ export function ProductPicker({
       const id = numericId(item.id);
       const known = products.find((p) => p.id === id);
       const title =
-        Object.hasOwn(item, "title") && typeof (item as { title?: unknown }).title === "string"
-          ? (item as { title: string }).title
-          : `Product ${id}`;
+        Object.hasOwn(item, "title") && typeof (item as { title?: unknown }).title === "string" ? (item as { title: string }).title : null;
       return known ?? { id, title, note: null };
     });
     onChange(next.slice(0, max));
@@ -125,29 +126,37 @@ export function ProductPicker({
           disabled={products.length >= max && !appBridge}
           onClick={() => (appBridge ? void openResourcePicker() : setSearching((open) => !open))}
         >
-          {appBridge ? "Choose products" : searching ? "Done" : "Add products"}
+          {t(appBridge ? "offers.picker.choose" : searching ? "offers.picker.done" : "offers.picker.add")}
         </Button>
       </InlineStack>
       {products.length === 0 ? (
         <Text as="p" tone="subdued">
-          None chosen.
+          {t("offers.picker.none")}
         </Text>
       ) : (
         <BlockStack gap="100">
-          {products.map((p, index) => (
-            <InlineStack key={p.id} gap="200" blockAlign="center" wrap={false}>
-              <Text as="span">{p.title}</Text>
-              {p.note ? <Badge tone="critical">{p.note}</Badge> : null}
-              {ordered && index > 0 ? (
-                <Button size="micro" variant="plain" onClick={() => move(index)} accessibilityLabel={`Move ${p.title} up`}>
-                  ↑
+          {products.map((p, index) => {
+            const title = productTitle(t, p.title, p.id);
+            return (
+              <InlineStack key={p.id} gap="200" blockAlign="center" wrap={false}>
+                <Text as="span">{title}</Text>
+                {p.note ? <Badge tone="critical">{noteText(t, p.note)}</Badge> : null}
+                {ordered && index > 0 ? (
+                  <Button
+                    size="micro"
+                    variant="plain"
+                    onClick={() => move(index)}
+                    accessibilityLabel={t("offers.picker.moveUp", { title })}
+                  >
+                    ↑
+                  </Button>
+                ) : null}
+                <Button size="micro" variant="plain" tone="critical" onClick={() => onChange(products.filter((x) => x.id !== p.id))}>
+                  {t("offers.picker.remove")}
                 </Button>
-              ) : null}
-              <Button size="micro" variant="plain" tone="critical" onClick={() => onChange(products.filter((x) => x.id !== p.id))}>
-                Remove
-              </Button>
-            </InlineStack>
-          ))}
+              </InlineStack>
+            );
+          })}
         </BlockStack>
       )}
       {searching && !appBridge && products.length < max ? (

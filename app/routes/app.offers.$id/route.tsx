@@ -8,18 +8,26 @@ import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { shopContext } from "~/data/shop.server";
 import { offerDetail } from "~/data/offers-page.server";
+import { SAMPLE_RULE } from "~/data/experiments.server";
 import { createOffer, deleteOffer, updateOffer } from "~/data/offers.server";
 import { DEFAULT_MAX_OFFERED_PRODUCTS, MAX_TRIGGER_PRODUCTS } from "~/offers";
 import { formatMoney, formatNumber, localeOfRequest } from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
+import { useI18n } from "~/i18n/context";
+import { translator } from "~/i18n/translate";
 import { ExperimentResults } from "../app.offers/ExperimentResults";
 import { field, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
+import { offerErrorTexts } from "../app.offers/english-text";
+import { ActionBanner, problemText, useFieldErrors } from "../app.offers/offers-ui";
 import { offerInputFromForm } from "./offer-form";
 import { pickedFrom, ProductPicker, type PickedProduct } from "./ProductPicker";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.offer?.title ?? "New offer"} · Cross-sell` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => {
+  const t = translator(d?.locale ?? "en");
+  return [{ title: t("offers.editor.documentTitle", { title: d?.offer?.title ?? t("offers.editor.new") }) }];
+};
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -29,7 +37,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const detail = await offerDetail(client, session.shop, id, { currencyCode: context.currencyCode });
   // Another shop's offer, or none: the same answer, so ids say nothing about other shops.
   if (detail === null) throw data({ reason: "not_found" }, { status: 404 });
-  return { ...detail, currencyCode: context.currencyCode, locale: localeOfRequest(request), today: new Date().toISOString().slice(0, 10) };
+  return {
+    ...detail,
+    currencyCode: context.currencyCode,
+    timeZone: context.timeZone,
+    sampleRule: SAMPLE_RULE,
+    locale: localeOfRequest(request),
+    today: new Date().toISOString().slice(0, 10),
+  };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -41,42 +56,40 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const isNew = params.id === "new";
   if (intent === "delete" && !isNew) {
     const deleted = await deleteOffer(client, shop, params.id ?? "");
-    if (!deleted) return data<OffersActionResult>({ ok: false, intent, message: "No such offer." }, { status: 404 });
+    if (!deleted) return data<OffersActionResult>({ ok: false, intent, messages: [{ key: "offers.action.noOffer" }] }, { status: 404 });
     const note = await scheduleWriteBack(shop, "offers_changed");
-    return data<OffersActionResult>({ ok: true, intent, message: note ?? "The offer is deleted." });
+    return data<OffersActionResult>({ ok: true, intent, messages: [note ?? { key: "offers.action.deleted" }] });
   }
-  if (intent !== "save") return data<OffersActionResult>({ ok: false, intent, message: `Unknown action "${intent}".` }, { status: 400 });
-  const input = offerInputFromForm(form);
-  const saved = isNew ? await createOffer(client, shop, input) : await updateOffer(client, shop, params.id ?? "", input);
-  if (saved === null) return data<OffersActionResult>({ ok: false, intent, message: "No such offer." }, { status: 404 });
-  if (!saved.ok)
+  if (intent !== "save") {
     return data<OffersActionResult>(
-      { ok: false, intent, message: "The offer was not saved: see the fields below.", errors: saved.errors },
+      { ok: false, intent, messages: [{ key: "offers.action.unknown", params: { intent } }] },
       { status: 400 },
     );
+  }
+  const input = offerInputFromForm(form);
+  const saved = isNew ? await createOffer(client, shop, input) : await updateOffer(client, shop, params.id ?? "", input);
+  if (saved === null) return data<OffersActionResult>({ ok: false, intent, messages: [{ key: "offers.action.noOffer" }] }, { status: 404 });
+  if (!saved.ok) {
+    return data<OffersActionResult>(
+      { ok: false, intent, messages: [{ key: "offers.action.notSaved" }], errors: offerErrorTexts(saved.errors) },
+      { status: 400 },
+    );
+  }
   const note = await scheduleWriteBack(shop, "offers_changed");
-  return data<OffersActionResult>({
-    ok: true,
-    intent,
-    message: note ?? "Saved: the storefront is updated in a few seconds.",
-    offerId: saved.offer.id,
-  });
-};
-
-const errorText = (errors: OffersActionResult["errors"], name: string) => {
-  const value = errors?.[name];
-  return value === undefined ? undefined : Array.isArray(value) ? value.join(" ") : value;
+  // The note about the queue replaces "saved": the storefront is not updated in a few seconds then.
+  return data<OffersActionResult>({ ok: true, intent, messages: [note ?? { key: "offers.action.saved" }], offerId: saved.offer.id });
 };
 
 export default function OfferPage() {
   const d = useLoaderData<typeof loader>();
+  const { t, locale } = useI18n();
   const href = useAppHref();
   const navigate = useNavigate();
   const save = useFetcher<OffersActionResult>();
   const remove = useFetcher<OffersActionResult>();
   const offer = d.offer;
   const byId = new Map(d.products.map((p) => [p.id, pickedFrom(p)]));
-  const picked = (ids: string[]): PickedProduct[] => ids.map((id) => byId.get(id) ?? { id, title: `Product ${id}`, note: "deleted" });
+  const picked = (ids: string[]): PickedProduct[] => ids.map((id) => byId.get(id) ?? { id, title: null, note: "deleted" });
 
   const [title, setTitle] = useState(offer?.title ?? "");
   const [triggers, setTriggers] = useState<PickedProduct[]>(picked(offer?.triggerProductIds ?? []));
@@ -96,7 +109,7 @@ export default function OfferPage() {
     if (remove.data?.ok) navigate(href("/app/offers"));
   }, [remove.data, navigate, href]);
 
-  const errors = save.data?.ok === false ? save.data.errors : undefined;
+  const errorOf = useFieldErrors(save.data);
   const submit = () =>
     save.submit(
       {
@@ -112,18 +125,18 @@ export default function OfferPage() {
       },
       { method: "post" },
     );
-  const money = (minor: string) => formatMoney(minor, d.currencyCode, d.locale);
+  const money = (minor: string) => formatMoney(minor, d.currencyCode, locale);
 
   return (
     <AppPage
-      title={offer?.title ?? "New offer"}
-      backAction={{ content: "Cross-sell", url: href("/app/offers") }}
-      primaryAction={{ content: "Save", loading: save.state !== "idle", onAction: submit }}
+      title={offer?.title ?? t("offers.editor.new")}
+      backAction={{ content: t("offers.title"), url: href("/app/offers") }}
+      primaryAction={{ content: t("offers.save"), loading: save.state !== "idle", onAction: submit }}
       secondaryActions={
         offer
           ? [
               {
-                content: "Delete",
+                content: t("offers.editor.delete"),
                 loading: remove.state !== "idle",
                 onAction: () => remove.submit({ intent: "delete" }, { method: "post" }),
               },
@@ -132,19 +145,13 @@ export default function OfferPage() {
       }
     >
       <Layout>
-        {save.data || remove.data ? (
-          <Layout.Section>
-            <Banner tone={(remove.data ?? save.data)?.ok ? "success" : "critical"}>
-              <p data-testid="offer-action-result">{(remove.data ?? save.data)?.message}</p>
-            </Banner>
-          </Layout.Section>
-        ) : null}
+        <ActionBanner result={remove.data ?? save.data} testId="offer-action-result" />
         {d.problems.length > 0 ? (
           <Layout.Section>
-            <Banner tone="warning" title="Some products will not be shown">
+            <Banner tone="warning" title={t("offers.editor.problems")}>
               <BlockStack gap="100">
                 {d.problems.map((p) => (
-                  <p key={`${p.role}-${p.productId}`}>{p.message}</p>
+                  <p key={`${p.role}-${p.productId}`}>{problemText(t, p)}</p>
                 ))}
               </BlockStack>
             </Banner>
@@ -154,78 +161,76 @@ export default function OfferPage() {
           <Card>
             <FormLayout>
               <TextField
-                label="Title"
+                label={t("offers.editor.title.label")}
                 value={title}
                 onChange={setTitle}
                 autoComplete="off"
                 maxLength={80}
-                error={errorText(errors, "title")}
+                error={errorOf("title")}
               />
-              <ProductPicker label="Shown on these products" products={triggers} onChange={setTriggers} max={MAX_TRIGGER_PRODUCTS} />
-              {errorText(errors, "triggerProductIds") ? (
-                <Text as="p" tone="critical">
-                  {errorText(errors, "triggerProductIds")}
-                </Text>
-              ) : null}
               <ProductPicker
-                label="Products offered, in order"
+                label={t("offers.editor.triggers.label")}
+                products={triggers}
+                onChange={setTriggers}
+                max={MAX_TRIGGER_PRODUCTS}
+              />
+              <FieldError message={errorOf("triggerProductIds")} />
+              <ProductPicker
+                label={t("offers.editor.offered.label")}
                 products={offered}
                 onChange={setOffered}
                 max={DEFAULT_MAX_OFFERED_PRODUCTS}
                 ordered
               />
-              {errorText(errors, "offeredProductIds") ? (
-                <Text as="p" tone="critical">
-                  {errorText(errors, "offeredProductIds")}
-                </Text>
-              ) : null}
+              <FieldError message={errorOf("offeredProductIds")} />
               <FormLayout.Group>
                 <TextField
-                  label="Discount on the offered products (%)"
+                  label={t("offers.editor.discount.label")}
                   type="number"
                   value={discount}
                   onChange={setDiscount}
                   autoComplete="off"
-                  helpText="Optional. A Shopify automatic discount on the offered products."
-                  error={errorText(errors, "discountPercent")}
+                  helpText={t("offers.editor.discount.help")}
+                  error={errorOf("discountPercent")}
                 />
                 <Select
-                  label="Discount only for a loyalty tier"
-                  options={[{ label: "Every customer", value: "" }, ...d.tiers.map((t) => ({ label: t.name, value: t.name }))]}
+                  label={t("offers.editor.tier.label")}
+                  options={[
+                    { label: t("offers.editor.tier.everyone"), value: "" },
+                    ...d.tiers.map((t) => ({ label: t.name, value: t.name })),
+                  ]}
                   value={tier}
                   onChange={setTier}
                   disabled={d.tiers.length === 0}
-                  helpText={
-                    d.tiers.length === 0 ? "Set up loyalty tiers to restrict a discount to one." : "Members carry the tag tier:<name>."
-                  }
-                  error={errorText(errors, "tierName")}
+                  helpText={t(d.tiers.length === 0 ? "offers.editor.tier.noTiers" : "offers.editor.tier.help")}
+                  error={errorOf("tierName")}
                 />
               </FormLayout.Group>
               <FormLayout.Group>
                 <TextField
-                  label="Starts"
+                  label={t("offers.editor.startsAt.label")}
                   type="date"
                   value={startsAt}
                   onChange={setStartsAt}
                   autoComplete="off"
-                  error={errorText(errors, "startsAt")}
+                  error={errorOf("startsAt")}
                 />
                 <TextField
-                  label="Ends (optional)"
+                  label={t("offers.editor.endsAt.label")}
                   type="date"
                   value={endsAt}
                   onChange={setEndsAt}
                   autoComplete="off"
-                  error={errorText(errors, "endsAt")}
+                  error={errorOf("endsAt")}
                 />
                 <TextField
-                  label="Priority"
+                  label={t("offers.editor.priority.label")}
                   type="number"
                   value={priority}
                   onChange={setPriority}
                   autoComplete="off"
-                  helpText="When offers share a product, the highest priority is shown."
-                  error={errorText(errors, "priority")}
+                  helpText={t("offers.editor.priority.help")}
+                  error={errorOf("priority")}
                 />
               </FormLayout.Group>
             </FormLayout>
@@ -237,21 +242,25 @@ export default function OfferPage() {
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">
-                    Bought from this offer
+                    {t("offers.editor.bought")}
                   </Text>
                   <InlineGrid columns={3} gap="400">
-                    <Figure label="Orders" value={formatNumber(d.attribution.orders, d.locale)} testId="attributed-orders" />
-                    <Figure label="Units" value={formatNumber(d.attribution.units, d.locale)} testId="attributed-units" />
-                    <Figure label="Revenue" value={money(d.attribution.revenueMinor)} testId="attributed-revenue" />
+                    <Figure
+                      label={t("offers.editor.orders")}
+                      value={formatNumber(d.attribution.orders, locale)}
+                      testId="attributed-orders"
+                    />
+                    <Figure label={t("offers.editor.units")} value={formatNumber(d.attribution.units, locale)} testId="attributed-units" />
+                    <Figure label={t("offers.editor.revenue")} value={money(d.attribution.revenueMinor)} testId="attributed-revenue" />
                   </InlineGrid>
                   {d.discountId ? (
                     <Text as="p" tone="subdued">
-                      Shopify discount {d.discountId}
+                      {t("offers.editor.discountId", { id: d.discountId })}
                     </Text>
                   ) : null}
                   {d.discountError ? (
                     <Text as="p" tone="critical">
-                      Discount: {d.discountError}
+                      {t("offers.list.discountError", { error: d.discountError })}
                     </Text>
                   ) : null}
                 </BlockStack>
@@ -259,12 +268,12 @@ export default function OfferPage() {
             </Layout.Section>
             <Layout.Section>
               <ExperimentResults
-                title="What this offer adds"
-                description="Revenue of the offered products per customer who bought a trigger product, shown offers against held out, from that order on."
+                of="offer"
                 experiment={d.experiment}
                 report={d.report}
+                sampleRule={d.sampleRule}
                 currencyCode={d.currencyCode}
-                locale={d.locale}
+                timeZone={d.timeZone}
               />
             </Layout.Section>
           </>
@@ -272,6 +281,14 @@ export default function OfferPage() {
       </Layout>
     </AppPage>
   );
+}
+
+function FieldError({ message }: { message: string | undefined }) {
+  return message ? (
+    <Text as="p" tone="critical">
+      {message}
+    </Text>
+  ) : null;
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {

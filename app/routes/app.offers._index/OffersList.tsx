@@ -3,22 +3,28 @@
 import { Link as RemixLink, useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
 import { useAppHref } from "~/components/app-links";
-import { formatMoney, formatNumber } from "~/lib/format";
+import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
+import { useI18n } from "~/i18n/context";
+import type { Translate } from "~/i18n/translate";
 import type { AttributionView, OfferRow } from "~/data/offers-page.server";
+import { problemText } from "../app.offers/offers-ui";
 
-function names(titles: string[], max = 3): string {
-  return titles.length <= max ? titles.join(", ") : `${titles.slice(0, max).join(", ")} and ${titles.length - max} more`;
+function names(t: Translate, titles: string[], max = 3): string {
+  if (titles.length <= max) return titles.join(", ");
+  return t("offers.list.andMore", { names: titles.slice(0, max).join(", "), count: titles.length - max });
 }
 
 function OfferState({ offer }: { offer: OfferRow }) {
-  if (!offer.active) return <Badge>Paused</Badge>;
-  if (!offer.live) return <Badge tone="attention">Outside its dates</Badge>;
+  const { t } = useI18n();
+  if (!offer.active) return <Badge>{t("offers.state.paused")}</Badge>;
+  if (!offer.live) return <Badge tone="attention">{t("offers.state.outsideDates")}</Badge>;
   const hidden = offer.problems.filter((p) => p.role === "offered").length;
-  if (hidden === offer.offeredProductIds.length) return <Badge tone="critical">Nothing to show</Badge>;
-  return <Badge tone="success">Live</Badge>;
+  if (hidden === offer.offeredProductIds.length) return <Badge tone="critical">{t("offers.state.nothingToShow")}</Badge>;
+  return <Badge tone="success">{t("offers.state.live")}</Badge>;
 }
 
 function ActiveToggle({ offer }: { offer: OfferRow }) {
+  const { t } = useI18n();
   const fetcher = useFetcher();
   return (
     <Button
@@ -26,7 +32,7 @@ function ActiveToggle({ offer }: { offer: OfferRow }) {
       loading={fetcher.state !== "idle"}
       onClick={() => fetcher.submit({ intent: offer.active ? "deactivate" : "activate", id: offer.id }, { method: "post" })}
     >
-      {offer.active ? "Pause" : "Resume"}
+      {t(offer.active ? "offers.list.pause" : "offers.list.resume")}
     </Button>
   );
 }
@@ -35,49 +41,53 @@ export function OffersList({
   offers,
   automatic,
   currencyCode,
-  locale,
 }: {
   offers: OfferRow[];
   automatic: { mined: AttributionView; personal: AttributionView };
   currencyCode: string;
-  locale: string;
 }) {
+  const { t, locale } = useI18n();
   const href = useAppHref();
   const money = (minor: string) => formatMoney(minor, currencyCode, locale);
+  const discount = (offer: OfferRow) => {
+    if (offer.discountPercent === null) return "—";
+    const percent = formatPercent(offer.discountPercent / 100, locale);
+    return offer.tierId ? t("offers.list.discountTier", { percent }) : percent;
+  };
   const rows = offers.map((offer) => [
     <BlockStack gap="100" key={`${offer.id}-title`}>
       <RemixLink to={href(`/app/offers/${offer.id}`)} data-testid="offer-link">
         {offer.title}
       </RemixLink>
       <Text as="span" tone="subdued" variant="bodySm">
-        {names(offer.triggerTitles)} → {names(offer.offeredTitles)}
+        {names(t, offer.triggerTitles)} → {names(t, offer.offeredTitles)}
       </Text>
       {offer.problems.length > 0 ? (
         <Text as="span" tone="critical" variant="bodySm">
-          {offer.problems.map((p) => p.message).join("; ")}
+          {offer.problems.map((p) => problemText(t, p)).join("; ")}
         </Text>
       ) : null}
       {offer.discountError ? (
         <Text as="span" tone="critical" variant="bodySm">
-          Discount: {offer.discountError}
+          {t("offers.list.discountError", { error: offer.discountError })}
         </Text>
       ) : null}
     </BlockStack>,
     <OfferState offer={offer} key={`${offer.id}-state`} />,
-    offer.discountPercent === null ? "—" : `${offer.discountPercent}%${offer.tierId ? " (tier)" : ""}`,
+    discount(offer),
     formatNumber(offer.priority, locale),
     formatNumber(offer.attribution.orders, locale),
     money(offer.attribution.revenueMinor),
     <ActiveToggle offer={offer} key={`${offer.id}-toggle`} />,
   ]);
   const automaticRows = [
-    ["Frequently bought together (mined lists)", automatic.mined],
-    ["Recommended for you (personal lists)", automatic.personal],
+    ["mined", t("offers.list.mined"), automatic.mined],
+    ["personal", t("offers.list.personal"), automatic.personal],
   ] as const;
-  for (const [label, figures] of automaticRows) {
+  for (const [id, label, figures] of automaticRows) {
     rows.push([
       label,
-      <Badge key={`${label}-state`}>Automatic</Badge>,
+      <Badge key={`${id}-state`}>{t("offers.state.automatic")}</Badge>,
       "—",
       "—",
       formatNumber(figures.orders, locale),
@@ -90,23 +100,30 @@ export function OffersList({
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            Offers
+            {t("offers.list.heading")}
           </Text>
-          <Button url={href("/app/offers/new")}>New offer</Button>
+          <Button url={href("/app/offers/new")}>{t("offers.newOffer")}</Button>
         </InlineStack>
         {offers.length === 0 ? (
           <Text as="p" tone="subdued">
-            No offers of your own yet: products show their mined lists. Accept a suggestion below or create an offer.
+            {t("offers.list.empty")}
           </Text>
         ) : null}
         <DataTable
           columnContentTypes={["text", "text", "text", "numeric", "numeric", "numeric", "text"]}
-          headings={["Offer", "State", "Discount", "Priority", "Orders", "Revenue", ""]}
+          headings={[
+            t("offers.list.offer"),
+            t("offers.list.state"),
+            t("offers.list.discount"),
+            t("offers.list.priority"),
+            t("offers.list.orders"),
+            t("offers.list.revenue"),
+            "",
+          ]}
           rows={rows}
         />
         <Text as="p" tone="subdued" variant="bodySm">
-          Orders and revenue count the items added to the cart from each offer (quantity × price, as ordered), since the current experiment
-          started.
+          {t("offers.list.help")}
         </Text>
       </BlockStack>
     </Card>

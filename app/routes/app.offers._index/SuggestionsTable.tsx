@@ -3,25 +3,33 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, BlockStack, Button, ButtonGroup, Card, DataTable, InlineStack, Pagination, Text } from "@shopify/polaris";
 import { useAppHref } from "~/components/app-links";
-import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
+import { formatDateTime, formatMoney, formatNumber, formatPercent } from "~/lib/format";
+import { useI18n } from "~/i18n/context";
+import type { MessageKey } from "~/i18n/translate";
 import type { SuggestionPage, SuggestionRow, Verdict } from "~/data/offers.server";
 import type { ProductSummary } from "~/data/products.server";
+import { noteOf, noteText, productTitle } from "../app.offers/offers-ui";
 
-const TABS: { verdict: Verdict; label: string }[] = [
-  { verdict: "new", label: "New" },
-  { verdict: "accepted", label: "Accepted" },
-  { verdict: "rejected", label: "Rejected" },
+const TABS: { verdict: Verdict; label: MessageKey }[] = [
+  { verdict: "new", label: "offers.suggestions.tab.new" },
+  { verdict: "accepted", label: "offers.suggestions.tab.accepted" },
+  { verdict: "rejected", label: "offers.suggestions.tab.rejected" },
 ];
 
 function ProductName({ product, id }: { product: ProductSummary | null; id: string }) {
-  const title = product?.title ?? `Product ${id}`;
-  if (!product || product.deleted) return <Text as="span" tone="subdued">{`${title} (deleted)`}</Text>;
-  if (product.status !== "ACTIVE") return <Text as="span">{`${title} (${product.status.toLowerCase()})`}</Text>;
-  if (!product.published) return <Text as="span">{`${title} (unpublished)`}</Text>;
-  return <Text as="span">{title}</Text>;
+  const { t } = useI18n();
+  const title = productTitle(t, product?.title, id);
+  const note = product ? noteOf(product) : "deleted";
+  if (note === null) return <Text as="span">{title}</Text>;
+  return (
+    <Text as="span" tone={note === "deleted" ? "subdued" : undefined}>
+      {t("offers.product.withNote", { title, note: noteText(t, note) })}
+    </Text>
+  );
 }
 
 function Verdicts({ row }: { row: SuggestionRow }) {
+  const { t } = useI18n();
   const fetcher = useFetcher();
   const submit = (intent: string) =>
     fetcher.submit({ intent, productId: row.productId, offeredProductId: row.offeredProductId }, { method: "post" });
@@ -29,7 +37,7 @@ function Verdicts({ row }: { row: SuggestionRow }) {
   if (row.verdict === "rejected") {
     return (
       <Button size="slim" loading={busy} onClick={() => submit("reset")}>
-        Undo
+        {t("offers.suggestions.undo")}
       </Button>
     );
   }
@@ -37,13 +45,13 @@ function Verdicts({ row }: { row: SuggestionRow }) {
     <ButtonGroup>
       {row.verdict === "new" ? (
         <Button size="slim" variant="primary" loading={busy} onClick={() => submit("accept")}>
-          Accept
+          {t("offers.suggestions.accept")}
         </Button>
       ) : (
-        <Badge tone="success">Accepted</Badge>
+        <Badge tone="success">{t("offers.suggestions.accepted")}</Badge>
       )}
       <Button size="slim" loading={busy} onClick={() => submit("reject")}>
-        Reject
+        {t("offers.suggestions.reject")}
       </Button>
     </ButtonGroup>
   );
@@ -53,13 +61,14 @@ export function SuggestionsTable({
   suggestions,
   verdict,
   currencyCode,
-  locale,
+  timeZone,
 }: {
   suggestions: SuggestionPage;
   verdict: Verdict;
   currencyCode: string;
-  locale: string;
+  timeZone: string;
 }) {
+  const { t, locale } = useI18n();
   const href = useAppHref();
   const rows = suggestions.rows.map((row) => [
     <BlockStack gap="050" key={`${row.productId}-${row.offeredProductId}`}>
@@ -81,29 +90,38 @@ export function SuggestionsTable({
       <BlockStack gap="300">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            Suggestions
+            {t("offers.suggestions.heading")}
           </Text>
           <ButtonGroup variant="segmented">
             {TABS.map((tab) => (
               <Button key={tab.verdict} pressed={tab.verdict === verdict} url={href("/app/offers", { verdict: tab.verdict, page: null })}>
-                {`${tab.label} (${formatNumber(suggestions.counts[tab.verdict], locale)})`}
+                {t(tab.label, { count: suggestions.counts[tab.verdict] })}
               </Button>
             ))}
           </ButtonGroup>
         </InlineStack>
         {suggestions.lastMinedAt ? (
           <Text as="p" tone="subdued" variant="bodySm">
-            Last mined {new Date(suggestions.lastMinedAt).toLocaleString(locale)}.
+            {t("offers.suggestions.lastMined", { date: formatDateTime(suggestions.lastMinedAt, locale, timeZone) })}
           </Text>
         ) : null}
         {rows.length === 0 ? (
           <Text as="p" tone="subdued">
-            {verdict === "new" ? "No new suggestions: mining runs nightly after the model refit, or now with “Mine now”." : "None."}
+            {t(verdict === "new" ? "offers.suggestions.noneNew" : "offers.suggestions.none")}
           </Text>
         ) : (
           <DataTable
             columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
-            headings={["Pair", "Support", "Confidence", "Lift (shrunk)", "Orders", "Buyers' predicted CLV", "Value score", ""]}
+            headings={[
+              t("offers.suggestions.pair"),
+              t("offers.suggestions.support"),
+              t("offers.suggestions.confidence"),
+              t("offers.suggestions.lift"),
+              t("offers.suggestions.orders"),
+              t("offers.suggestions.buyersClv"),
+              t("offers.suggestions.valueScore"),
+              "",
+            ]}
             rows={rows}
           />
         )}
@@ -114,7 +132,7 @@ export function SuggestionsTable({
               previousURL={href("/app/offers", { verdict, page: String(suggestions.page - 1) })}
               hasNext={suggestions.page < suggestions.pages}
               nextURL={href("/app/offers", { verdict, page: String(suggestions.page + 1) })}
-              label={`Page ${suggestions.page} of ${suggestions.pages}`}
+              label={t("offers.suggestions.page", { page: suggestions.page, pages: suggestions.pages })}
             />
           </InlineStack>
         ) : null}

@@ -3,7 +3,7 @@
 // the jobs; this route reads and dispatches.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Layout, Text } from "@shopify/polaris";
+import { BlockStack, Layout, Text } from "@shopify/polaris";
 import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { shopContext } from "~/data/shop.server";
@@ -18,18 +18,23 @@ import {
   VERDICTS,
   type Verdict,
 } from "~/data/offers.server";
-import { endOffersExperiment, startOffersExperiment, runningOffersExperiment } from "~/data/experiments.server";
+import { endOffersExperiment, SAMPLE_RULE, startOffersExperiment, runningOffersExperiment } from "~/data/experiments.server";
 import { enqueueOffersMining } from "~/queues/offers.server";
 import { localeOfRequest } from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import type { MessageKey, Params, Text as Message } from "~/i18n/translate";
 import { ExperimentResults } from "../app.offers/ExperimentResults";
 import { field, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
+import { offerErrorTexts } from "../app.offers/english-text";
+import { ActionBanner } from "../app.offers/offers-ui";
 import { OffersList } from "./OffersList";
 import { SuggestionsTable } from "./SuggestionsTable";
 
-export const meta: MetaFunction = () => [{ title: "Cross-sell · Customer lifetime value" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "offers.documentTitle");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -40,10 +45,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const page = Math.max(1, Number.parseInt(params.get("page") ?? "1", 10) || 1);
   const context = await shopContext(client, session.shop);
   const overview = await offersOverview(client, session.shop, { verdict, page, currencyCode: context.currencyCode });
-  return { ...overview, currencyCode: context.currencyCode, locale: localeOfRequest(request) };
+  return {
+    ...overview,
+    currencyCode: context.currencyCode,
+    timeZone: context.timeZone,
+    sampleRule: SAMPLE_RULE,
+    locale: localeOfRequest(request),
+  };
 };
 
 const answer = (result: OffersActionResult, status = result.ok ? 200 : 400) => data<OffersActionResult>(result, { status });
+const message = (key: MessageKey, params?: Params): Message => (params ? { key, params } : { key });
+/** The message, then the note about the write-back when it could not be queued. */
+const withNote = (first: Message, note: Message | null) => (note ? [first, note] : [first]);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -51,37 +65,29 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const client = await db();
   const form = await request.formData();
   const intent = field(form, "intent");
-  const withNote = (message: string, note: string | null) => (note ? `${message} ${note}` : message);
 
   switch (intent) {
     case "turn-on": {
-      if (await runningOffersExperiment(client, shop)) return answer({ ok: true, intent, message: "Offers are already on." });
+      if (await runningOffersExperiment(client, shop)) return answer({ ok: true, intent, messages: [message("offers.action.alreadyOn")] });
       const settings = await offerSettings(client, shop);
       const experiment = await startOffersExperiment(client, shop, settings.holdoutShare);
       const note = await scheduleWriteBack(shop, "settings", 0);
       // Mining records the experiment's exposures (and refreshes the lists); without it they wait for tonight.
       await enqueueOffersMining({ shop, reason: "on_demand" }).catch(() => undefined);
-      return answer({ ok: true, intent, message: withNote(`Offers are on; experiment ${experiment.key} measures them.`, note) });
+      return answer({ ok: true, intent, messages: withNote(message("offers.action.on", { key: experiment.key }), note) });
     }
     case "turn-off": {
       const ended = await endOffersExperiment(client, shop);
       const note = await scheduleWriteBack(shop, "settings", 0);
-      return answer({
-        ok: true,
-        intent,
-        message: withNote(ended ? "Offers are off; the storefront shows none." : "Offers were already off.", note),
-      });
+      return answer({ ok: true, intent, messages: withNote(message(ended ? "offers.action.off" : "offers.action.alreadyOff"), note) });
     }
     case "mine": {
       try {
         await enqueueOffersMining({ shop, reason: "on_demand" });
       } catch {
-        return answer(
-          { ok: false, intent, message: "The job queue is not reachable right now. Nothing was changed; try again in a minute." },
-          503,
-        );
+        return answer({ ok: false, intent, messages: [message("offers.action.queueDown")] }, 503);
       }
-      return answer({ ok: true, intent, message: "Mining started: the suggestions are refreshed when it finishes." });
+      return answer({ ok: true, intent, messages: [message("offers.action.miningStarted")] });
     }
     case "accept":
     case "reject":
@@ -90,13 +96,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       const offeredProductId = field(form, "offeredProductId");
       if (intent === "accept") {
         const saved = await acceptSuggestion(client, shop, productId, offeredProductId);
-        if (saved === null) return answer({ ok: false, intent, message: "No such suggestion." }, 404);
-        if (!saved.ok) return answer({ ok: false, intent, message: Object.values(saved.errors).flat().join(" "), errors: saved.errors });
+        if (saved === null) return answer({ ok: false, intent, messages: [message("offers.action.noSuggestion")] }, 404);
+        if (!saved.ok) {
+          const errors = offerErrorTexts(saved.errors);
+          return answer({ ok: false, intent, messages: Object.values(errors).flat(), errors });
+        }
         const note = await scheduleWriteBack(shop, "offers_changed");
         return answer({
           ok: true,
           intent,
-          message: withNote(`Accepted: "${saved.offer.title}" offers it.`, note),
+          messages: withNote(message("offers.action.accepted", { title: saved.offer.title }), note),
           offerId: saved.offer.id,
         });
       }
@@ -104,82 +113,81 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         intent === "reject"
           ? await rejectSuggestion(client, shop, productId, offeredProductId)
           : await resetSuggestion(client, shop, productId, offeredProductId);
-      if (!changed) return answer({ ok: false, intent, message: "No such suggestion." }, 404);
+      if (!changed) return answer({ ok: false, intent, messages: [message("offers.action.noSuggestion")] }, 404);
       const note = await scheduleWriteBack(shop, "offers_changed");
       return answer({
         ok: true,
         intent,
-        message: withNote(intent === "reject" ? "Rejected: it will not be offered." : "Back among the new suggestions.", note),
+        messages: withNote(message(intent === "reject" ? "offers.action.rejected" : "offers.action.reset"), note),
       });
     }
     case "activate":
     case "deactivate": {
       const changed = await setOfferActive(client, shop, field(form, "id"), intent === "activate");
-      if (!changed) return answer({ ok: false, intent, message: "No such offer." }, 404);
+      if (!changed) return answer({ ok: false, intent, messages: [message("offers.action.noOffer")] }, 404);
       const note = await scheduleWriteBack(shop, "offers_changed");
-      return answer({ ok: true, intent, message: withNote(intent === "activate" ? "The offer is on." : "The offer is paused.", note) });
+      return answer({
+        ok: true,
+        intent,
+        messages: withNote(message(intent === "activate" ? "offers.action.activated" : "offers.action.paused"), note),
+      });
     }
     case "delete": {
       const deleted = await deleteOffer(client, shop, field(form, "id"));
-      if (!deleted) return answer({ ok: false, intent, message: "No such offer." }, 404);
+      if (!deleted) return answer({ ok: false, intent, messages: [message("offers.action.noOffer")] }, 404);
       const note = await scheduleWriteBack(shop, "offers_changed");
-      return answer({ ok: true, intent, message: withNote("The offer is deleted.", note) });
+      return answer({ ok: true, intent, messages: withNote(message("offers.action.deleted"), note) });
     }
     default:
-      return answer({ ok: false, intent, message: `Unknown action "${intent}".` });
+      return answer({ ok: false, intent, messages: [message("offers.action.unknown", { intent })] });
   }
 };
 
 export default function OffersPage() {
   const d = useLoaderData<typeof loader>();
+  const { t } = useI18n();
   const href = useAppHref();
   const switcher = useFetcher<OffersActionResult>();
   const miner = useFetcher<OffersActionResult>();
-  const banner = switcher.data ?? miner.data;
   return (
     <AppPage
-      title="Cross-sell"
-      subtitle={
-        d.offersOn ? "Offers are on: the storefront shows them to everyone but the holdout." : "Offers are off: the storefront shows none."
-      }
+      title={t("offers.title")}
+      subtitle={t(d.offersOn ? "offers.subtitle.on" : "offers.subtitle.off")}
       primaryAction={{
-        content: d.offersOn ? "Turn offers off" : "Turn offers on",
+        content: t(d.offersOn ? "offers.turnOff" : "offers.turnOn"),
         loading: switcher.state !== "idle",
         onAction: () => switcher.submit({ intent: d.offersOn ? "turn-off" : "turn-on" }, { method: "post" }),
       }}
       secondaryActions={[
-        { content: "New offer", url: href("/app/offers/new") },
-        { content: "Mine now", loading: miner.state !== "idle", onAction: () => miner.submit({ intent: "mine" }, { method: "post" }) },
-        { content: "Settings", url: href("/app/offers/settings") },
+        { content: t("offers.newOffer"), url: href("/app/offers/new") },
+        {
+          content: t("offers.mineNow"),
+          loading: miner.state !== "idle",
+          onAction: () => miner.submit({ intent: "mine" }, { method: "post" }),
+        },
+        { content: t("offers.settingsAction"), url: href("/app/offers/settings") },
       ]}
     >
       <Layout>
-        {banner ? (
-          <Layout.Section>
-            <Banner tone={banner.ok ? "success" : "critical"}>
-              <p data-testid="offers-action-result">{banner.message}</p>
-            </Banner>
-          </Layout.Section>
-        ) : null}
+        <ActionBanner result={switcher.data ?? miner.data} testId="offers-action-result" />
         <Layout.Section>
           <ExperimentResults
-            title="What the offers add"
-            description="Revenue per logged-in customer, shown offers against held out, from each customer's first exposure."
+            of="program"
             experiment={d.experiment}
             report={d.program}
+            sampleRule={d.sampleRule}
             currencyCode={d.currencyCode}
-            locale={d.locale}
+            timeZone={d.timeZone}
           />
         </Layout.Section>
         <Layout.Section>
-          <OffersList offers={d.offers} automatic={d.automatic} currencyCode={d.currencyCode} locale={d.locale} />
+          <OffersList offers={d.offers} automatic={d.automatic} currencyCode={d.currencyCode} />
         </Layout.Section>
         <Layout.Section>
           <BlockStack gap="200">
-            <SuggestionsTable suggestions={d.suggestions} verdict={d.verdict} currencyCode={d.currencyCode} locale={d.locale} />
+            <SuggestionsTable suggestions={d.suggestions} verdict={d.verdict} currencyCode={d.currencyCode} timeZone={d.timeZone} />
             <Text as="p" tone="subdued">
-              Pairs are mined from your orders in the window set in the settings, ranked by value score: the strength of the pairing (lift,
-              shrunk toward 1 for pairs seen in few orders) times how valuable the customers who buy it are.
+              {t("offers.pairsHelp")}
             </Text>
           </BlockStack>
         </Layout.Section>

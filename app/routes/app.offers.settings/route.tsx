@@ -3,7 +3,7 @@
 // a running one would move customers between arms).
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, BlockStack, Card, FormLayout, Layout, Text, TextField } from "@shopify/polaris";
+import { BlockStack, Card, FormLayout, Layout, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
@@ -13,15 +13,25 @@ import { enqueueOffersMining } from "~/queues/offers.server";
 import { useAppHref } from "~/components/app-links";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
+import { useI18n } from "~/i18n/context";
+import { documentTitle } from "~/i18n/meta";
+import type { Text as Message } from "~/i18n/translate";
+import { localeOfRequest } from "~/lib/format";
 import { field, QUEUE_DOWN_NOTE, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
+import { settingsErrorTexts } from "../app.offers/english-text";
+import { ActionBanner, useFieldErrors } from "../app.offers/offers-ui";
 
-export const meta: MetaFunction = () => [{ title: "Cross-sell settings · Customer lifetime value" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "offers.settings.title");
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
   const client = await db();
   const [settings, running] = await Promise.all([offerSettings(client, session.shop), runningOffersExperiment(client, session.shop)]);
-  return { settings, running: running ? { key: running.key, holdoutShare: running.holdoutShare } : null };
+  return {
+    settings,
+    running: running ? { key: running.key, holdoutShare: running.holdoutShare } : null,
+    locale: localeOfRequest(request),
+  };
 };
 
 /** Percent fields ("10" = 10 %) as shares; "" stays "" so that the schema names the field. */
@@ -47,32 +57,33 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   });
   if (!result.ok) {
     return data<OffersActionResult>(
-      { ok: false, intent: "save", message: "The settings were not saved: see the fields below.", errors: result.errors },
+      { ok: false, intent: "save", messages: [{ key: "offers.settings.notSaved" }], errors: settingsErrorTexts(result.errors) },
       { status: 400 },
     );
   }
   await saveOfferSettings(client, shop, result.settings);
-  const messages = ["Saved."];
+  const messages: Message[] = [{ key: "offers.settings.saved" }];
   const running = await runningOffersExperiment(client, shop);
   if (running && running.holdoutShare !== result.settings.holdoutShare) {
     const next = await startOffersExperiment(client, shop, result.settings.holdoutShare);
-    messages.push(`The new holdout share starts a new experiment (${next.key}); ${running.key}'s results stay as they were.`);
+    messages.push({ key: "offers.settings.newExperiment", params: { next: next.key, previous: running.key } });
   }
   try {
     await enqueueOffersMining({ shop, reason: "settings" });
-    messages.push("The suggestions are mined again with these settings.");
+    messages.push({ key: "offers.settings.minedAgain" });
   } catch {
     messages.push(QUEUE_DOWN_NOTE);
   }
   const note = await scheduleWriteBack(shop, "settings");
   if (note && !messages.includes(note)) messages.push(note);
-  return data<OffersActionResult>({ ok: true, intent: "save", message: messages.join(" ") });
+  return data<OffersActionResult>({ ok: true, intent: "save", messages });
 };
 
 const percent = (share: number) => String(Math.round(share * 1_000_000) / 10_000);
 
 export default function OfferSettingsPage() {
   const { settings, running } = useLoaderData<typeof loader>();
+  const { t } = useI18n();
   const href = useAppHref();
   const save = useFetcher<OffersActionResult>();
   const [values, setValues] = useState({
@@ -84,35 +95,29 @@ export default function OfferSettingsPage() {
     maxOffered: String(settings.maxOffered),
   });
   const set = (name: keyof typeof values) => (value: string) => setValues((v) => ({ ...v, [name]: value }));
-  const errors = save.data?.ok === false ? save.data.errors : undefined;
-  const error = (name: string) => {
-    const value = errors?.[name];
-    return value === undefined ? undefined : Array.isArray(value) ? value.join(" ") : value;
-  };
+  const error = useFieldErrors(save.data);
   return (
     <AppPage
-      title="Cross-sell settings"
-      backAction={{ content: "Cross-sell", url: href("/app/offers") }}
-      primaryAction={{ content: "Save", loading: save.state !== "idle", onAction: () => save.submit(values, { method: "post" }) }}
+      title={t("offers.settings.title")}
+      backAction={{ content: t("offers.title"), url: href("/app/offers") }}
+      primaryAction={{
+        content: t("offers.save"),
+        loading: save.state !== "idle",
+        onAction: () => save.submit(values, { method: "post" }),
+      }}
     >
       <Layout>
-        {save.data ? (
-          <Layout.Section>
-            <Banner tone={save.data.ok ? "success" : "critical"}>
-              <p data-testid="settings-result">{save.data.message}</p>
-            </Banner>
-          </Layout.Section>
-        ) : null}
+        <ActionBanner result={save.data} testId="settings-result" />
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Mining
+                {t("offers.settings.mining")}
               </Text>
               <FormLayout>
                 <FormLayout.Group>
                   <TextField
-                    label="Window (months of orders)"
+                    label={t("offers.settings.windowMonths.label")}
                     type="number"
                     value={values.windowMonths}
                     onChange={set("windowMonths")}
@@ -120,18 +125,18 @@ export default function OfferSettingsPage() {
                     error={error("windowMonths")}
                   />
                   <TextField
-                    label="Recency half-life (days)"
+                    label={t("offers.settings.recencyHalfLifeDays.label")}
                     type="number"
                     value={values.recencyHalfLifeDays}
                     onChange={set("recencyHalfLifeDays")}
                     autoComplete="off"
-                    helpText="Optional: an order counts half as much every this many days. Empty: every order counts the same."
+                    helpText={t("offers.settings.recencyHalfLifeDays.help")}
                     error={error("recencyHalfLifeDays")}
                   />
                 </FormLayout.Group>
                 <FormLayout.Group>
                   <TextField
-                    label="Minimum support (% of orders)"
+                    label={t("offers.settings.minSupport.label")}
                     type="number"
                     value={values.minSupportPercent}
                     onChange={set("minSupportPercent")}
@@ -139,7 +144,7 @@ export default function OfferSettingsPage() {
                     error={error("minSupport")}
                   />
                   <TextField
-                    label="Minimum confidence (%)"
+                    label={t("offers.settings.minConfidence.label")}
                     type="number"
                     value={values.minConfidencePercent}
                     onChange={set("minConfidencePercent")}
@@ -147,7 +152,7 @@ export default function OfferSettingsPage() {
                     error={error("minConfidence")}
                   />
                   <TextField
-                    label="Products per mined list"
+                    label={t("offers.settings.maxOffered.label")}
                     type="number"
                     value={values.maxOffered}
                     onChange={set("maxOffered")}
@@ -163,16 +168,18 @@ export default function OfferSettingsPage() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">
-                Holdout
+                {t("offers.settings.holdout")}
               </Text>
               <TextField
-                label="Customers held out (%)"
+                label={t("offers.settings.holdoutShare.label")}
                 type="number"
                 value={values.holdoutPercent}
                 onChange={set("holdoutPercent")}
                 autoComplete="off"
                 error={error("holdoutShare")}
-                helpText={`Logged-in customers who see no offer, to measure what the offers add.${running ? ` Changing it ends experiment ${running.key} and starts a new one.` : ""}`}
+                helpText={
+                  running ? t("offers.settings.holdoutShare.helpRunning", { key: running.key }) : t("offers.settings.holdoutShare.help")
+                }
               />
             </BlockStack>
           </Card>

@@ -1,86 +1,100 @@
 // The holdout comparison in words and figures: incremental revenue per exposed customer with its 95 %
 // interval, each arm's size, and "too early to tell" when the sample rule is not met.
 import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/polaris";
-import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
+import { formatDate, formatMoney, formatNumber, formatPercent } from "~/lib/format";
+import { useI18n } from "~/i18n/context";
 import type { ExperimentView, ReportView } from "~/data/offers-page.server";
+import { reportSentences, type SampleRule } from "./report-text";
 
-const VERDICT: Record<ReportView["verdict"], { label: string; tone: "success" | "critical" | "attention" | undefined }> = {
-  positive: { label: "Adds revenue", tone: "success" },
-  negative: { label: "Loses revenue", tone: "critical" },
-  inconclusive: { label: "No clear difference yet", tone: "attention" },
-  too_small: { label: "Too early to tell", tone: undefined },
+const TONE: Record<ReportView["verdict"], "success" | "critical" | "attention" | undefined> = {
+  positive: "success",
+  negative: "critical",
+  inconclusive: "attention",
+  too_small: undefined,
 };
 
 export function ExperimentResults({
-  title,
-  description,
+  of,
   experiment,
   report,
+  sampleRule,
   currencyCode,
-  locale,
+  timeZone,
 }: {
-  title: string;
-  description: string;
+  /** The whole program (overview) or one offer (editor): says which title and description. */
+  of: "program" | "offer";
   experiment: ExperimentView | null;
   report: ReportView | null;
+  sampleRule: SampleRule;
   currencyCode: string;
-  locale: string;
+  timeZone: string;
 }) {
+  const { t, locale } = useI18n();
   const money = (minor: number) => formatMoney(Math.round(minor), currencyCode, locale);
+  const title = (
+    <Text as="h2" variant="headingMd">
+      {t(`offers.results.${of}.title`)}
+    </Text>
+  );
   if (experiment === null || report === null) {
     return (
       <Card>
         <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">
-            {title}
-          </Text>
+          {title}
           <Text as="p" tone="subdued">
-            Turn the offers on to start measuring: a share of logged-in customers is held out and sees no offer, and the difference in
-            revenue per customer is what the offers add.
+            {t("offers.results.notRunning")}
           </Text>
         </BlockStack>
       </Card>
     );
   }
-  const verdict = VERDICT[report.verdict];
+  const n = (value: number) => formatNumber(value, locale);
   const rows = [
-    ["Customers", formatNumber(report.treatment.customers, locale), formatNumber(report.holdout.customers, locale)],
-    ["Customers who bought", formatNumber(report.treatment.buyers, locale), formatNumber(report.holdout.buyers, locale)],
-    ["Revenue per customer", money(report.treatment.revenuePerCustomer), money(report.holdout.revenuePerCustomer)],
+    [t("offers.results.customers"), n(report.treatment.customers), n(report.holdout.customers)],
+    [t("offers.results.buyers"), n(report.treatment.buyers), n(report.holdout.buyers)],
+    [t("offers.results.revenuePerCustomer"), money(report.treatment.revenuePerCustomer), money(report.holdout.revenuePerCustomer)],
   ];
+  const period = {
+    key: experiment.key,
+    share: formatPercent(experiment.holdoutShare, locale, 1),
+    start: formatDate(experiment.startedAt, locale, timeZone),
+  };
   return (
     <Card>
       <BlockStack gap="300">
         <InlineStack gap="200" blockAlign="center">
-          <Text as="h2" variant="headingMd">
-            {title}
-          </Text>
-          <Badge tone={verdict.tone}>{verdict.label}</Badge>
+          {title}
+          <Badge tone={TONE[report.verdict]}>{t(`offers.results.verdict.${report.verdict}`)}</Badge>
         </InlineStack>
         <Text as="p" tone="subdued">
-          {description} Experiment {experiment.key}, {formatPercent(experiment.holdoutShare, locale, 1)} held out, since{" "}
-          {new Date(experiment.startedAt).toLocaleDateString(locale)}
-          {experiment.running ? "" : ` until ${new Date(experiment.endedAt ?? experiment.startedAt).toLocaleDateString(locale)}`}.
+          {t(`offers.results.${of}.description`)}{" "}
+          {experiment.running
+            ? t("offers.results.running", period)
+            : t("offers.results.ended", { ...period, end: formatDate(experiment.endedAt ?? experiment.startedAt, locale, timeZone) })}
         </Text>
         {report.incremental ? (
           <BlockStack gap="100">
             <Text as="p" variant="headingLg" tone={report.sufficient ? undefined : "subdued"}>
-              <span data-testid="incremental-estimate">{money(report.incremental.estimate)}</span> per customer
+              <span data-testid="incremental-estimate">{money(report.incremental.estimate)}</span> {t("offers.results.perCustomer")}
             </Text>
             <Text as="p" tone="subdued">
-              95 % interval{" "}
+              {t("offers.results.interval")}{" "}
               <span data-testid="incremental-interval">
-                {money(report.incremental.low)} to {money(report.incremental.high)}
+                {t("offers.results.range", { low: money(report.incremental.low), high: money(report.incremental.high) })}
               </span>
             </Text>
           </BlockStack>
         ) : null}
-        {report.summary.map((sentence) => (
+        {reportSentences(t, report, sampleRule, money).map((sentence) => (
           <Text as="p" key={sentence}>
             {sentence}
           </Text>
         ))}
-        <DataTable columnContentTypes={["text", "numeric", "numeric"]} headings={["", "Shown offers", "Held out"]} rows={rows} />
+        <DataTable
+          columnContentTypes={["text", "numeric", "numeric"]}
+          headings={["", t("offers.results.shown"), t("offers.results.heldOut")]}
+          rows={rows}
+        />
       </BlockStack>
     </Card>
   );
