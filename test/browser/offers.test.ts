@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { startApp } from "../support/app-under-test";
+import { seedProduct, suggestionRow } from "../support/offers-seed";
 import { installOfflineSession } from "../support/session-token";
 import { headingOutline, headingsInOrder, launchBrowser, openAdmin, screenshot, tabTo, type AdminPage } from "../support/browser";
 
@@ -17,39 +18,13 @@ beforeAll(async () => {
   app = await startApp({ workers: false });
   await installOfflineSession(app.db, SHOP);
   await app.db.shop.create({ data: { shop: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Paris", installedAt: new Date() } });
-  const products = [
-    ["11", "Grains d'espresso"],
-    ["12", "Mousseur à lait"],
-    ["14", "Moulin"],
-  ] as const;
-  for (const [id, title] of products) {
-    await app.db.product.create({
-      data: {
-        shop: SHOP,
-        id,
-        title,
-        handle: `p-${id}`,
-        status: "ACTIVE",
-        publishedAt: new Date("2026-01-01"),
-        updatedAt: new Date("2026-01-01"),
-      },
-    });
-  }
+  await seedProduct(app.db, SHOP, "11", "Grains d'espresso");
+  await seedProduct(app.db, SHOP, "12", "Mousseur à lait");
+  await seedProduct(app.db, SHOP, "14", "Moulin");
   const minedAt = new Date();
-  const suggestion = (productId: string, offeredProductId: string, valueScore: number, orders: number) => ({
-    shop: SHOP,
-    productId,
-    offeredProductId,
-    orders,
-    support: orders / 1000,
-    confidence: 0.3,
-    lift: 2.5,
-    shrunkLift: 1.8,
-    buyersMeanClvMinor: 12_345n,
-    valueScore,
-    minedAt,
+  await app.db.offerSuggestion.createMany({
+    data: [suggestionRow(SHOP, "11", "12", 0.9, 40, minedAt), suggestionRow(SHOP, "14", "11", 0.7, 25, minedAt)],
   });
-  await app.db.offerSuggestion.createMany({ data: [suggestion("11", "12", 0.9, 40), suggestion("14", "11", 0.7, 25)] });
   browser = await launchBrowser();
 });
 

@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
+import { seedProduct, suggestionRow } from "../support/offers-seed";
 import { actionResult, bearerRequest, documentRequest, installOfflineSession, loaderData, sessionToken } from "../support/session-token";
 import type { OffersOverview, OfferDetail } from "~/data/offers-page.server";
 import type { OffersActionResult } from "~/routes/app.offers/actions.server";
@@ -42,37 +43,14 @@ beforeAll(async () => {
     await installOfflineSession(db, shop);
     await db.shop.create({ data: { shop, currencyCode: "USD", installedAt: new Date() } });
   }
-  const product = (shop: string, id: string, title: string, published = true) =>
-    db.product.create({
-      data: {
-        shop,
-        id,
-        title,
-        handle: title.toLowerCase(),
-        status: "ACTIVE",
-        publishedAt: published ? new Date("2026-01-01") : null,
-        updatedAt: new Date("2026-01-01"),
-      },
-    });
-  await product(A, "11", "Espresso beans");
-  await product(A, "12", "Milk frother");
-  await product(A, "13", "Descaler", false);
-  await product(A, "14", "Grinder");
-  await product(B, "11", "Tea leaves");
+  await seedProduct(db, A, "11", "Espresso beans");
+  await seedProduct(db, A, "12", "Milk frother");
+  await seedProduct(db, A, "13", "Descaler", false);
+  await seedProduct(db, A, "14", "Grinder");
+  await seedProduct(db, B, "11", "Tea leaves");
   const minedAt = new Date();
-  const suggestion = (productId: string, offeredProductId: string, valueScore: number, orders: number) => ({
-    shop: A,
-    productId,
-    offeredProductId,
-    orders,
-    support: orders / 1000,
-    confidence: 0.3,
-    lift: 2.5,
-    shrunkLift: 1.8,
-    buyersMeanClvMinor: 12_345n,
-    valueScore,
-    minedAt,
-  });
+  const suggestion = (productId: string, offeredProductId: string, valueScore: number, orders: number) =>
+    suggestionRow(A, productId, offeredProductId, valueScore, orders, minedAt);
   await db.offerSuggestion.createMany({
     data: [suggestion("11", "12", 0.9, 40), suggestion("11", "13", 0.5, 12), suggestion("14", "11", 0.7, 25)],
   });
