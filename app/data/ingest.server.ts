@@ -403,7 +403,6 @@ async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], s
   const stored = new Map(
     (await tx.order.findMany({ where: { shop, id: { in: orders.map((o) => o.id) } }, select: VALUE_FIELDS })).map((o) => [o.id, o]),
   );
-  const before = new Map([...stored].map(([id, o]) => [id, o.customerId]));
   const now = new Date();
   const rows = orders.map((o) => orderValues(shop, o, now, shopCurrency));
   const written = await bulkUpsert<{ id: string }>(tx, {
@@ -417,10 +416,10 @@ async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], s
   });
   const writtenIds = new Set(written.map((w) => w.id));
   const writtenOrders = orders.filter((o) => writtenIds.has(o.id));
-  const replaced = writtenOrders.filter((o) => before.has(o.id));
+  const replaced = writtenOrders.filter((o) => stored.has(o.id));
   const itemsReplaced = replaced.filter((o) => o.lineItems !== null);
   for (const o of replaced) {
-    const previous = before.get(o.id);
+    const previous = stored.get(o.id)?.customerId;
     if (previous && previous !== (o.customer?.id ?? null)) result.previousCustomers.push(previous);
   }
   orders.forEach((o, k) => {
@@ -459,7 +458,7 @@ async function upsertOrders(tx: Tx, shop: string, unsorted: NormalizedOrder[], s
     set: takeIncoming(["orderId", "productId", "variantId", "title", "quantity", "priceMinor", "offerId"]),
   });
   result.orderIds = writtenOrders.map((o) => o.id);
-  result.createdIds = writtenOrders.filter((o) => !before.has(o.id)).map((o) => o.id);
+  result.createdIds = writtenOrders.filter((o) => !stored.has(o.id)).map((o) => o.id);
   return result;
 }
 

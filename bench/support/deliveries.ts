@@ -104,6 +104,12 @@ export function signedOrderDeliveries(
       "x-shopify-event-id": randomUUID(),
     },
   });
+  // Kept in the order they are due (an insertion from the end: most are due after all the others).
+  const deliverLater = (due: number, delivery: Delivery) => {
+    let at = later.length;
+    while (at > 0 && later[at - 1]!.due > due) at--;
+    later.splice(at, 0, { due, delivery });
+  };
   for (const order of orders) {
     options.expected.add(order);
     const payload = orderPayload({
@@ -119,12 +125,6 @@ export function signedOrderDeliveries(
     if (options.random() < options.duplicateShare) {
       deliveries.push({ body, headers: { ...delivery.headers, "x-shopify-webhook-id": randomUUID() } });
     }
-    // Kept in the order they are due (an insertion from the end: most are due after all the others).
-    const deliverLater = (due: number, delivery: Delivery) => {
-      let at = later.length;
-      while (at > 0 && later[at - 1]!.due > due) at--;
-      later.splice(at, 0, { due, delivery });
-    };
     if (options.random() < (options.updateShare ?? 0)) deliverLater(deliveries.length + 300, signed(body, "orders/updated"));
     for (let v = 1; v <= (options.laterVersions ?? 0); v++) {
       const updatedAt = new Date(Date.parse(order.createdAt) + v * 3_600_000).toISOString();
