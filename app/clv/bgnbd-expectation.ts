@@ -58,7 +58,8 @@ function aliveExpectationEulerForm(params: BgNbdShape, x: number, T: number, t: 
   for (let j = 1; j < MAX_TERMS && term !== 0; j++) {
     term *= (((A + j) * (epsilon + j)) / ((C + j) * (j + 1))) * z;
     sum += term;
-    if (j + 1 > positiveFrom) {
+    // The bound every fourth term: it costs more than a term, and a few terms past it add nothing.
+    if ((j & 3) === 0 && j + 1 > positiveFrom) {
       const rho = tailRatioBound(A, epsilon, C, z, j);
       if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= RELATIVE_TOLERANCE * Math.abs(sum)) break;
     }

@@ -21,6 +21,7 @@ import {
   dropoutAtExponentialTimePmf,
   newLifetimeQuadrature,
   type LifetimeQuadrature,
+  type PmfPrecision,
 } from "./purchase-distribution.ts";
 
 export type ModelName = "bgnbd" | "mbgnbd" | "paretonbd";
@@ -52,7 +53,7 @@ export interface CountingModel {
   probabilityAlive(p: ArrayLike<number>, x: number, tx: number, T: number): number;
   /** E[Y(t) | alive at T, x]: multiply by P(alive) for the conditional expectation. */
   aliveExpectation(p: ArrayLike<number>, x: number, T: number, t: number): number;
-  /** out[offset + n] = P(Y(t) = n | alive at T, x) for n < length. */
+  /** out[offset + n] = P(Y(t) = n | alive at T, x) for n < length (default precision: "relative"). */
   alivePurchasePmf(
     p: ArrayLike<number>,
     x: number,
@@ -62,6 +63,7 @@ export interface CountingModel {
     offset: number,
     length: number,
     scratch: DistributionScratch,
+    precision?: PmfPrecision,
   ): void;
 }
 
@@ -94,8 +96,8 @@ export const BGNBD_MODEL: CountingModel = {
   probabilityAlive: bgAlive,
   aliveExpectation: (p, x, T, t) => bgnbdAliveExpectation(bgParams(p), x, T, t),
   // Alive at T: λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x).
-  alivePurchasePmf: (p, x, T, t, out, offset, length, scratch) =>
-    dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x, t, out, offset, length, bufferOf(scratch, length)),
+  alivePurchasePmf: (p, x, T, t, out, offset, length, scratch, precision) =>
+    dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x, t, out, offset, length, bufferOf(scratch, length), precision),
 };
 
 export const MBGNBD_MODEL: CountingModel = {
@@ -106,8 +108,8 @@ export const MBGNBD_MODEL: CountingModel = {
   probabilityAlive: mbgAlive,
   aliveExpectation: (p, x, T, t) => mbgnbdAliveExpectation(bgParams(p), x, T, t),
   // Alive at T: λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x+1) (it also survived the chance to drop out at time 0).
-  alivePurchasePmf: (p, x, T, t, out, offset, length, scratch) =>
-    dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x + 1, t, out, offset, length, bufferOf(scratch, length)),
+  alivePurchasePmf: (p, x, T, t, out, offset, length, scratch, precision) =>
+    dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x + 1, t, out, offset, length, bufferOf(scratch, length), precision),
 };
 
 export const PARETONBD_MODEL: CountingModel = {

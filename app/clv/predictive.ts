@@ -125,6 +125,8 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
   const pitCoverage = actual ? new Float64Array(n) : undefined;
 
   const scratch = newDistributionScratch();
+  // Percentiles alone need each probability to about 1e-16 of the whole; log scores need the small ones exact.
+  const precision = actual ? "relative" : "absolute";
   let alivePmfs = new Float64Array(64 * D);
   let mixture = new Float64Array(64);
   let cdf = new Float64Array(64);
@@ -150,7 +152,7 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
         mixture = new Float64Array(terms * 2);
         cdf = new Float64Array(terms * 2);
       }
-      for (let d = 0; d < D; d++) model.alivePurchasePmf(draws[d], x, T, t, alivePmfs, d * terms, terms, scratch);
+      for (let d = 0; d < D; d++) model.alivePurchasePmf(draws[d], x, T, t, alivePmfs, d * terms, terms, scratch, precision);
       if (terms === allTerms || reachesUpper(terms)) break;
       terms = Math.min(allTerms, terms * 4);
     }

@@ -68,6 +68,15 @@ function negativeBinomialTailFrom(r: number, alpha: number, t: number, n: number
 }
 
 /**
+ * How exact each probability of a pmf must be:
+ *   relative  each to its own digits, however small (log scores of observed counts);
+ *   absolute  each to about 1e-16 of the whole (percentiles compare running sums with 0.1 and 0.9): the mass
+ *             beyond the computed counts is then 1 minus the mass within them, not a sum over the tail, which
+ *             for a customer expected to buy little cost a hundred terms per pmf.
+ */
+export type PmfPrecision = "relative" | "absolute";
+
+/**
  * P(n) into out[offset + n], n < length, for a BG/NBD-type customer alive at the window's start: Poisson purchases
  * at a rate ~ Gamma(r, α), after each purchase a dropout with probability ~ Beta(a, b). `scratch` needs `length` entries.
  */
@@ -81,6 +90,7 @@ export function dropoutAfterPurchasePmf(
   offset: number,
   length: number,
   scratch: Float64Array,
+  precision: PmfPrecision = "relative",
 ): void {
   if (length === 0) return;
   if (!(t > 0)) {
@@ -90,6 +100,11 @@ export function dropoutAfterPurchasePmf(
   }
   const nb = scratch;
   negativeBinomial(r, alpha, t, nb, 0, length);
+  // P(0) is the never-dropping-out count's alone (a dropout follows a purchase): the tail below is for n ≥ 1.
+  if (length === 1) {
+    out[offset] = nb[0];
+    return;
+  }
   let head = 0;
   for (let j = 0; j < length; j++) head += nb[j];
   // Still alive after n purchases: B(a, b+n)/B(a, b) · P(K = n).
@@ -100,7 +115,7 @@ export function dropoutAfterPurchasePmf(
     out[offset + j] = stay * nb[j];
   }
   // P(K ≥ j) from the top, in place of P(K = j).
-  let tail = negativeBinomialTailFrom(r, alpha, t, length, nb[length - 1], head);
+  let tail = precision === "absolute" ? Math.max(0, 1 - head) : negativeBinomialTailFrom(r, alpha, t, length, nb[length - 1], head);
   for (let j = length - 1; j >= 1; j--) {
     tail += nb[j];
     nb[j] = tail;

@@ -15,6 +15,7 @@ import {
   predictivePurchases,
   type ModelParams,
 } from "../../app/clv/index.ts";
+import { newDistributionScratch } from "../../app/clv/models.ts";
 import { inverseNormalCdf, standardNormalDraws } from "../../app/clv/parameter-draws.ts";
 import { SeededRandom, simulateShop } from "../../testkit/clv/simulate.ts";
 import { expectClose } from "./helpers.ts";
@@ -105,6 +106,46 @@ describe("the predictive distribution of one customer, by hand", () => {
     }
     expect(mixedWidth).toBeGreaterThan(pointWidth);
   });
+});
+
+describe("the precision of the pmfs behind the percentiles", () => {
+  // Scoring asks for percentiles alone, so its pmfs take the mass past their last count as 1 minus the mass
+  // before it ("absolute" precision); log scores of observed counts sum that tail ("relative"). The two must
+  // agree to about 1e-16 and give every customer the same percentiles.
+  const draws = parameterDraws([0.5, 20, 0.6, 2.5], Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 0.04 : 0)), 8);
+  const customers = { frequency: [] as number[], recency: [] as number[], T: [] as number[] };
+  for (const x of [0, 1, 2, 5, 12, 40])
+    for (const T of [1, 30, 120, 360, 540])
+      for (const share of [0, 0.3, 1]) {
+        customers.frequency.push(x);
+        customers.recency.push(x === 0 ? 0 : share * T);
+        customers.T.push(T);
+      }
+
+  for (const name of ["bgnbd", "mbgnbd"] as const) {
+    it(`agrees to 1e-15 with the summed tail and gives the same percentiles (${name})`, () => {
+      const model = COUNTING_MODELS[name];
+      const scratch = newDistributionScratch();
+      const relative = new Float64Array(12);
+      const absolute = new Float64Array(12);
+      let largestTail = 0;
+      for (const p of draws)
+        for (let i = 0; i < customers.T.length; i++) {
+          model.alivePurchasePmf(p, customers.frequency[i], customers.T[i], 365, relative, 0, 12, scratch, "relative");
+          model.alivePurchasePmf(p, customers.frequency[i], customers.T[i], 365, absolute, 0, 12, scratch, "absolute");
+          for (let n = 0; n < 12; n++) expect(Math.abs(absolute[n] - relative[n]), `P(${n}) of customer ${i}`).toBeLessThan(1e-15);
+          largestTail = Math.max(largestTail, 1 - relative.reduce((a, b) => a + b, 0));
+        }
+      // Some pmfs leave real mass past their 12 counts (heavy buyers), so the tail was not 0 throughout.
+      expect(largestTail).toBeGreaterThan(0.1);
+
+      const withScores = predictivePurchases(model, customers, { t: 365, draws, actual: customers.frequency.map(() => 0) });
+      const percentilesOnly = predictivePurchases(model, customers, { t: 365, draws });
+      expect([...percentilesOnly.low]).toEqual([...withScores.low]);
+      expect([...percentilesOnly.high]).toEqual([...withScores.high]);
+      expect(new Set(percentilesOnly.high).size).toBeGreaterThan(5);
+    });
+  }
 });
 
 describe("coverage of the 80% intervals on simulated shops", () => {
