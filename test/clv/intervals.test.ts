@@ -112,7 +112,11 @@ describe("the precision of the pmfs behind the percentiles", () => {
   // Scoring asks for percentiles alone, so its pmfs take the mass past their last count as 1 minus the mass
   // before it ("absolute" precision); log scores of observed counts sum that tail ("relative"). The two must
   // agree to about 1e-16 and give every customer the same percentiles.
-  const draws = parameterDraws([0.5, 20, 0.6, 2.5], Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 0.04 : 0)), 8);
+  const draws = parameterDraws(
+    [0.5, 20, 0.6, 2.5],
+    Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 0.04 : 0)),
+    8,
+  );
   const customers = { frequency: [] as number[], recency: [] as number[], T: [] as number[] };
   for (const x of [0, 1, 2, 5, 12, 40])
     for (const T of [1, 30, 120, 360, 540])
