@@ -48,10 +48,21 @@ export function bigintText(value: bigint | number | null | undefined): string | 
 /**
  * `FROM <this>`: one row per element of `rows` (in order), the element as `<alias>.value`. Read its fields
  * with `jsonField`.
+ *
+ * `parseOnce`, for rows of which a statement reads many fields (re-scoring reads 20): each row is parsed once
+ * into the binary form (JSONB) and its fields read from that, instead of `->>` parsing the row's text again for
+ * every field (SQLite, 190 rows of 20 fields: 3.3 → 2.0 ms). SQLite's LIMIT -1 keeps its subquery from being
+ * flattened into the outer query, which would put the parse back into every field.
  */
-export function jsonRowsSource(rows: readonly (readonly JsonField[])[], alias = "j"): SqlFragment {
+export function jsonRowsSource(rows: readonly (readonly JsonField[])[], alias = "j", options: { parseOnce?: boolean } = {}): SqlFragment {
   const text = JSON.stringify(rows);
-  return isPostgres() ? sql`json_array_elements(CAST(${text} AS json)) AS ${raw(alias)}` : sql`json_each(${text}) AS ${raw(alias)}`;
+  if (isPostgres()) {
+    const form = options.parseOnce ? "jsonb" : "json";
+    return sql`${raw(`${form}_array_elements`)}(CAST(${text} AS ${raw(form)})) AS ${raw(alias)}`;
+  }
+  return options.parseOnce
+    ? sql`(SELECT jsonb("value") AS "value" FROM json_each(${text}) LIMIT -1) AS ${raw(alias)}`
+    : sql`json_each(${text}) AS ${raw(alias)}`;
 }
 
 /** Field `index` of the current row, typed as the column it goes to. */

@@ -29,7 +29,17 @@ import { currencyDigits } from "~/lib/money";
 import { takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
 import { customerOrderHistories, purchaseSummaries, type SummaryCalendar } from "./purchase-summaries.server";
-import { compactId, Dictionary, jsonLookup } from "./json-rows.server";
+import {
+  compactId,
+  constant,
+  Dictionary,
+  jsonField,
+  jsonLookup,
+  jsonRowsSource,
+  timestampText,
+  type FieldType,
+  type JsonField,
+} from "./json-rows.server";
 import { lockShop } from "./shop-lock.server";
 import { executeRaw, join, queryRaw, raw, sql } from "./sql.server";
 
@@ -251,30 +261,30 @@ export async function recomputeValuesAndRescore(tx: Tx, shop: string, customerId
 }
 
 /** Types of the written columns (those after shop and customerId), for the casts out of the JSON. */
-const COLUMN_TYPES: Readonly<Record<string, string>> = {
-  orderCount: "integer",
+const COLUMN_TYPES: Readonly<Record<string, FieldType>> = {
+  orderCount: "int",
   grossMinor: "bigint",
   refundedMinor: "bigint",
   netRevenueMinor: "bigint",
   aovMinor: "bigint",
-  firstOrderAt: "timestamp(3)",
-  lastOrderAt: "timestamp(3)",
-  tenureDays: "integer",
-  computedAt: "timestamp(3)",
-  expectedPurchases: "double precision",
-  probabilityAlive: "double precision",
+  firstOrderAt: "timestamp",
+  lastOrderAt: "timestamp",
+  tenureDays: "int",
+  computedAt: "timestamp",
+  expectedPurchases: "float",
+  probabilityAlive: "float",
   expectedAovMinor: "bigint",
   predictedClvMinor: "bigint",
   segment: "text",
-  predictedAt: "timestamp(3)",
+  predictedAt: "timestamp",
   modelFitId: "text",
-  probabilityOrder12m: "double precision",
-  purchasesLow: "double precision",
-  purchasesHigh: "double precision",
+  probabilityOrder12m: "float",
+  purchasesLow: "float",
+  purchasesHigh: "float",
   clvLowMinor: "bigint",
   clvHighMinor: "bigint",
 };
-type Written = readonly (readonly [name: string, type: string])[];
+type Written = readonly (readonly [name: string, type: FieldType])[];
 const written = (names: readonly string[]): Written => names.map((name) => [name, COLUMN_TYPES[name]] as const);
 const PREDICTION_WRITTEN = written(PREDICTION_COLUMNS.slice(2));
 /** Ingest's row: the values recomputeCustomerValues writes and the predictions, less the times written (shared). */
@@ -291,58 +301,41 @@ const VALUES_AND_PREDICTIONS = written([
 ]);
 const WRITE_TIMES = written(["computedAt", "predictedAt"]);
 
-/** A value as JSON: bigints as numbers while exact (money in minor units always is), times as stored. */
-function jsonValue(v: Value, pg: boolean): unknown {
+/** A value as a JSON-rows field: bigints as numbers while exact (money in minor units always is), times as stored. */
+function jsonValue(v: Value): JsonField {
   if (typeof v === "bigint") return v >= -MAX_EXACT && v <= MAX_EXACT ? Number(v) : v.toString();
-  // Times as ISO text in the form Prisma stores them (SQLite compares them as text).
-  if (v instanceof Date) return pg ? v.toISOString() : v.toISOString().replace("Z", "+00:00");
-  return v;
+  return v instanceof Date ? timestampText(v) : v;
 }
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * One multi-row upsert of CustomerValue rows ([shop, customerId, ...the columns]) with the rows as a single
- * JSON parameter of arrays: binding 14 parameters per row cost more than the statement itself (190 rows:
- * 2,660 parameters, about 2.5× the time of this form on SQLite), and the JSON's length counts too (Prisma
- * carries a parameter through its query plan at about 50 ns a character, every `"` escaped), so rows are
- * arrays rather than objects, ids go as numbers (compactId), the text columns (segment, fit id: a handful of
- * values) as positions in a list sent once, and `shared` columns (the same for every row, e.g. the time
- * written) once as parameters. jsonb_array_elements (PostgreSQL) and json_each (SQLite) unpack the rows;
- * SQLite makes each row JSONB first (LIMIT -1 keeps the subquery from being flattened), so that reading its
- * 20 fields walks a parsed row instead of parsing its text 20 times (190 rows: 3.3 → 2.0 ms).
+ * JSON parameter of arrays (json-rows.server.ts): binding 14 parameters per row cost more than the statement
+ * itself (190 rows: 2,660 parameters, about 2.5× the time of this form on SQLite), and the JSON's length counts
+ * too, so ids go as numbers (compactId), the text columns (segment, fit id: a handful of values) as positions in
+ * a list sent once, and `shared` columns (the same for every row, e.g. the time written) once as constants. Each
+ * row is parsed once (`parseOnce`): the statement reads 20 fields of it.
  */
-async function upsertRows(tx: Tx, shop: string, columns: Written, rows: Value[][], shared: Written = [], sharedValues: Value[] = []) {
+async function upsertRows(tx: Tx, shop: string, columns: Written, rows: Value[][], shared: Written = [], sharedValues: Date[] = []) {
   if (rows.length === 0) return;
-  const pg = databaseProvider() === "postgresql";
   const texts = columns.map(([, type]) => (type === "text" ? new Dictionary() : null));
-  const json = JSON.stringify(
-    rows.map((row) => [
-      compactId(row[1] as string),
-      ...columns.map((_, j) => {
-        const v = row[j + 2];
-        return texts[j] ? texts[j].indexOf(v as string | null) : jsonValue(v, pg);
-      }),
-    ]),
-  );
-  // Both sources name the element column "value", as json-rows.server.ts's do, so its jsonLookup reads the lists.
-  const field = (k: number) => `(e."value" ->> ${k})`;
-  // Element k of a row array, cast to the column's type (SQLite: integers only; ->> keeps numbers and text).
-  const element = (k: number, type: string, dictionary: Dictionary | null) => {
-    if (dictionary) return jsonLookup(dictionary.values, k, "e");
-    if (pg) return raw(`CAST(${field(k)} AS ${type})`);
-    return raw(type === "bigint" || type === "integer" ? `CAST(${field(k)} AS INTEGER)` : field(k));
-  };
-  const elements = [raw(`CAST(${field(0)} AS TEXT)`), ...columns.map(([, type], j) => element(j + 1, type, texts[j]))];
-  const sharedSql = shared.map(([, type], j) => (pg ? sql`CAST(${sharedValues[j]} AS ${raw(type)})` : sql`${sharedValues[j]}`));
-  const from = pg
-    ? sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS e`
-    : sql`(SELECT jsonb("value") AS "value" FROM json_each(${json}) LIMIT -1) AS e`;
+  const jsonRows = rows.map((row) => [
+    compactId(row[1] as string),
+    ...columns.map((_, j) => {
+      const v = row[j + 2];
+      return texts[j] ? texts[j].indexOf(v as string | null) : jsonValue(v);
+    }),
+  ]);
+  const fields = columns.map(([, type], j) => (texts[j] ? jsonLookup(texts[j].values, j + 1, "e") : jsonField(j + 1, type, "e")));
+  // The id as text: SQLite compares it with the stored ids as it is cast.
+  const id = sql`CAST(${jsonField(0, "text", "e")} AS TEXT)`;
+  const constants = shared.map(([, type], j) => constant(sharedValues[j], type));
   const names = ["customerId", ...[...columns, ...shared].map(([name]) => name)];
   // WHERE true: SQLite's INSERT … SELECT … ON CONFLICT needs it.
   await executeRaw(
     tx,
     sql`INSERT INTO "CustomerValue" ("shop", ${raw(names.map((name) => `"${name}"`).join(", "))})
-        SELECT ${shop}, s.* FROM (SELECT ${join([...elements, ...sharedSql], ", ")} FROM ${from}) AS s WHERE true
+        SELECT ${shop}, s.* FROM (SELECT ${join([id, ...fields, ...constants], ", ")} FROM ${jsonRowsSource(jsonRows, "e", { parseOnce: true })}) AS s WHERE true
         ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(takeIncoming(names.slice(1)).join(", "))}`,
   );
 }
