@@ -4,7 +4,9 @@
 // and the tests keep reading English. app/i18n/areas/loyalty.en.ts spreads this catalog; loyalty.fr.ts
 // translates every key (its type demands them all).
 
-type Template = string | { one: string; other: string };
+import { fillTemplate, type MessageParams, type MessageTemplate } from "../lib/message-templates.ts";
+
+export type { MessageParams };
 
 export const LOYALTY_MESSAGES_EN = {
   // Tiers: the ladder
@@ -142,10 +144,9 @@ export const LOYALTY_MESSAGES_EN = {
   "loyalty.error.adjust.points": "Enter a whole, non-zero number of points",
   "loyalty.error.adjust.reasonMissing": "Say why the points are adjusted",
   "loyalty.error.adjust.reasonTooLong": "Keep the reason under 500 characters",
-} as const satisfies Record<string, Template>;
+} as const satisfies Record<string, MessageTemplate>;
 
 export type LoyaltyMessageKey = keyof typeof LOYALTY_MESSAGES_EN;
-export type MessageParams = Record<string, string | number>;
 
 /** A key where a schema wants its message (checked against the catalog): validation.ts adds the English. */
 export const messageKey = <K extends LoyaltyMessageKey>(key: K): K => key;
@@ -156,7 +157,5 @@ export function isLoyaltyMessageKey(value: string): value is LoyaltyMessageKey {
 
 /** The English text of a key: {name} placeholders filled, the plural form chosen by {count} (1 is singular). */
 export function englishMessage(key: LoyaltyMessageKey, params: MessageParams = {}): string {
-  const template: Template = LOYALTY_MESSAGES_EN[key];
-  const text = typeof template === "string" ? template : Number(params.count) === 1 ? template.one : template.other;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  return fillTemplate(LOYALTY_MESSAGES_EN[key], params);
 }
