@@ -182,6 +182,9 @@ function reportOptions(settings: ReportSettings) {
   return {
     marginRate: settings.marginRate ?? 1,
     formatMoney: (minor: number) => `${formatMinorDecimal(Math.round(minor), settings.currencyCode)} ${settings.currencyCode}`,
+    currencyCode: settings.currencyCode,
+    // The report's summary names the rule it applied, so the admin says the rule of every report it shows.
+    ...SAMPLE_RULE,
   };
 }
 
@@ -354,5 +357,5 @@ export async function experimentReportOf(
   const experiment = await db.experiment.findUnique({ where: { shop_key: { shop, key } } });
   if (experiment === null) return null;
   const { exposures, outcomes } = await programOutcomes(db, experiment, settings);
-  return { experiment, report: experimentReport(experiment.key, exposures, outcomes, { ...reportOptions(settings), ...SAMPLE_RULE }) };
+  return { experiment, report: experimentReport(experiment.key, exposures, outcomes, reportOptions(settings)) };
 }

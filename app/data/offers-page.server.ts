@@ -2,7 +2,7 @@
 // for the loaders (money as strings of minor units, times as ISO strings, no Infinity).
 import type { Db } from "~/db.server";
 import { offerProductProblems, type OfferAttribution, type ProductProblem } from "~/offers";
-import type { ExperimentReport, Verdict as ReportVerdict } from "~/experiments";
+import type { ExperimentReport, SummarySentence, Verdict as ReportVerdict } from "~/experiments";
 import { effectiveHoldoutShare } from "~/experiments";
 import { discountRecords } from "./offer-discounts.server";
 import { offerAttribution } from "./offer-attribution.server";
@@ -40,7 +40,9 @@ export interface ArmView {
 export interface ReportView {
   sufficient: boolean;
   reasons: string[];
+  /** In English (app/experiments' own words); the page says summaryMessages in the admin's language. */
   summary: string[];
+  summaryMessages: SummarySentence[];
   verdict: ReportVerdict;
   /** Incremental revenue per exposed customer (minor units), treatment − holdout, with its 95 % interval. */
   incremental: { estimate: number; low: number; high: number; minimumDetectable: number } | null;
@@ -61,6 +63,7 @@ export function reportView(report: ExperimentReport): ReportView {
     sufficient: report.sample.sufficient,
     reasons: report.sample.reasons,
     summary: report.summary,
+    summaryMessages: report.summaryMessages,
     verdict: report.verdict.revenue,
     incremental:
       difference === null

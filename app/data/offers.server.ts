@@ -7,10 +7,14 @@ import { z } from "zod";
 import type { Db } from "~/db.server";
 import {
   DEFAULT_MAX_OFFERED_PRODUCTS,
+  fieldErrorOf,
   isOfferActive,
+  keyedError,
+  messageKey,
   validateManualOffer,
   type ManualOffer,
-  type OfferField,
+  type OfferErrors,
+  type OfferFieldError,
   type SuggestedProduct,
 } from "~/offers";
 import { bulkUpsert } from "./bulk-upsert.server";
@@ -43,38 +47,47 @@ export const DEFAULT_OFFER_SETTINGS: OfferSettingsValues = {
   maxOffered: 4,
 };
 
-const wholeNumber = (label: string, min: number, max: number) =>
-  z.coerce
-    .number({ invalid_type_error: `${label} must be a number` })
-    .int(`${label} must be a whole number from ${min} to ${max}`)
-    .min(min, `${label} must be a whole number from ${min} to ${max}`)
-    .max(max, `${label} must be a whole number from ${min} to ${max}`);
+// The fields' message keys: offers.settings.<field>.error.*.
+type WholeNumberField = "windowMonths" | "recencyHalfLifeDays" | "maxOffered";
+type ShareField = "minSupport" | "minConfidence" | "holdoutShare";
 
-const share = (label: string, max: number) =>
+// One check for "whole" and both bounds, so that the message can name them both.
+const wholeNumber = (field: WholeNumberField, min: number, max: number) =>
   z.coerce
-    .number({ invalid_type_error: `${label} must be a number` })
-    .min(0, `${label} cannot be negative`)
-    .max(max, `${label} can be at most ${max * 100} %`);
+    .number({ invalid_type_error: messageKey(`offers.settings.${field}.error.notNumber`) })
+    .refine((value) => Number.isInteger(value) && value >= min && value <= max, {
+      message: messageKey(`offers.settings.${field}.error.range`),
+      params: { min, max },
+    });
+
+// A share is said in percent, as the form asks for it.
+const share = (field: ShareField, max: number) =>
+  z.coerce
+    .number({ invalid_type_error: messageKey(`offers.settings.${field}.error.notNumber`) })
+    .min(0, messageKey(`offers.settings.${field}.error.negative`))
+    .refine((value) => value <= max, { message: messageKey(`offers.settings.${field}.error.atMost`), params: { max: max * 100 } });
 
 export const offerSettingsSchema = z.object({
-  windowMonths: wholeNumber("The window", 1, 36),
-  minSupport: share("The minimum support", 0.5),
-  minConfidence: share("The minimum confidence", 1),
-  recencyHalfLifeDays: z.union([z.null(), wholeNumber("The recency half-life", 7, 3650)]),
-  holdoutShare: share("The holdout share", 0.5),
-  maxOffered: wholeNumber("The products per list", 1, DEFAULT_MAX_OFFERED_PRODUCTS),
+  windowMonths: wholeNumber("windowMonths", 1, 36),
+  minSupport: share("minSupport", 0.5),
+  minConfidence: share("minConfidence", 1),
+  // Null (no recency weighting) first, so that anything else is judged as a number.
+  recencyHalfLifeDays: wholeNumber("recencyHalfLifeDays", 7, 3650).nullable(),
+  holdoutShare: share("holdoutShare", 0.5),
+  maxOffered: wholeNumber("maxOffered", 1, DEFAULT_MAX_OFFERED_PRODUCTS),
 });
 
-export type SettingsValidation =
-  { ok: true; settings: OfferSettingsValues } | { ok: false; errors: Partial<Record<keyof OfferSettingsValues, string>> };
+/** One error per field, with its key and its English. */
+export type SettingsErrors = Partial<Record<keyof OfferSettingsValues, OfferFieldError>>;
+export type SettingsValidation = { ok: true; settings: OfferSettingsValues } | { ok: false; errors: SettingsErrors };
 
 export function validateOfferSettings(input: unknown): SettingsValidation {
   const parsed = offerSettingsSchema.safeParse(input);
   if (parsed.success) return { ok: true, settings: parsed.data };
-  const errors: Partial<Record<keyof OfferSettingsValues, string>> = {};
+  const errors: SettingsErrors = {};
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0]) as keyof OfferSettingsValues;
-    errors[field] ??= issue.message;
+    errors[field] ??= fieldErrorOf(field, issue);
   }
   return { ok: false, errors };
 }
@@ -338,7 +351,6 @@ export function newOfferId(): string {
   return `offer-${randomBytes(6).toString("hex")}`;
 }
 
-export type OfferErrors = Partial<Record<OfferField | "offer", string[]>>;
 export type OfferSave = { ok: true; offer: OfferRecord } | { ok: false; errors: OfferErrors };
 
 /** Validates with app/offers (tier names from the loyalty program) and maps the tier name to its id. */
@@ -431,7 +443,7 @@ export async function acceptSuggestion(
       if (own.offeredProductIds.length >= DEFAULT_MAX_OFFERED_PRODUCTS) {
         return {
           ok: false,
-          errors: { offeredProductIds: [`The offer for this product already has ${DEFAULT_MAX_OFFERED_PRODUCTS} products`] },
+          errors: { offeredProductIds: [keyedError("offers.editor.error.offerFull", { max: DEFAULT_MAX_OFFERED_PRODUCTS })] },
         };
       }
       const row = await tx.offer.update({

@@ -26,6 +26,8 @@ export type { CustomerOutcome, ExperimentDefinition, Exposure, FirstExposures, O
 
 export { experimentReport } from "./report.ts";
 export type { ArmSummary, ExperimentReport, ReportOptions, Verdict } from "./report.ts";
+export { saySummary } from "./summary.ts";
+export type { SummaryFigure, SummaryMoney, SummarySentence } from "./summary.ts";
 
 export { sampleMoments, studentT975, welchDifference, Z_80, Z_975 } from "./stats.ts";
 export type { DifferenceEstimate, SampleMoments } from "./stats.ts";

@@ -4,9 +4,11 @@
  * against the cost). Says plainly when the sample is too small (rule in docs/offers.md).
  */
 
+import { englishMessage } from "../offers/messages.ts";
 import type { Arm } from "./assignment.ts";
 import type { CustomerOutcome, Exposure } from "./exposures.ts";
 import { sampleMoments, welchDifference, type DifferenceEstimate } from "./stats.ts";
+import { sampleReasons, saySummary, summarySentences, type SummarySentence } from "./summary.ts";
 
 export interface ArmSummary {
   arm: Arm;
@@ -49,8 +51,10 @@ export interface ExperimentReport {
     returnOnCost: number | null;
   };
   verdict: { revenue: Verdict; shortTerm: Verdict; twelveMonth: Verdict };
-  /** Plain sentences for the merchant. */
+  /** Plain sentences for the merchant, in English (logs, callers that do not translate). */
   summary: string[];
+  /** The same sentences as message keys with their figures, for a page to say in its reader's language. */
+  summaryMessages: SummarySentence[];
 }
 
 export interface ReportOptions {
@@ -60,8 +64,10 @@ export interface ReportOptions {
   minCustomersPerArm?: number;
   /** …and this many customers with a purchase per arm (default 10). */
   minBuyersPerArm?: number;
-  /** Money in minor units → text (default: two decimals). */
+  /** Money in minor units → text, for the English summary (default: two decimals). */
   formatMoney?: (minor: number) => string;
+  /** The currency of the summary's amounts (default "XXX", ISO 4217's "no currency"). */
+  currencyCode?: string;
 }
 
 interface ArmValues {
@@ -130,13 +136,7 @@ export function experimentReport(
   const treatment = summarize("treatment", arms.treatment);
   const holdout = summarize("holdout", arms.holdout);
 
-  const reasons: string[] = [];
-  for (const arm of [treatment, holdout]) {
-    if (arm.customers < minCustomers)
-      reasons.push(`only ${arm.customers} customers in the ${arm.arm} arm (at least ${minCustomers} needed)`);
-    else if (arm.buyers < minBuyers)
-      reasons.push(`only ${arm.buyers} customers bought in the ${arm.arm} arm (at least ${minBuyers} needed)`);
-  }
+  const reasons = sampleReasons([treatment, holdout], minCustomers, minBuyers);
   const sufficient = reasons.length === 0;
   const predictionsSufficient =
     sufficient && treatment.customersWithPrediction >= minCustomers && holdout.customersWithPrediction >= minCustomers;
@@ -159,50 +159,24 @@ export function experimentReport(
     twelveMonth: verdictOf(longTerm, predictionsSufficient),
   };
 
-  const summary: string[] = [];
-  const interval = (e: DifferenceEstimate) => `95 % interval ${money(e.low)} to ${money(e.high)}`;
-  if (!sufficient) {
-    summary.push(`Too early to tell: ${reasons.join("; ")}.`);
-  } else if (revenue !== null) {
-    if (verdict.revenue === "positive") {
-      summary.push(`Revenue per exposed customer is ${money(revenue.estimate)} higher than in the holdout (${interval(revenue)}).`);
-    } else if (verdict.revenue === "negative") {
-      summary.push(`Revenue per exposed customer is ${money(-revenue.estimate)} lower than in the holdout (${interval(revenue)}).`);
-    } else {
-      summary.push(
-        `No difference in revenue per customer can be told apart from chance yet: ${money(revenue.estimate)} (${interval(revenue)}); ` +
-          `with this sample only a difference of about ${money(revenue.minimumDetectable)} per customer would show.`,
-      );
-    }
-    if (shortTerm !== null && costPerCustomer > 0) {
-      const words = {
-        positive: "it has paid for its cost so far",
-        negative: "it has cost more than it brought in so far",
-        inconclusive: "whether it has paid for its cost is not clear yet",
-        too_small: "",
-      };
-      summary.push(
-        `After a cost of ${money(costPerCustomer)} per customer, ${words[verdict.shortTerm]} (${interval(shortTerm)} per customer).`,
-      );
-    }
-  }
-  if (sufficient && longTerm !== null) {
-    const words = {
-      positive: "Over 12 months it is predicted to pay for itself",
-      negative: "Over 12 months it is predicted to cost more than it adds",
-      inconclusive: "The 12-month return cannot be told apart from zero yet",
-      too_small: "",
-    };
-    if (!predictionsSufficient) summary.push("Too few customers with a predicted value to judge the 12-month return.");
-    else summary.push(`${words[verdict.twelveMonth]}: ${money(longTerm.estimate)} per customer after cost (${interval(longTerm)}).`);
-  }
+  const summaryMessages = summarySentences({
+    reasons,
+    predictionsSufficient,
+    revenue,
+    shortTerm,
+    longTerm,
+    costPerCustomer,
+    verdict,
+    currency: options.currencyCode ?? "XXX",
+  });
+  const english = (sentence: SummarySentence) => saySummary(sentence, englishMessage, (amount) => money(amount.minor));
 
   return {
     experimentKey,
     treatment,
     holdout,
     conflicting: options.conflicting ?? 0,
-    sample: { sufficient, reasons },
+    sample: { sufficient, reasons: reasons.map(english) },
     incrementalRevenuePerCustomer: revenue,
     incrementalRevenueTotal:
       revenue === null
@@ -220,6 +194,7 @@ export function experimentReport(
       returnOnCost: longTerm !== null && costPerCustomer > 0 ? longTerm.estimate / costPerCustomer : null,
     },
     verdict,
-    summary,
+    summary: summaryMessages.map(english),
+    summaryMessages,
   };
 }

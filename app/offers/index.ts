@@ -33,6 +33,7 @@ export {
 export type {
   ManualOffer,
   ManualOfferInput,
+  OfferErrors,
   OfferField,
   OfferSchemaOptions,
   OfferValidation,
@@ -40,6 +41,11 @@ export type {
   ProductProblemKind,
   ProductState,
 } from "./offer-schema.ts";
+
+export { fieldErrorOf, keyedError } from "./field-errors.ts";
+export type { OfferFieldError } from "./field-errors.ts";
+export { englishMessage, isOffersMessageKey, messageKey, OFFERS_MESSAGES_EN } from "./messages.ts";
+export type { MessageParams, OffersMessageKey } from "./messages.ts";
 
 export { attributeOrders, OFFER_PROPERTY, offerIdOfLineItem } from "./attribution.ts";
 export type { AttributionLineItem, AttributionOptions, AttributionOrder, LineItemProperty, OfferAttribution } from "./attribution.ts";

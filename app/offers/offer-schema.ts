@@ -1,9 +1,12 @@
 /**
- * Validation of a manual offer (zod), with one plain message per field, and the check that an offer never
- * points at a deleted, draft, archived or unpublished product.
+ * Validation of a manual offer (zod), with one message per field, and the check that an offer never points
+ * at a deleted, draft, archived or unpublished product. Every message is a key of messages.ts: the errors
+ * carry it with its parameters beside the English.
  */
 
 import { z } from "zod";
+import { fieldErrorOf, type OfferFieldError } from "./field-errors.ts";
+import { messageKey } from "./messages.ts";
 
 export const DEFAULT_MAX_OFFERED_PRODUCTS = 10;
 export const MAX_TRIGGER_PRODUCTS = 50;
@@ -13,20 +16,20 @@ export const MAX_OFFER_PRIORITY = 1000;
 const productId = z
   .union([z.string(), z.number().int().positive()])
   .transform((value) => String(value).trim())
-  .refine((value) => /^(gid:\/\/shopify\/Product\/)?[1-9]\d*$/.test(value), { message: "must be a Shopify product id" })
+  .refine((value) => /^(gid:\/\/shopify\/Product\/)?[1-9]\d*$/.test(value), { message: messageKey("offers.editor.error.productId") })
   .transform((value) => value.slice(value.lastIndexOf("/") + 1));
 
-function distinct(label: string) {
+function distinct(message: "offers.editor.error.triggerTwice" | "offers.editor.error.offeredTwice") {
   return (ids: string[], context: z.RefinementCtx) => {
     const seen = new Set<string>();
     for (const id of ids) {
-      if (seen.has(id)) context.addIssue({ code: z.ZodIssueCode.custom, message: `${label} lists product ${id} twice` });
+      if (seen.has(id)) context.addIssue({ code: z.ZodIssueCode.custom, message, params: { id } });
       seen.add(id);
     }
   };
 }
 
-const date = z.coerce.date({ errorMap: () => ({ message: "must be a valid date" }) });
+const date = z.coerce.date({ errorMap: () => ({ message: messageKey("offers.editor.error.date") }) });
 
 export interface OfferSchemaOptions {
   /** Offered products per offer (default 10). */
@@ -38,28 +41,28 @@ export interface OfferSchemaOptions {
 export function manualOfferSchema(options: OfferSchemaOptions = {}) {
   const maxOffered = options.maxOfferedProducts ?? DEFAULT_MAX_OFFERED_PRODUCTS;
   const tierNames = options.tierNames;
+  const titleMissing = messageKey("offers.editor.error.titleMissing");
+  const triggersMissing = messageKey("offers.editor.error.triggersMissing");
+  const offeredMissing = messageKey("offers.editor.error.offeredMissing");
+  const discountRange = messageKey("offers.editor.error.discountRange");
   return z
     .object({
-      title: z
-        .string({ required_error: "Give the offer a title" })
-        .trim()
-        .min(1, "Give the offer a title")
-        .max(80, "The title can have at most 80 characters"),
+      title: z.string({ required_error: titleMissing }).trim().min(1, titleMissing).max(80, messageKey("offers.editor.error.titleTooLong")),
       triggerProductIds: z
-        .array(productId, { required_error: "Choose at least one trigger product" })
-        .min(1, "Choose at least one trigger product")
-        .max(MAX_TRIGGER_PRODUCTS, `Choose at most ${MAX_TRIGGER_PRODUCTS} trigger products`)
-        .superRefine(distinct("The trigger products")),
+        .array(productId, { required_error: triggersMissing })
+        .min(1, triggersMissing)
+        .max(MAX_TRIGGER_PRODUCTS, messageKey("offers.editor.error.triggersTooMany"))
+        .superRefine(distinct("offers.editor.error.triggerTwice")),
       offeredProductIds: z
-        .array(productId, { required_error: "Choose at least one product to offer" })
-        .min(1, "Choose at least one product to offer")
-        .max(maxOffered, `Choose at most ${maxOffered} products to offer`)
-        .superRefine(distinct("The offered products")),
+        .array(productId, { required_error: offeredMissing })
+        .min(1, offeredMissing)
+        .max(maxOffered, messageKey("offers.editor.error.offeredTooMany"))
+        .superRefine(distinct("offers.editor.error.offeredTwice")),
       discountPercent: z
-        .number({ invalid_type_error: "The discount must be a number" })
-        .int("The discount must be a whole percentage from 1 to 100")
-        .min(1, "The discount must be a whole percentage from 1 to 100")
-        .max(100, "The discount must be a whole percentage from 1 to 100")
+        .number({ invalid_type_error: messageKey("offers.editor.error.discountNotNumber") })
+        .int(discountRange)
+        .min(1, discountRange)
+        .max(100, discountRange)
         .nullish()
         .transform((value) => value ?? null),
       tierName: z
@@ -68,24 +71,32 @@ export function manualOfferSchema(options: OfferSchemaOptions = {}) {
         .nullish()
         .transform((value) => (value == null || value === "" ? null : value))
         .superRefine((value, context) => {
-          if (value !== null && tierNames !== undefined && !tierNames.includes(value)) {
-            const known = tierNames.length > 0 ? `choose one of ${tierNames.join(", ")}` : "the program has no tiers";
-            context.addIssue({ code: z.ZodIssueCode.custom, message: `There is no tier "${value}": ${known}` });
-          }
+          if (value === null || tierNames === undefined || tierNames.includes(value)) return;
+          context.addIssue(
+            tierNames.length > 0
+              ? {
+                  code: z.ZodIssueCode.custom,
+                  message: messageKey("offers.editor.error.tierUnknown"),
+                  params: { name: value, names: tierNames.join(", ") },
+                }
+              : { code: z.ZodIssueCode.custom, message: messageKey("offers.editor.error.noTiers"), params: { name: value } },
+          );
         }),
       startsAt: date,
       /** Null: the offer runs until it is ended by hand. */
       endsAt: date.nullish().transform((value) => value ?? null),
       priority: z
-        .number({ invalid_type_error: "The priority must be a number" })
-        .int(`The priority must be a whole number from 0 to ${MAX_OFFER_PRIORITY}`)
-        .min(0, `The priority must be a whole number from 0 to ${MAX_OFFER_PRIORITY}`)
-        .max(MAX_OFFER_PRIORITY, `The priority must be a whole number from 0 to ${MAX_OFFER_PRIORITY}`)
+        .number({ invalid_type_error: messageKey("offers.editor.error.priorityNotNumber") })
+        // One check for "whole" and both bounds: the message names the upper bound, which zod's int() would not give.
+        .refine((value) => Number.isInteger(value) && value >= 0 && value <= MAX_OFFER_PRIORITY, {
+          message: messageKey("offers.editor.error.priorityRange"),
+          params: { max: MAX_OFFER_PRIORITY },
+        })
         .default(0),
     })
     .superRefine((offer, context) => {
       if (offer.endsAt !== null && offer.endsAt.getTime() <= offer.startsAt.getTime()) {
-        context.addIssue({ code: z.ZodIssueCode.custom, path: ["endsAt"], message: "The end must be after the start" });
+        context.addIssue({ code: z.ZodIssueCode.custom, path: ["endsAt"], message: messageKey("offers.editor.error.endBeforeStart") });
       }
       const triggers = new Set(offer.triggerProductIds);
       for (const id of offer.offeredProductIds) {
@@ -93,7 +104,8 @@ export function manualOfferSchema(options: OfferSchemaOptions = {}) {
           context.addIssue({
             code: z.ZodIssueCode.custom,
             path: ["offeredProductIds"],
-            message: `Product ${id} is also a trigger: an offer cannot offer the product it is shown with`,
+            message: messageKey("offers.editor.error.offeredIsTrigger"),
+            params: { id },
           });
         }
       }
@@ -104,19 +116,22 @@ export type ManualOffer = z.output<ReturnType<typeof manualOfferSchema>>;
 export type ManualOfferInput = z.input<ReturnType<typeof manualOfferSchema>>;
 
 export type OfferField = keyof ManualOffer;
+/** A refused offer's errors by field ("offer" for the whole offer), each with its key and its English. */
+export type OfferErrors = Partial<Record<OfferField | "offer", OfferFieldError[]>>;
 
-export type OfferValidation = { ok: true; offer: ManualOffer } | { ok: false; errors: Partial<Record<OfferField, string[]>> };
+export type OfferValidation = { ok: true; offer: ManualOffer } | { ok: false; errors: OfferErrors };
 
-/** Parses a manual offer; on failure, the messages grouped by field (for the editor's fields). */
+/** Parses a manual offer; on failure, the errors grouped by field (for the editor's fields). */
 export function validateManualOffer(input: unknown, options: OfferSchemaOptions = {}): OfferValidation {
   const parsed = manualOfferSchema(options).safeParse(input);
   if (parsed.success) return { ok: true, offer: parsed.data };
-  const errors: Partial<Record<OfferField, string[]>> = {};
+  const errors: OfferErrors = {};
   for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? "offer") as OfferField;
-    // Zod's own "Required" for a missing field says nothing about which field: name it.
-    const message = issue.message === "Required" ? `${String(field)} is required` : issue.message;
-    (errors[field] ??= []).push(message);
+    const field = String(issue.path[0] ?? "offer") as OfferField | "offer";
+    const error = fieldErrorOf(field, issue);
+    const known = (errors[field] ??= []);
+    // A value both fractional and out of range fails two checks with the same message: say it once.
+    if (!known.some((e) => e.message === error.message)) known.push(error);
   }
   return { ok: false, errors };
 }

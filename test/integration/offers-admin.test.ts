@@ -1,7 +1,7 @@
 // The cross-sell admin pages over real HTTP against the built app, with session tokens as App Bridge sends
-// them: the overview (suggestions with their figures, offers, on/off), accept and reject, the editor with
-// app/offers' validation, the settings, the product search of the picker without App Bridge; and no shop
-// ever sees or changes another's.
+// them: the overview (suggestions with their figures, offers, on/off), accept and reject with the banner
+// saying what was done, the editor with app/offers' validation, the settings, the product search of the
+// picker without App Bridge; and no shop ever sees or changes another's.
 import type { PrismaClient } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-under-test";
@@ -30,6 +30,18 @@ async function post(shop: string, path: string, fields: Record<string, string>) 
   const result = (await actionResult<OffersActionResult>(response)).data;
   return { status: response.status, result };
 }
+
+/** HTML with the entities React writes in text decoded. */
+const visibleText = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+
+/** The text of the overview's action banner, or null without one. */
+const bannerOf = (html: string) => /data-testid="offers-action-result"[^>]*>([^<]*)</.exec(visibleText(html))?.[1] ?? null;
 
 async function queuedJobs(name: string, shop: string) {
   const jobs = await app.queues().analytics.getJobs(["waiting", "delayed", "prioritized"]);
@@ -146,6 +158,32 @@ describe("verdicts", () => {
     await post(A, "/app/offers.data?index", { intent: "reset", productId: "11", offeredProductId: "13" });
     expect((await overviewOf(A)).suggestions.counts).toEqual({ new: 2, accepted: 1, rejected: 0 });
   });
+
+  it("says what accepting did in the overview's banner, though the row leaves the tab", async () => {
+    // Each verdict is a form posting to the overview's action (a fetcher once the scripts run)…
+    const page = visibleText(await (await documentRequest(app.baseUrl, "/app/offers", A, token(A))).text());
+    expect(page).toMatch(
+      /<form method="post" action="\/app\/offers\?[^"]*index[^"]*">(<input type="hidden"[^>]*>)*<input type="hidden" name="intent" value="accept"/,
+    );
+    // …and the page answers with the action's message in its banner, in the admin's language.
+    const accept = { intent: "accept", productId: "11", offeredProductId: "13" };
+    const posted = await documentRequest(app.baseUrl, "/app/offers?index", A, token(A), {
+      method: "POST",
+      body: new URLSearchParams(accept),
+    });
+    expect(posted.status).toBe(200);
+    expect(bannerOf(await posted.text())).toBe('Accepted: "Bought with Espresso beans" offers it.');
+    expect((await overviewOf(A)).suggestions.counts).toEqual({ new: 1, accepted: 2, rejected: 0 });
+
+    // Back as it was for the tests below: rejected (out of the offer), then new again.
+    await post(A, "/app/offers.data?index", { intent: "reject", productId: "11", offeredProductId: "13" });
+    const inFrench = await documentRequest(app.baseUrl, "/app/offers?index&locale=fr", A, token(A), {
+      method: "POST",
+      body: new URLSearchParams({ ...accept, intent: "reset" }),
+    });
+    expect(bannerOf(await inFrench.text())).toBe("De retour parmi les nouvelles suggestions.");
+    expect((await overviewOf(A)).suggestions.counts).toEqual({ new: 2, accepted: 1, rejected: 0 });
+  });
 });
 
 describe("editor", () => {
@@ -212,6 +250,9 @@ describe("editor", () => {
     });
     expect(detail.products.map((p) => p.title).sort()).toEqual(["Espresso beans", "Grinder", "Milk frother"]);
     expect(detail.attribution).toEqual({ orders: 0, customers: 0, units: 0, revenueMinor: "0" });
+    // Its document title names it, the area and the app, as every page's does.
+    const page = await (await documentRequest(app.baseUrl, `/app/offers/${offerId}`, A, token(A))).text();
+    expect(page).toContain("<title>Grind fresh · Cross-sell · Customer lifetime value</title>");
 
     const foreign = await bearerRequest(app.baseUrl, `/app/offers/${offerId}.data?_routes=${encodeURIComponent(DETAIL)}`, token(B));
     // The same answer as for an id that does not exist: 404, "not_found", nothing of the offer.
@@ -336,7 +377,11 @@ describe("the admin's language", () => {
 
   it("shows the editor and the settings in French", async () => {
     const editor = await pageText("/app/offers/new?locale=fr");
-    for (const text of ["<title>Nouvelle offre · Ventes croisées</title>", "Montrée sur ces produits", "Produits proposés, dans l’ordre"])
+    for (const text of [
+      "<title>Nouvelle offre · Ventes croisées · Valeur vie client</title>",
+      "Montrée sur ces produits",
+      "Produits proposés, dans l’ordre",
+    ])
       expect(editor).toContain(text);
     for (const text of ["New offer", "Shown on these products", "Every customer", "Priority"]) expect(editor).not.toContain(text);
 

@@ -18,10 +18,11 @@ const valid = {
   priority: 5,
 };
 
-function errorsOf(input: unknown, options = {}) {
+/** The English messages of a refused offer, by field. */
+function errorsOf(input: unknown, options = {}): Record<string, string[]> {
   const result = validateManualOffer(input, options);
   if (result.ok) throw new Error("expected the offer to be refused");
-  return result.errors;
+  return Object.fromEntries(Object.entries(result.errors).map(([field, errors = []]) => [field, errors.map((e) => e.message)]));
 }
 
 describe("manual offer validation", () => {

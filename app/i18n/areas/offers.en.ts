@@ -1,8 +1,11 @@
 // English messages of the cross-sell pages (keys start with "offers."), spread into the English catalog. The
-// validation sentences of app/offers and app/data (offers.editor.error.*, offers.settings.*.error.*) and the
-// report's (offers.report.*) are matched by their English in app/routes/app.offers/english-text.ts: each English
-// message here must say exactly what those modules say.
+// domain's messages (validation: offers.editor.error.*, offers.settings.*.error.*; the experiment summary:
+// offers.report.*) live beside the domain, in app/offers/messages.ts.
+import { OFFERS_MESSAGES_EN } from "../../offers/messages";
+
 export const offersEn = {
+  ...OFFERS_MESSAGES_EN,
+
   "offers.title": "Cross-sell",
   "offers.documentTitle": "Cross-sell",
   "offers.subtitle.on": "Offers are on: the storefront shows them to everyone but the holdout.",
@@ -61,36 +64,6 @@ export const offersEn = {
   "offers.results.revenuePerCustomer": "Revenue per customer",
   "offers.results.shown": "Shown offers",
   "offers.results.heldOut": "Held out",
-
-  // The report's sentences (app/experiments' summary, said again from its figures or matched by sentence).
-  "offers.report.tooEarly": "Too early to tell: {reasons}.",
-  "offers.report.fewCustomers": {
-    one: "only {count} customer in the {arm} arm (at least {min} needed)",
-    other: "only {count} customers in the {arm} arm (at least {min} needed)",
-  },
-  "offers.report.fewBuyers": {
-    one: "only {count} customer bought in the {arm} arm (at least {min} needed)",
-    other: "only {count} customers bought in the {arm} arm (at least {min} needed)",
-  },
-  "offers.report.arm.treatment": "treatment",
-  "offers.report.arm.holdout": "holdout",
-  "offers.report.higher": "Revenue per exposed customer is {amount} higher than in the holdout (95 % interval {low} to {high}).",
-  "offers.report.lower": "Revenue per exposed customer is {amount} lower than in the holdout (95 % interval {low} to {high}).",
-  "offers.report.inconclusive":
-    "No difference in revenue per customer can be told apart from chance yet: {estimate} (95 % interval {low} to {high}); with this sample only a difference of about {detectable} per customer would show.",
-  "offers.report.cost.positive":
-    "After a cost of {cost} per customer, it has paid for its cost so far (95 % interval {low} to {high} per customer).",
-  "offers.report.cost.negative":
-    "After a cost of {cost} per customer, it has cost more than it brought in so far (95 % interval {low} to {high} per customer).",
-  "offers.report.cost.inconclusive":
-    "After a cost of {cost} per customer, whether it has paid for its cost is not clear yet (95 % interval {low} to {high} per customer).",
-  "offers.report.twelveMonth.positive":
-    "Over 12 months it is predicted to pay for itself: {estimate} per customer after cost (95 % interval {low} to {high}).",
-  "offers.report.twelveMonth.negative":
-    "Over 12 months it is predicted to cost more than it adds: {estimate} per customer after cost (95 % interval {low} to {high}).",
-  "offers.report.twelveMonth.inconclusive":
-    "The 12-month return cannot be told apart from zero yet: {estimate} per customer after cost (95 % interval {low} to {high}).",
-  "offers.report.twelveMonth.tooFew": "Too few customers with a predicted value to judge the 12-month return.",
 
   // The offers.
   "offers.list.heading": "Offers",
@@ -160,6 +133,7 @@ export const offersEn = {
   // The editor.
   "offers.editor.documentTitle": "{title} · Cross-sell",
   "offers.editor.new": "New offer",
+  "offers.editor.newDocumentTitle": "New offer · Cross-sell",
   "offers.editor.delete": "Delete",
   "offers.editor.problems": "Some products will not be shown",
   "offers.editor.title.label": "Title",
@@ -180,25 +154,6 @@ export const offersEn = {
   "offers.editor.units": "Units",
   "offers.editor.revenue": "Revenue",
   "offers.editor.discountId": "Shopify discount {id}",
-  "offers.editor.error.productId": "must be a Shopify product id",
-  "offers.editor.error.triggerTwice": "The trigger products lists product {id} twice",
-  "offers.editor.error.offeredTwice": "The offered products lists product {id} twice",
-  "offers.editor.error.date": "must be a valid date",
-  "offers.editor.error.titleMissing": "Give the offer a title",
-  "offers.editor.error.titleTooLong": "The title can have at most {max} characters",
-  "offers.editor.error.triggersMissing": "Choose at least one trigger product",
-  "offers.editor.error.triggersTooMany": "Choose at most {max} trigger products",
-  "offers.editor.error.offeredMissing": "Choose at least one product to offer",
-  "offers.editor.error.offeredTooMany": "Choose at most {max} products to offer",
-  "offers.editor.error.offerFull": "The offer for this product already has {max} products",
-  "offers.editor.error.discountNotNumber": "The discount must be a number",
-  "offers.editor.error.discountRange": "The discount must be a whole percentage from 1 to 100",
-  "offers.editor.error.tierUnknown": 'There is no tier "{name}": choose one of {names}',
-  "offers.editor.error.noTiers": 'There is no tier "{name}": the program has no tiers',
-  "offers.editor.error.priorityNotNumber": "The priority must be a number",
-  "offers.editor.error.priorityRange": "The priority must be a whole number from 0 to {max}",
-  "offers.editor.error.endBeforeStart": "The end must be after the start",
-  "offers.editor.error.offeredIsTrigger": "Product {id} is also a trigger: an offer cannot offer the product it is shown with",
 
   // The product picker.
   "offers.picker.search": "Search products",
@@ -222,29 +177,14 @@ export const offersEn = {
   "offers.settings.mining": "Mining",
   "offers.settings.holdout": "Holdout",
   "offers.settings.windowMonths.label": "Window (months of orders)",
-  "offers.settings.windowMonths.error.notNumber": "The window must be a number",
-  "offers.settings.windowMonths.error.range": "The window must be a whole number from {min} to {max}",
   "offers.settings.recencyHalfLifeDays.label": "Recency half-life (days)",
   "offers.settings.recencyHalfLifeDays.help":
     "Optional: an order counts half as much every this many days. Empty: every order counts the same.",
-  "offers.settings.recencyHalfLifeDays.error.notNumber": "The recency half-life must be a number",
-  "offers.settings.recencyHalfLifeDays.error.range": "The recency half-life must be a whole number from {min} to {max}",
   "offers.settings.minSupport.label": "Minimum support (% of orders)",
-  "offers.settings.minSupport.error.notNumber": "The minimum support must be a number",
-  "offers.settings.minSupport.error.negative": "The minimum support cannot be negative",
-  "offers.settings.minSupport.error.atMost": "The minimum support can be at most {max} %",
   "offers.settings.minConfidence.label": "Minimum confidence (%)",
-  "offers.settings.minConfidence.error.notNumber": "The minimum confidence must be a number",
-  "offers.settings.minConfidence.error.negative": "The minimum confidence cannot be negative",
-  "offers.settings.minConfidence.error.atMost": "The minimum confidence can be at most {max} %",
   "offers.settings.maxOffered.label": "Products per mined list",
-  "offers.settings.maxOffered.error.notNumber": "The products per list must be a number",
-  "offers.settings.maxOffered.error.range": "The products per list must be a whole number from {min} to {max}",
   "offers.settings.holdoutShare.label": "Customers held out (%)",
   "offers.settings.holdoutShare.help": "Logged-in customers who see no offer, to measure what the offers add.",
   "offers.settings.holdoutShare.helpRunning":
     "Logged-in customers who see no offer, to measure what the offers add. Changing it ends experiment {key} and starts a new one.",
-  "offers.settings.holdoutShare.error.notNumber": "The holdout share must be a number",
-  "offers.settings.holdoutShare.error.negative": "The holdout share cannot be negative",
-  "offers.settings.holdoutShare.error.atMost": "The holdout share can be at most {max} %",
 } as const satisfies Record<string, string | { one: string; other: string }>;

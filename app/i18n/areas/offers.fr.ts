@@ -1,5 +1,5 @@
 // Messages français des pages de ventes croisées, repris dans le catalogue français (mêmes clés que offers.en.ts,
-// y compris les messages de validation et les phrases du rapport, reconnus par leur anglais).
+// y compris les messages du domaine, validation et phrases du rapport, dont l'anglais est dans app/offers/messages.ts).
 import type { offersEn } from "./offers.en";
 
 export const offersFr: Record<keyof typeof offersEn, string | { one: string; other: string }> = {
@@ -156,6 +156,7 @@ export const offersFr: Record<keyof typeof offersEn, string | { one: string; oth
 
   "offers.editor.documentTitle": "{title} · Ventes croisées",
   "offers.editor.new": "Nouvelle offre",
+  "offers.editor.newDocumentTitle": "Nouvelle offre · Ventes croisées",
   "offers.editor.delete": "Supprimer",
   "offers.editor.problems": "Certains produits ne seront pas montrés",
   "offers.editor.title.label": "Titre",

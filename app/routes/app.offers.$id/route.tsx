@@ -8,7 +8,6 @@ import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
 import { shopContext } from "~/data/shop.server";
 import { offerDetail } from "~/data/offers-page.server";
-import { SAMPLE_RULE } from "~/data/experiments.server";
 import { createOffer, deleteOffer, updateOffer } from "~/data/offers.server";
 import { DEFAULT_MAX_OFFERED_PRODUCTS, MAX_TRIGGER_PRODUCTS } from "~/offers";
 import { formatMoney, formatNumber, localeOfRequest } from "~/lib/format";
@@ -16,18 +15,18 @@ import { useAppHref } from "~/components/app-links";
 import { AppPage } from "~/components/AppPage";
 import { RouteError } from "~/components/RouteError";
 import { useI18n } from "~/i18n/context";
-import { translator } from "~/i18n/translate";
+import { documentTitle } from "~/i18n/meta";
 import { ExperimentResults } from "../app.offers/ExperimentResults";
 import { field, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
-import { offerErrorTexts } from "../app.offers/english-text";
+import { offerErrorTexts } from "../app.offers/error-texts";
 import { ActionBanner, problemText, useFieldErrors } from "../app.offers/offers-ui";
 import { offerInputFromForm } from "./offer-form";
 import { pickedFrom, ProductPicker, type PickedProduct } from "./ProductPicker";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => {
-  const t = translator(d?.locale ?? "en");
-  return [{ title: t("offers.editor.documentTitle", { title: d?.offer?.title ?? t("offers.editor.new") }) }];
-};
+export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
+  d?.offer
+    ? documentTitle(d.locale, "offers.editor.documentTitle", { title: d.offer.title })
+    : documentTitle(d?.locale, "offers.editor.newDocumentTitle");
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticatePage(request);
@@ -41,7 +40,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     ...detail,
     currencyCode: context.currencyCode,
     timeZone: context.timeZone,
-    sampleRule: SAMPLE_RULE,
     locale: localeOfRequest(request),
     today: new Date().toISOString().slice(0, 10),
   };
@@ -271,7 +269,6 @@ export default function OfferPage() {
                 of="offer"
                 experiment={d.experiment}
                 report={d.report}
-                sampleRule={d.sampleRule}
                 currencyCode={d.currencyCode}
                 timeZone={d.timeZone}
               />

@@ -8,6 +8,7 @@ import { useI18n } from "~/i18n/context";
 import type { MessageKey } from "~/i18n/translate";
 import type { SuggestionPage, SuggestionRow, Verdict } from "~/data/offers.server";
 import type { ProductSummary } from "~/data/products.server";
+import type { OffersActionResult } from "../app.offers/actions.server";
 import { noteOf, noteText, productTitle } from "../app.offers/offers-ui";
 
 const TABS: { verdict: Verdict; label: MessageKey }[] = [
@@ -28,31 +29,49 @@ function ProductName({ product, id }: { product: ProductSummary | null; id: stri
   );
 }
 
+/**
+ * One fetcher for every row's verdict, read by the page too: an accepted row moves to another tab, and the
+ * page must still say what its answer was. Forms, so that the verdict posts even before the scripts load.
+ */
+export const VERDICT_FETCHER = "offers-verdict";
+
+function VerdictForm({ row, intent, primary, children }: { row: SuggestionRow; intent: string; primary?: boolean; children: string }) {
+  const fetcher = useFetcher<OffersActionResult>({ key: VERDICT_FETCHER });
+  const pending = fetcher.state !== "idle" ? fetcher.formData : undefined;
+  const busy = pending?.get("productId") === row.productId && pending.get("offeredProductId") === row.offeredProductId;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="productId" value={row.productId} />
+      <input type="hidden" name="offeredProductId" value={row.offeredProductId} />
+      <Button submit size="slim" variant={primary ? "primary" : undefined} loading={busy}>
+        {children}
+      </Button>
+    </fetcher.Form>
+  );
+}
+
 function Verdicts({ row }: { row: SuggestionRow }) {
   const { t } = useI18n();
-  const fetcher = useFetcher();
-  const submit = (intent: string) =>
-    fetcher.submit({ intent, productId: row.productId, offeredProductId: row.offeredProductId }, { method: "post" });
-  const busy = fetcher.state !== "idle";
   if (row.verdict === "rejected") {
     return (
-      <Button size="slim" loading={busy} onClick={() => submit("reset")}>
+      <VerdictForm row={row} intent="reset">
         {t("offers.suggestions.undo")}
-      </Button>
+      </VerdictForm>
     );
   }
   return (
     <ButtonGroup>
       {row.verdict === "new" ? (
-        <Button size="slim" variant="primary" loading={busy} onClick={() => submit("accept")}>
+        <VerdictForm row={row} intent="accept" primary>
           {t("offers.suggestions.accept")}
-        </Button>
+        </VerdictForm>
       ) : (
         <Badge tone="success">{t("offers.suggestions.accepted")}</Badge>
       )}
-      <Button size="slim" loading={busy} onClick={() => submit("reject")}>
+      <VerdictForm row={row} intent="reject">
         {t("offers.suggestions.reject")}
-      </Button>
+      </VerdictForm>
     </ButtonGroup>
   );
 }

@@ -2,7 +2,7 @@
 // suggestions to accept or reject. The work happens in app/data (offers-page, offers, experiments) and in
 // the jobs; this route reads and dispatches.
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { BlockStack, Layout, Text } from "@shopify/polaris";
 import { authenticatePage } from "~/data/admin-page.server";
 import { db } from "~/db.server";
@@ -18,7 +18,7 @@ import {
   VERDICTS,
   type Verdict,
 } from "~/data/offers.server";
-import { endOffersExperiment, SAMPLE_RULE, startOffersExperiment, runningOffersExperiment } from "~/data/experiments.server";
+import { endOffersExperiment, startOffersExperiment, runningOffersExperiment } from "~/data/experiments.server";
 import { enqueueOffersMining } from "~/queues/offers.server";
 import { localeOfRequest } from "~/lib/format";
 import { useAppHref } from "~/components/app-links";
@@ -29,10 +29,10 @@ import { documentTitle } from "~/i18n/meta";
 import type { MessageKey, Params, Text as Message } from "~/i18n/translate";
 import { ExperimentResults } from "../app.offers/ExperimentResults";
 import { field, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
-import { offerErrorTexts } from "../app.offers/english-text";
-import { ActionBanner } from "../app.offers/offers-ui";
+import { offerErrorTexts } from "../app.offers/error-texts";
+import { ActionBanner, useNewestAnswer } from "../app.offers/offers-ui";
 import { OffersList } from "./OffersList";
-import { SuggestionsTable } from "./SuggestionsTable";
+import { SuggestionsTable, VERDICT_FETCHER } from "./SuggestionsTable";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "offers.documentTitle");
 
@@ -49,7 +49,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     ...overview,
     currencyCode: context.currencyCode,
     timeZone: context.timeZone,
-    sampleRule: SAMPLE_RULE,
     locale: localeOfRequest(request),
   };
 };
@@ -149,6 +148,10 @@ export default function OffersPage() {
   const href = useAppHref();
   const switcher = useFetcher<OffersActionResult>();
   const miner = useFetcher<OffersActionResult>();
+  const verdicts = useFetcher<OffersActionResult>({ key: VERDICT_FETCHER });
+  // A verdict posted as a plain form (before the scripts load) answers with the page itself.
+  const posted = useActionData<typeof action>();
+  const answer = useNewestAnswer([switcher.data, miner.data, verdicts.data, posted]);
   return (
     <AppPage
       title={t("offers.title")}
@@ -169,13 +172,12 @@ export default function OffersPage() {
       ]}
     >
       <Layout>
-        <ActionBanner result={switcher.data ?? miner.data} testId="offers-action-result" />
+        <ActionBanner result={answer} testId="offers-action-result" />
         <Layout.Section>
           <ExperimentResults
             of="program"
             experiment={d.experiment}
             report={d.program}
-            sampleRule={d.sampleRule}
             currencyCode={d.currencyCode}
             timeZone={d.timeZone}
           />

@@ -18,7 +18,7 @@ import { documentTitle } from "~/i18n/meta";
 import type { Text as Message } from "~/i18n/translate";
 import { localeOfRequest } from "~/lib/format";
 import { field, QUEUE_DOWN_NOTE, scheduleWriteBack, type OffersActionResult } from "../app.offers/actions.server";
-import { settingsErrorTexts } from "../app.offers/english-text";
+import { settingsErrorTexts } from "../app.offers/error-texts";
 import { ActionBanner, useFieldErrors } from "../app.offers/offers-ui";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => documentTitle(data?.locale, "offers.settings.title");

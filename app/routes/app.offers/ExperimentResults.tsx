@@ -4,7 +4,7 @@ import { Badge, BlockStack, Card, DataTable, InlineStack, Text } from "@shopify/
 import { formatDate, formatMoney, formatNumber, formatPercent } from "~/lib/format";
 import { useI18n } from "~/i18n/context";
 import type { ExperimentView, ReportView } from "~/data/offers-page.server";
-import { reportSentences, type SampleRule } from "./report-text";
+import { reportSentences } from "./report-text";
 
 const TONE: Record<ReportView["verdict"], "success" | "critical" | "attention" | undefined> = {
   positive: "success",
@@ -17,7 +17,6 @@ export function ExperimentResults({
   of,
   experiment,
   report,
-  sampleRule,
   currencyCode,
   timeZone,
 }: {
@@ -25,7 +24,6 @@ export function ExperimentResults({
   of: "program" | "offer";
   experiment: ExperimentView | null;
   report: ReportView | null;
-  sampleRule: SampleRule;
   currencyCode: string;
   timeZone: string;
 }) {
@@ -85,7 +83,7 @@ export function ExperimentResults({
             </Text>
           </BlockStack>
         ) : null}
-        {reportSentences(t, report, sampleRule, money).map((sentence) => (
+        {reportSentences(t, locale, report.summaryMessages).map((sentence) => (
           <Text as="p" key={sentence}>
             {sentence}
           </Text>

@@ -1,6 +1,7 @@
 // What the cross-sell pages share: the banner of an action's answer and the field errors in the admin's
 // language, and how a product, its state and what keeps it off the storefront are said.
 import { Banner, Layout } from "@shopify/polaris";
+import { useState } from "react";
 import { useI18n } from "~/i18n/context";
 import type { MessageKey, Text, Translate } from "~/i18n/translate";
 import type { ProductProblem } from "~/offers";
@@ -20,6 +21,23 @@ export function ActionBanner({ result, testId }: { result: OffersActionResult | 
       </Banner>
     </Layout.Section>
   );
+}
+
+/**
+ * The newest of several actions' answers. Each fetcher keeps its last answer; the banner must say what the
+ * merchant just did, not what an earlier action answered.
+ */
+export function useNewestAnswer(answers: readonly (OffersActionResult | undefined)[]): OffersActionResult | undefined {
+  const [seen, setSeen] = useState(answers);
+  const [newest, setNewest] = useState(() => answers.find((answer) => answer !== undefined));
+  const changed = answers.find((answer, i) => answer !== undefined && answer !== seen[i]);
+  // Remembered during render (React's pattern for state derived from the previous render), not in an effect:
+  // the banner shows the answer in the same render that receives it.
+  if (answers.some((answer, i) => answer !== seen[i])) {
+    setSeen(answers);
+    if (changed) setNewest(changed);
+  }
+  return changed ?? newest;
 }
 
 /** `errorOf(field)`: the messages of one field of a refused save, translated, or undefined. */
