@@ -2,12 +2,10 @@
 // a fully refunded customer and a customer too new to be scored; each with a screenshot. The headline is
 // the chance of an order in the next 12 months (a labelled progress bar), dates are on the shop's calendar,
 // orders link to Shopify admin; plus a French pass.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startApp } from "../support/app-under-test";
+import { describe, expect, it } from "vitest";
 import { addCustomer, addModelFit } from "../support/hand-shop";
-import { installOfflineSession } from "../support/session-token";
-import { headingOutline, headingsInOrder, launchBrowser, openAdmin, screenshot, type AdminPage } from "../support/browser";
+import { headingOutline, headingsInOrder, screenshot, type AdminPage } from "../support/browser";
+import { browserSuite, type AppUnderTest } from "../support/browser-suite";
 import { formatDate } from "~/lib/format";
 
 const SHOP = "browser-detail.myshopify.com";
@@ -15,13 +13,11 @@ const ZONE = "Asia/Tokyo";
 const NOW = Date.now();
 const ago = (days: number) => new Date(NOW - days * 86_400_000);
 const asOf = ago(1);
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const pages: AdminPage[] = [];
 
-beforeAll(async () => {
-  app = await startApp({ workers: false });
-  await installOfflineSession(app.db, SHOP);
+const suite = browserSuite({ shop: SHOP, seed });
+
+// One customer of each kind the page explains, scored (or not) by one model fit.
+async function seed(app: AppUnderTest) {
   await app.db.shop.create({ data: { shop: SHOP, currencyCode: "USD", ianaTimezone: ZONE } });
   await addModelFit(app.db, SHOP, { id: "fit-detail", asOf, timeZone: ZONE });
   const scored = (pa: number, segment: string, clv: bigint) => ({
@@ -68,20 +64,6 @@ beforeAll(async () => {
     lastName: "New",
     orders: [{ id: "9208", at: ago(0.2), totalMinor: 3_300n }],
   });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const p of pages) await p.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(path: string, locale?: string) {
-  const admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop: SHOP, locale });
-  pages.push(admin);
-  await admin.open(path);
-  return admin;
 }
 
 const explanation = async (admin: AdminPage) => ({
@@ -91,7 +73,7 @@ const explanation = async (admin: AdminPage) => ({
 
 describe("customer page in a browser", () => {
   it("one-time buyer: the 12-month chance, never “100% chance to order again”", async () => {
-    const admin = await open("/app/customers/201");
+    const admin = await suite.open("/app/customers/201");
     const { state, text } = await explanation(admin);
     expect(state).toBe("one_time_buyer");
     expect(text).toMatch(/^We put the chance that they place at least one order in the next 12 months at \d+%\./);
@@ -108,7 +90,7 @@ describe("customer page in a browser", () => {
   });
 
   it("repeat buyer: rhythm, P(alive) explained, dates on the shop's calendar, links to Shopify admin", async () => {
-    const admin = await open("/app/customers/202");
+    const admin = await suite.open("/app/customers/202");
     const { page } = admin;
     const { state, text } = await explanation(admin);
     expect(state).toBe("repeat_buyer");
@@ -124,7 +106,7 @@ describe("customer page in a browser", () => {
   });
 
   it("refunded customer: a true sentence, and the refunds shown where they count", async () => {
-    const admin = await open("/app/customers/203");
+    const admin = await suite.open("/app/customers/203");
     const { page } = admin;
     const { state, text } = await explanation(admin);
     expect(state).toBe("all_refunded");
@@ -137,7 +119,7 @@ describe("customer page in a browser", () => {
   });
 
   it("customer newer than the model: says when they will be scored", async () => {
-    const admin = await open("/app/customers/204");
+    const admin = await suite.open("/app/customers/204");
     const { state, text } = await explanation(admin);
     expect(state).toBe("newer_than_model");
     expect(text).toContain("their first order came after the last model update");
@@ -147,7 +129,7 @@ describe("customer page in a browser", () => {
   });
 
   it("speaks French, and unknown customers get a styled page", async () => {
-    const admin = await open("/app/customers/202", "fr");
+    const admin = await suite.open("/app/customers/202", { locale: "fr" });
     const { page } = admin;
     const { text } = await explanation(admin);
     // (Intl writes a no-break space before % in French.)

@@ -3,47 +3,14 @@
 // filtered list, a row opens the customer; a French pass and a keyboard-only pass; the loyalty tier column
 // and filter once the shop has tiers (last: the column shifts the others).
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { startApp } from "../support/app-under-test";
-import { seedShop, type SeedSummary } from "../support/seed";
-import { installOfflineSession } from "../support/session-token";
-import {
-  headingOutline,
-  headingsInOrder,
-  launchBrowser,
-  openAdmin,
-  screenshot,
-  tabTo,
-  waitForIdle,
-  type AdminPage,
-} from "../support/browser";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { seedShop } from "../support/seed";
+import { headingOutline, headingsInOrder, screenshot, tabTo, waitForIdle } from "../support/browser";
+import { browserSuite } from "../support/browser-suite";
 
 const SHOP = "browser-customers.myshopify.com";
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-let seeded: SeedSummary;
-const pages: AdminPage[] = [];
-
-beforeAll(async () => {
-  app = await startApp({ workers: false });
-  await installOfflineSession(app.db, SHOP);
-  seeded = await seedShop(app.db, { shop: SHOP, customers: 130, seed: 11 });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const p of pages) await p.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(path: string, locale?: string) {
-  const admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop: SHOP, locale });
-  pages.push(admin);
-  await admin.open(path);
-  return admin;
-}
+const suite = browserSuite({ shop: SHOP, seed: (app) => seedShop(app.db, { shop: SHOP, customers: 130, seed: 11 }) });
 
 const table = (page: Page) => page.locator("table.Polaris-IndexTable__Table");
 
@@ -78,7 +45,7 @@ async function rowsChangedFrom(page: Page, before: string[]): Promise<string[]> 
 
 describe("customers page in a browser", () => {
   it("lists, sorts by clicking a heading (announced with aria-sort), and pages", async () => {
-    const admin = await open("/app/customers");
+    const admin = await suite.open("/app/customers");
     const { page } = admin;
     await expect.poll(() => rowIds(page)).toHaveLength(50);
     const firstPage = await rowIds(page);
@@ -110,7 +77,7 @@ describe("customers page in a browser", () => {
     const byOrdersDesc = await rowsChangedFrom(page, firstPage);
     const ordersDesc = (await column(page, 3)).map(number);
     expect(ordersDesc).toEqual([...ordersDesc].sort((a, b) => b - a));
-    expect(ordersDesc[0]).toBe(Math.max(...seeded.customers.map((c) => c.orderCount)));
+    expect(ordersDesc[0]).toBe(Math.max(...suite.seeded.customers.map((c) => c.orderCount)));
     await expect.poll(() => ariaSort(page)).toMatchObject({ Orders: "descending", "Historic value": "none" });
 
     await table(page).locator("thead th button", { hasText: "Orders" }).click();
@@ -118,7 +85,7 @@ describe("customers page in a browser", () => {
     await rowsChangedFrom(page, byOrdersDesc);
     const ordersAsc = (await column(page, 3)).map(number);
     expect(ordersAsc).toEqual([...ordersAsc].sort((a, b) => a - b));
-    expect(ordersAsc[0]).toBe(Math.min(...seeded.customers.map((c) => c.orderCount)));
+    expect(ordersAsc[0]).toBe(Math.min(...suite.seeded.customers.map((c) => c.orderCount)));
     await expect.poll(() => ariaSort(page)).toMatchObject({ Orders: "ascending" });
 
     // Next page: other customers, same order.
@@ -147,12 +114,12 @@ describe("customers page in a browser", () => {
   });
 
   it("applies filters as they are chosen, and clears them from the empty state", async () => {
-    const admin = await open("/app/customers");
+    const admin = await suite.open("/app/customers");
     const { page } = admin;
     // The search applies as the merchant types (no button).
     await page.getByPlaceholder("Search by name, email or customer id").fill("lovelace");
     await page.waitForURL(/q=lovelace/);
-    const expected = seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("lovelace")).map((c) => c.customerId);
+    const expected = suite.seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("lovelace")).map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(expected.sort());
     expect(await page.getByRole("button", { name: "Apply" }).count()).toBe(0);
     await screenshot(page, "customers-search");
@@ -160,7 +127,7 @@ describe("customers page in a browser", () => {
     // Choosing a segment applies it at once, on top of the search.
     await page.getByLabel("Segment", { exact: true }).selectOption("Lost");
     await page.waitForURL(/segment=Lost/);
-    const lost = seeded.customers
+    const lost = suite.seeded.customers
       .filter((c) => c.lastName?.toLowerCase().includes("lovelace") && c.segment === "Lost")
       .map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(lost.sort());
@@ -185,10 +152,10 @@ describe("customers page in a browser", () => {
   });
 
   it("exports the filtered list, as it is shown", async () => {
-    const admin = await open("/app/customers?risk=1&sort=orders&direction=asc");
+    const admin = await suite.open("/app/customers?risk=1&sort=orders&direction=asc");
     const { page } = admin;
     const listed = await rowIds(page);
-    const atRisk = seeded.customers.filter(
+    const atRisk = suite.seeded.customers.filter(
       (c) =>
         (c.probabilityAlive !== null && c.probabilityAlive < 0.3 && c.orderCount >= 2) ||
         c.segment === "At risk" ||
@@ -209,10 +176,10 @@ describe("customers page in a browser", () => {
   });
 
   it("opens a customer from the table", async () => {
-    const admin = await open("/app/customers?sort=orders&direction=desc");
+    const admin = await suite.open("/app/customers?sort=orders&direction=desc");
     const { page } = admin;
     const [firstId] = await rowIds(page);
-    const customer = seeded.customers.find((c) => c.customerId === firstId)!;
+    const customer = suite.seeded.customers.find((c) => c.customerId === firstId)!;
     // Click the row (Polaris follows the row's primary link).
     await table(page).locator("tbody tr").first().locator("td").nth(2).click();
     await page.waitForURL(new RegExp(`/app/customers/${firstId}`));
@@ -228,7 +195,7 @@ describe("customers page in a browser", () => {
   });
 
   it("speaks French", async () => {
-    const admin = await open("/app/customers", "fr");
+    const admin = await suite.open("/app/customers", { locale: "fr" });
     const { page } = admin;
     expect(await page.locator("h1").first().innerText()).toBe("Clients");
     // aria-sort is set once the table has hydrated.
@@ -243,13 +210,13 @@ describe("customers page in a browser", () => {
   });
 
   it("works with the keyboard alone: search, segment, sort, open a customer", async () => {
-    const admin = await open("/app/customers");
+    const admin = await suite.open("/app/customers");
     const { page } = admin;
     await tabTo(page, "input[name=q]");
     await page.keyboard.type("hopper");
     await page.waitForURL(/q=hopper/);
     await waitForIdle(page);
-    const hoppers = seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("hopper")).map((c) => c.customerId);
+    const hoppers = suite.seeded.customers.filter((c) => c.lastName?.toLowerCase().includes("hopper")).map((c) => c.customerId);
     await expect.poll(async () => (await rowIds(page)).sort()).toEqual(hoppers.sort());
 
     await tabTo(page, "table.Polaris-IndexTable__Table thead th:nth-child(3) button"); // Orders
@@ -273,11 +240,11 @@ describe("customers page in a browser", () => {
 
   it("shows the loyalty tier and filters by it, and the export follows the filter", async () => {
     const programs = await import("~/data/loyalty-program.server");
-    const settings = await programs.saveProgramSettings(app.db, SHOP, {
+    const settings = await programs.saveProgramSettings(suite.app.db, SHOP, {
       settings: { enabled: true, currencyCode: "USD", earning: { pointsPerCurrencyUnit: 1 } },
     });
     if (!settings.ok) throw new Error(JSON.stringify(settings.errors));
-    const tiers = await programs.saveTiers(app.db, SHOP, {
+    const tiers = await programs.saveTiers(suite.app.db, SHOP, {
       basis: "order_count",
       window: "lifetime",
       tiers: [
@@ -286,11 +253,11 @@ describe("customers page in a browser", () => {
       ],
     });
     if (!tiers.ok) throw new Error(JSON.stringify(tiers.errors));
-    const ids = seeded.customers.map((c) => c.customerId).sort();
+    const ids = suite.seeded.customers.map((c) => c.customerId).sort();
     const gold = ids.slice(0, 7);
     const silver = ids.slice(7, 20);
     const evaluatedAt = new Date();
-    await app.db.loyaltyMember.createMany({
+    await suite.app.db.loyaltyMember.createMany({
       data: [...gold.map((id) => [id, "gold"]), ...silver.map((id) => [id, "silver"])].map(([customerId, tierId]) => ({
         shop: SHOP,
         customerId,
@@ -299,7 +266,7 @@ describe("customers page in a browser", () => {
       })),
     });
 
-    const admin = await open("/app/customers");
+    const admin = await suite.open("/app/customers");
     const { page } = admin;
     await expect.poll(() => rowIds(page)).toHaveLength(50);
     // aria-sort is set once the table has hydrated; the tier column is not sortable.

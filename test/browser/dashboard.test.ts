@@ -1,61 +1,35 @@
 // The dashboard in Chromium: the figures render (server-side, then hydrated), the polaris-viz charts draw
 // with their axis titles, the date range applies as it is chosen, the cohorts switch between LTV curves and
 // monthly revenue, the empty and importing states, a French pass and a keyboard-only pass.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { startApp } from "../support/app-under-test";
-import { seedShop, type SeedSummary } from "../support/seed";
+import { describe, expect, it } from "vitest";
+import { seedShop } from "../support/seed";
 import { installOfflineSession } from "../support/session-token";
-import {
-  headingOutline,
-  headingsInOrder,
-  launchBrowser,
-  openAdmin,
-  screenshot,
-  tabTo,
-  waitForIdle,
-  type AdminPage,
-} from "../support/browser";
+import { headingOutline, headingsInOrder, screenshot, tabTo, waitForIdle } from "../support/browser";
+import { browserSuite, type AppUnderTest } from "../support/browser-suite";
 import { formatMoney, formatNumber } from "~/lib/format";
 
 const SHOP = "browser-dashboard.myshopify.com";
 const EMPTY = "browser-empty.myshopify.com";
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-let seeded: SeedSummary;
-const pages: AdminPage[] = [];
 
-beforeAll(async () => {
-  app = await startApp({ workers: false });
-  await installOfflineSession(app.db, SHOP);
+const suite = browserSuite({ shop: SHOP, seed });
+
+// The seeded shop, and a second one installed without any order yet (the empty and importing states).
+async function seed(app: AppUnderTest) {
   await installOfflineSession(app.db, EMPTY);
-  seeded = await seedShop(app.db, { shop: SHOP, customers: 400, seed: 5, ianaTimezone: "America/New_York" });
+  const seeded = await seedShop(app.db, { shop: SHOP, customers: 400, seed: 5, ianaTimezone: "America/New_York" });
   await app.db.shop.create({ data: { shop: EMPTY, currencyCode: "USD" } });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const p of pages) await p.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(shop: string, path: string, locale?: string) {
-  const admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop, locale });
-  pages.push(admin);
-  await admin.open(path);
-  return admin;
+  return seeded;
 }
 
 describe("dashboard in a browser", () => {
   it("renders the figures, draws the charts with their axis titles, and keeps headings in order", async () => {
-    const admin = await open(SHOP, "/app");
+    const admin = await suite.open("/app");
     const { page } = admin;
-    const customers = seeded.customers.filter((c) => c.orderCount > 0).length;
+    const customers = suite.seeded.customers.filter((c) => c.orderCount > 0).length;
     expect(await page.getByTestId("metric-customers").innerText()).toBe(formatNumber(customers, "en"));
-    expect(await page.getByTestId("metric-orders").innerText()).toBe(formatNumber(seeded.countedOrders, "en"));
-    expect(await page.getByTestId("metric-net-revenue").innerText()).toBe(formatMoney(seeded.netRevenueMinor, "USD", "en"));
-    expect(await page.getByTestId("metric-predicted").innerText()).toBe(formatMoney(seeded.predictedTotalMinor, "USD", "en"));
+    expect(await page.getByTestId("metric-orders").innerText()).toBe(formatNumber(suite.seeded.countedOrders, "en"));
+    expect(await page.getByTestId("metric-net-revenue").innerText()).toBe(formatMoney(suite.seeded.netRevenueMinor, "USD", "en"));
+    expect(await page.getByTestId("metric-predicted").innerText()).toBe(formatMoney(suite.seeded.predictedTotalMinor, "USD", "en"));
     // polaris-viz draws SVG once hydrated (the server sent tables in their place): histogram, segments, LTV curves.
     await expect.poll(() => page.locator("[data-testid=chart] svg").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId("axis-x").first().innerText()).toBe("Historic net revenue");
@@ -76,7 +50,7 @@ describe("dashboard in a browser", () => {
   });
 
   it("applies a date range and a comparison as they are chosen", async () => {
-    const admin = await open(SHOP, "/app");
+    const admin = await suite.open("/app");
     const { page } = admin;
     const before = await page.getByTestId("period-orders").innerText();
     // A choice made before React has hydrated the select changes nothing yet: choose again until it applies.
@@ -102,7 +76,7 @@ describe("dashboard in a browser", () => {
   });
 
   it("goes to the customers page from its primary action", async () => {
-    const admin = await open(SHOP, "/app");
+    const admin = await suite.open("/app");
     const { page } = admin;
     await page
       .getByRole("link", { name: "View customers" })
@@ -118,10 +92,10 @@ describe("dashboard in a browser", () => {
   });
 
   it("speaks French", async () => {
-    const admin = await open(SHOP, "/app", "fr");
+    const admin = await suite.open("/app", { locale: "fr" });
     const { page } = admin;
     expect(await page.locator("h1").first().innerText()).toBe("Valeur vie client");
-    expect(await page.getByTestId("metric-net-revenue").innerText()).toBe(formatMoney(seeded.netRevenueMinor, "USD", "fr"));
+    expect(await page.getByTestId("metric-net-revenue").innerText()).toBe(formatMoney(suite.seeded.netRevenueMinor, "USD", "fr"));
     expect(await page.getByTestId("axis-x").first().innerText()).toBe("Chiffre d'affaires net historique");
     expect(await page.locator("html").getAttribute("lang")).toBe("fr");
     expect(await page.title()).toBe("Tableau de bord · Valeur vie client");
@@ -132,7 +106,7 @@ describe("dashboard in a browser", () => {
   });
 
   it("works with the keyboard alone", async () => {
-    const admin = await open(SHOP, "/app");
+    const admin = await suite.open("/app");
     const { page } = admin;
     await tabTo(page, "select[name=range]");
     await page.keyboard.press("ArrowDown"); // Last 30 days → Last 90 days
@@ -148,12 +122,12 @@ describe("dashboard in a browser", () => {
   });
 
   it("says it is importing instead of showing 0 customers, then shows the import's progress", async () => {
-    const admin = await open(EMPTY, "/app");
+    const admin = await suite.open("/app", { shop: EMPTY });
     const { page } = admin;
     await expect.poll(() => page.getByText("No orders yet").count()).toBeGreaterThan(0);
     await screenshot(page, "dashboard-empty");
 
-    await app.db.backfillRun.create({
+    await suite.app.db.backfillRun.create({
       data: { id: "browser-run", shop: EMPTY, status: "importing", objectCount: 1_200, linesImported: 300 },
     });
     await admin.open("/app");

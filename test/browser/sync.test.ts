@@ -3,23 +3,19 @@
 // predictions" with a banner that says what happened and goes once it is done; the whole history
 // re-imported only after a confirmation; a French pass and a keyboard-only pass. The actions are fetch
 // POSTs, authenticated like App Bridge does.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Job } from "bullmq";
-import { startApp } from "../support/app-under-test";
 import { seedShop } from "../support/seed";
-import { installOfflineSession } from "../support/session-token";
-import { headingOutline, headingsInOrder, launchBrowser, openAdmin, screenshot, tabTo, type AdminPage } from "../support/browser";
+import { headingOutline, headingsInOrder, screenshot, tabTo } from "../support/browser";
+import { browserSuite, type AppUnderTest } from "../support/browser-suite";
 
 const SHOP = "browser-sync.myshopify.com";
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const pages: AdminPage[] = [];
 let failedJobId: string;
 
-beforeAll(async () => {
-  app = await startApp({ workers: false });
-  await installOfflineSession(app.db, SHOP);
+const suite = browserSuite({ shop: SHOP, seed });
+
+// A synced shop: history imported, webhooks processed, and one failed job (its id in failedJobId).
+async function seed(app: AppUnderTest) {
   await seedShop(app.db, { shop: SHOP, customers: 50, seed: 4, ianaTimezone: "Europe/Paris" });
   await app.db.webhookDelivery.createMany({
     data: [
@@ -47,31 +43,17 @@ beforeAll(async () => {
   while (!(await analytics.getJob(failedJobId))?.failedReason) await new Promise((r) => setTimeout(r, 50));
   await worker.close();
   connection.disconnect();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const p of pages) await p.close();
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(locale?: string) {
-  const admin = await openAdmin(browser, { baseUrl: app.baseUrl, shop: SHOP, locale });
-  pages.push(admin);
-  await admin.open("/app/sync");
-  return admin;
 }
 
 /** Queued jobs of this shop by name (the failed job retried by the first test left out). */
 const jobsNamed = async (name: string) =>
-  ((await app.queues().analytics.getJobs(["waiting", "prioritized", "delayed"])) as Job[]).filter(
+  ((await suite.app.queues().analytics.getJobs(["waiting", "prioritized", "delayed"])) as Job[]).filter(
     (j) => j.name === name && j.data.shop === SHOP && j.id !== failedJobId,
   );
 
 describe("sync page in a browser", () => {
   it("leads with the summary, says what failed and what to do, and retries the failed job", async () => {
-    const admin = await open();
+    const admin = await suite.open("/app/sync");
     const { page } = admin;
     expect(await page.getByTestId("health-headline").innerText()).toBe("Something failed: see below what to do.");
     expect(await page.getByTestId("health-problems").innerText()).toContain("1 background job failed.");
@@ -89,7 +71,7 @@ describe("sync page in a browser", () => {
 
     await page.getByRole("button", { name: /^Retry/ }).click();
     // The job is queued again; the page revalidates, the job leaves the failed list and the summary is green.
-    await expect.poll(async () => (await app.queues().analytics.getJob(failedJobId))!.getState()).toBe("waiting");
+    await expect.poll(async () => (await suite.app.queues().analytics.getJob(failedJobId))!.getState()).toBe("waiting");
     await expect.poll(() => page.getByText("bulk operation result URL expired").count()).toBe(0);
     await expect.poll(() => page.getByText("No failed jobs for your store.").count()).toBe(1);
     await expect.poll(() => page.getByTestId("health-headline").innerText()).toBe("Everything is up to date.");
@@ -97,7 +79,7 @@ describe("sync page in a browser", () => {
   });
 
   it("updates the predictions with a banner that goes once they are updated", async () => {
-    const admin = await open();
+    const admin = await suite.open("/app/sync");
     const { page } = admin;
     await page.getByRole("button", { name: "Update predictions" }).click();
     await expect
@@ -107,8 +89,8 @@ describe("sync page in a browser", () => {
     await screenshot(page, "sync-refit-requested", { fullPage: false });
 
     // No worker runs here: the refit's result is written as the worker would, and the page notices it.
-    const fit = await app.db.modelFit.findFirstOrThrow({ where: { shop: SHOP } });
-    await app.db.modelFit.create({ data: { ...fit, id: "fit-after-refit", fittedAt: new Date() } });
+    const fit = await suite.app.db.modelFit.findFirstOrThrow({ where: { shop: SHOP } });
+    await suite.app.db.modelFit.create({ data: { ...fit, id: "fit-after-refit", fittedAt: new Date() } });
     await expect.poll(() => page.getByTestId("refit-result").innerText(), { timeout: 15_000 }).toMatch(/^Predictions updated /);
     await expect.poll(() => page.getByTestId("refit-result").count(), { timeout: 15_000 }).toBe(0);
     expect(admin.signedRequests.filter((r) => r.startsWith("/app/sync.data")).length).toBeGreaterThanOrEqual(2);
@@ -116,7 +98,7 @@ describe("sync page in a browser", () => {
   });
 
   it("asks before importing the whole history again", async () => {
-    const admin = await open();
+    const admin = await suite.open("/app/sync");
     const { page } = admin;
     const importButton = page.getByRole("button", { name: "Import order history" });
     await importButton.click();
@@ -136,7 +118,7 @@ describe("sync page in a browser", () => {
   });
 
   it("speaks French and works with the keyboard alone", async () => {
-    const admin = await open("fr");
+    const admin = await suite.open("/app/sync", { locale: "fr" });
     const { page } = admin;
     expect(await page.locator("h1").first().innerText()).toBe("Synchronisation");
     expect(await page.getByRole("heading", { name: "Vos données sont-elles à jour ?" }).count()).toBe(1);
