@@ -20,3 +20,12 @@ export function templateUses(template: MessageTemplate, param: string): boolean 
     ? template.includes(placeholder)
     : template.one.includes(placeholder) || template.other.includes(placeholder);
 }
+
+/** A domain's catalog of English templates: its key guard (own properties only), its English, its placeholders. */
+export function messageCatalog<Key extends string>(templates: Readonly<Record<Key, MessageTemplate>>) {
+  return {
+    isKey: (value: string): value is Key => Object.hasOwn(templates, value),
+    english: (key: Key, params: MessageParams = {}): string => fillTemplate(templates[key], params),
+    uses: (key: Key, param: string): boolean => templateUses(templates[key], param),
+  };
+}

@@ -4,7 +4,7 @@
 // and the tests keep reading English. app/i18n/areas/loyalty.en.ts spreads this catalog; loyalty.fr.ts
 // translates every key (its type demands them all).
 
-import { fillTemplate, type MessageParams, type MessageTemplate } from "../lib/message-templates.ts";
+import { messageCatalog, type MessageParams, type MessageTemplate } from "../lib/message-templates.ts";
 
 export type { MessageParams };
 
@@ -151,11 +151,8 @@ export type LoyaltyMessageKey = keyof typeof LOYALTY_MESSAGES_EN;
 /** A key where a schema wants its message (checked against the catalog): validation.ts adds the English. */
 export const messageKey = <K extends LoyaltyMessageKey>(key: K): K => key;
 
-export function isLoyaltyMessageKey(value: string): value is LoyaltyMessageKey {
-  return Object.hasOwn(LOYALTY_MESSAGES_EN, value);
-}
+const catalog = messageCatalog(LOYALTY_MESSAGES_EN);
 
+export const isLoyaltyMessageKey = catalog.isKey;
 /** The English text of a key: {name} placeholders filled, the plural form chosen by {count} (1 is singular). */
-export function englishMessage(key: LoyaltyMessageKey, params: MessageParams = {}): string {
-  return fillTemplate(LOYALTY_MESSAGES_EN[key], params);
-}
+export const englishMessage = catalog.english;

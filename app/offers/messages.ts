@@ -5,7 +5,7 @@
 // English. app/i18n/areas/offers.en.ts spreads this catalog; offers.fr.ts translates every key (its type
 // demands them all). The key names are the admin's, which is why they start with the page they show on.
 
-import { fillTemplate, templateUses, type MessageParams, type MessageTemplate } from "../lib/message-templates.ts";
+import { messageCatalog, type MessageParams, type MessageTemplate } from "../lib/message-templates.ts";
 
 export type { MessageParams };
 
@@ -84,16 +84,10 @@ export type OffersMessageKey = keyof typeof OFFERS_MESSAGES_EN;
 /** A key where a schema wants its message (checked against the catalog): field-errors.ts adds the English. */
 export const messageKey = <K extends OffersMessageKey>(key: K): K => key;
 
-export function isOffersMessageKey(value: string): value is OffersMessageKey {
-  return Object.hasOwn(OFFERS_MESSAGES_EN, value);
-}
+const catalog = messageCatalog(OFFERS_MESSAGES_EN);
 
-/** Whether the message says this parameter (a size limit's bound is worth sending only where it is said). */
-export function messageUses(key: OffersMessageKey, param: string): boolean {
-  return templateUses(OFFERS_MESSAGES_EN[key], param);
-}
-
+export const isOffersMessageKey = catalog.isKey;
 /** The English text of a key: {name} placeholders filled, the plural form chosen by {count} (1 is singular). */
-export function englishMessage(key: OffersMessageKey, params: MessageParams = {}): string {
-  return fillTemplate(OFFERS_MESSAGES_EN[key], params);
-}
+export const englishMessage = catalog.english;
+/** Whether the message says this parameter (a size limit's bound is worth sending only where it is said). */
+export const messageUses = catalog.uses;
