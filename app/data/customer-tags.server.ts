@@ -5,6 +5,7 @@
 // Up to MAX_TAGGED customers are tagged in the request: each tagsAdd costs 10 points of Shopify's
 // rate-limit bucket, so 250 customers are 2,500 points, a few seconds on a standard plan. A longer list is
 // tagged by a background job (app/queues/customer-tagging.server.ts), a page of customers at a time.
+import { SEGMENT_CREATE, type SegmentCreateData } from "~/shopify/segment-operations";
 import type { Db } from "~/db.server";
 import { adminGraphql, AdminApiError, type AdminTarget } from "~/shopify/admin-gateway.server";
 import { empty, queryRaw, sql } from "./sql.server";
@@ -91,21 +92,6 @@ function tagsAddDocument(count: number): string {
   return `mutation TagCustomers(${variables}, $tags: [String!]!) {\n${fields}\n}`;
 }
 
-export const SEGMENT_CREATE = /* GraphQL */ `
-  mutation SaveSegment($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment {
-        id
-        name
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
 type UserErrors = { field: string[] | null; message: string }[];
 
 export interface TagOutcome {
@@ -137,13 +123,13 @@ export async function tagCustomers(target: AdminTarget, customerIds: string[], r
   }
   if (!request.segmentName) return { tagged, failed, segment: null, segmentError: null };
   try {
-    const { data } = await adminGraphql<{ segmentCreate: { segment: { id: string; name: string } | null; userErrors: UserErrors } }>(
-      target,
-      SEGMENT_CREATE,
-      { name: request.segmentName, query: segmentQueryForTag(request.tag) },
-    );
+    const { data } = await adminGraphql<SegmentCreateData>(target, SEGMENT_CREATE, {
+      name: request.segmentName,
+      query: segmentQueryForTag(request.tag),
+    });
     const { segment, userErrors } = data.segmentCreate;
-    return { tagged, failed, segment, segmentError: segment ? null : userErrors.map((e) => e.message).join("; ") || "no segment returned" };
+    if (segment) return { tagged, failed, segment: { id: segment.id, name: segment.name }, segmentError: null };
+    return { tagged, failed, segment: null, segmentError: userErrors.map((e) => e.message).join("; ") || "no segment returned" };
   } catch (error) {
     if (error instanceof AdminApiError) return { tagged, failed, segment: null, segmentError: error.message };
     throw error;

@@ -3,13 +3,8 @@
 // tagsAdd / tagsRemove mutations, as many to a request as the bucket can ever hold. A customer whose call fails
 // goes into `failed` (their marks stay dirty and the next run writes them again); an error the caller does not
 // count as the customers' (an invalid token, say) ends the run.
-import {
-  customerGid,
-  customerTagsDocument,
-  CUSTOMER_METAFIELDS_DELETE,
-  type MetafieldsDeleteData,
-  type TagsData,
-} from "~/shopify/loyalty-operations";
+import { customerGid, customerTagsDocument, type TagsData } from "~/shopify/loyalty-operations";
+import { METAFIELDS_DELETE, type MetafieldsDeleteData } from "~/shopify/metafield-operations";
 import { MUTATION_COST } from "./admin-pacer.server";
 
 /** What both write-backs' pacers offer (app/data/admin-pacer.server.ts and loyalty's own). */
@@ -53,7 +48,7 @@ export async function deleteCustomerMetafields(
     const chunk = deletes.slice(i, i + METAFIELDS_PER_DELETE);
     try {
       const data = await pacer.call<MetafieldsDeleteData>(
-        CUSTOMER_METAFIELDS_DELETE,
+        METAFIELDS_DELETE,
         { metafields: chunk.map(({ customerId: _customerId, ...identifier }) => identifier) },
         MUTATION_COST,
       );

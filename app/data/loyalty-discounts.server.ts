@@ -12,20 +12,22 @@ import {
   LOYALTY_AUTOMATIC_DISCOUNT_CREATE,
   LOYALTY_AUTOMATIC_DISCOUNT_DELETE,
   LOYALTY_AUTOMATIC_DISCOUNT_UPDATE,
-  LOYALTY_SEGMENT_CREATE,
-  LOYALTY_SEGMENT_UPDATE,
-  LOYALTY_SEGMENTS,
   type CodeDiscountByCodeData,
   type DiscountCodeBasicCreateData,
   type DiscountCodeFreeShippingCreateData,
   type LoyaltyAutomaticDiscountCreateData,
   type LoyaltyAutomaticDiscountDeleteData,
   type LoyaltyAutomaticDiscountUpdateData,
-  type LoyaltySegmentCreateData,
-  type LoyaltySegmentsData,
-  type LoyaltySegmentUpdateData,
   type UserError,
 } from "~/shopify/loyalty-operations";
+import {
+  SEGMENT_CREATE,
+  SEGMENT_UPDATE,
+  SEGMENTS_QUERY,
+  type SegmentCreateData,
+  type SegmentsData,
+  type SegmentUpdateData,
+} from "~/shopify/segment-operations";
 import { loadProgram } from "./loyalty-program.server";
 import { formatMinorDecimal } from "~/lib/money";
 
@@ -218,12 +220,7 @@ const isGone = (errors: readonly UserError[]) => errors.some((e) => /does not ex
 async function segmentWithQuery(target: AdminTarget, query: string, options: CallOptions): Promise<string | null> {
   let after: string | null = null;
   for (let page = 0; page < 20; page++) {
-    const { data }: { data: LoyaltySegmentsData } = await adminGraphql<LoyaltySegmentsData>(
-      target,
-      LOYALTY_SEGMENTS,
-      { first: 250, after },
-      options,
-    );
+    const { data }: { data: SegmentsData } = await adminGraphql<SegmentsData>(target, SEGMENTS_QUERY, { first: 250, after }, options);
     const found = data.segments.nodes.find((segment) => segment.query.trim() === query);
     if (found) return found.id;
     if (!data.segments.pageInfo.hasNextPage || data.segments.pageInfo.endCursor === null) return null;
@@ -240,9 +237,9 @@ async function ensureSegment(target: AdminTarget, spec: TierDiscountSpec, option
   if (existing) return { id: existing, error: null };
   let problem = "";
   for (const name of [spec.segmentName, `${spec.segmentName} (${spec.tierId})`]) {
-    const { data } = await adminGraphql<LoyaltySegmentCreateData>(
+    const { data } = await adminGraphql<SegmentCreateData>(
       target,
-      LOYALTY_SEGMENT_CREATE,
+      SEGMENT_CREATE,
       { name: name.slice(0, 255), query: spec.segmentQuery },
       options,
     );
@@ -264,7 +261,7 @@ async function renameSegment(
     { id: segmentId, name: spec.segmentName.slice(0, 255), query: spec.segmentQuery },
     { id: segmentId, query: spec.segmentQuery },
   ]) {
-    const { data } = await adminGraphql<LoyaltySegmentUpdateData>(target, LOYALTY_SEGMENT_UPDATE, variables, options);
+    const { data } = await adminGraphql<SegmentUpdateData>(target, SEGMENT_UPDATE, variables, options);
     if (data.segmentUpdate.segment) return { id: data.segmentUpdate.segment.id, error: null };
     const errors = data.segmentUpdate.userErrors;
     // The merchant deleted it: find or make another.

@@ -32,14 +32,13 @@ import {
   BULK_TAGS_REMOVE,
   customerGid,
   LOYALTY_BULK_STATUS,
-  CUSTOMER_METAFIELDS_SET,
   STAGED_UPLOADS_CREATE,
   type AppInstallationIdData,
   type BulkOperationRunMutationData,
   type LoyaltyBulkStatusData,
-  type MetafieldsSetData,
   type StagedUploadsCreateData,
 } from "~/shopify/loyalty-operations";
+import { METAFIELDS_SET, type MetafieldsSetData } from "~/shopify/metafield-operations";
 import { AdminPacer, MUTATION_COST } from "./admin-pacer.server";
 import { deleteCustomerMetafields, writeCustomerTags } from "./customer-writes.server";
 import { executeRaw, join, sql } from "./sql.server";
@@ -381,7 +380,7 @@ async function writeGroup(pacer: AdminPacer, group: Plan[], failed: Set<string>,
   if (sets.length > 0) {
     try {
       const data = await pacer.call<MetafieldsSetData>(
-        CUSTOMER_METAFIELDS_SET,
+        METAFIELDS_SET,
         { metafields: sets.map(({ customerId: _customerId, ...m }) => m) },
         MUTATION_COST,
       );
@@ -561,7 +560,7 @@ async function syncProgramMetafields(db: Db, program: LoyaltyProgramState, pacer
   const installation = await pacer.call<AppInstallationIdData>(APP_INSTALLATION_ID, {}, 1);
   const ownerId = installation.currentAppInstallation.id;
   const data = await pacer.call<MetafieldsSetData>(
-    CUSTOMER_METAFIELDS_SET,
+    METAFIELDS_SET,
     {
       metafields: [
         { ownerId, namespace: APP_DATA_NAMESPACE, key: "program", type: "json", value: json },

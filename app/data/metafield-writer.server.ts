@@ -4,7 +4,7 @@
 // plus the restore rate times the time since) and waits when the call would not fit, so a long write-back
 // shares the shop's bucket instead of draining it; a THROTTLED answer is still retried by the gateway.
 // A user error fails only the inputs it names: the rest of the call is sent again without them.
-import { METAFIELDS_SET_MUTATION } from "~/shopify/operations";
+import { METAFIELDS_SET, METAFIELDS_DELETE, type MetafieldsDeleteData, type MetafieldsSetData } from "~/shopify/metafield-operations";
 import {
   adminGraphql,
   waitForPoints,
@@ -13,7 +13,6 @@ import {
   type GraphqlCost,
   type ThrottleStatus,
 } from "~/shopify/admin-gateway.server";
-import { METAFIELDS_DELETE_MUTATION, type MetafieldsDeleteData, type MetafieldsSetData } from "~/shopify/offers-operations";
 
 export const METAFIELDS_PER_CALL = 25;
 
@@ -108,7 +107,7 @@ export class MetafieldWriter {
     for (let i = 0; i < inputs.length; i += METAFIELDS_PER_CALL) {
       let batch = inputs.slice(i, i + METAFIELDS_PER_CALL);
       while (batch.length > 0) {
-        const data = await this.call<MetafieldsSetData>(METAFIELDS_SET_MUTATION, { metafields: batch });
+        const data = await this.call<MetafieldsSetData>(METAFIELDS_SET, { metafields: batch });
         const errors = data.metafieldsSet.userErrors;
         if (errors.length === 0) {
           this.stats.set += batch.length;
@@ -141,7 +140,7 @@ export class MetafieldWriter {
     const failures: WriteFailure[] = [];
     for (let i = 0; i < identifiers.length; i += METAFIELDS_PER_CALL) {
       const batch = identifiers.slice(i, i + METAFIELDS_PER_CALL);
-      const data = await this.call<MetafieldsDeleteData>(METAFIELDS_DELETE_MUTATION, { metafields: batch });
+      const data = await this.call<MetafieldsDeleteData>(METAFIELDS_DELETE, { metafields: batch });
       const errors = data.metafieldsDelete.userErrors;
       if (errors.length > 0) {
         const message = errors.map((e) => e.message).join("; ");

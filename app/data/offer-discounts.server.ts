@@ -11,15 +11,12 @@ import {
   DISCOUNT_CREATE_MUTATION,
   DISCOUNT_DELETE_MUTATION,
   DISCOUNT_UPDATE_MUTATION,
-  SEGMENT_CREATE_MUTATION,
-  SEGMENTS_QUERY,
   type DiscountCreateData,
   type DiscountDeleteData,
   type DiscountUpdateData,
   type DiscountUserError,
-  type SegmentCreateData,
-  type SegmentsData,
 } from "~/shopify/offers-operations";
+import { SEGMENT_CREATE, SEGMENTS_QUERY, type SegmentCreateData, type SegmentsData } from "~/shopify/segment-operations";
 import { loyaltyTiers, setOfferDiscountId, type LoyaltyTier, type OfferRecord } from "./offers.server";
 import { readSyncStates, SYNC_CHANNEL, writeSyncStates, type Written } from "./offers-sync-state.server";
 
@@ -118,7 +115,7 @@ async function tierSegment(
   }
   if (found === null) {
     for (const name of [`Loyalty tier ${tier.name}`, `Loyalty tier ${tier.name} (${tier.id})`]) {
-      const { data } = await adminGraphql<SegmentCreateData>(target, SEGMENT_CREATE_MUTATION, { name: name.slice(0, 255), query });
+      const { data } = await adminGraphql<SegmentCreateData>(target, SEGMENT_CREATE, { name: name.slice(0, 255), query });
       if (data.segmentCreate.segment) {
         found = data.segmentCreate.segment.id;
         break;

@@ -41,28 +41,23 @@ import {
   type WinBackContext,
 } from "./retention-win-back.server";
 import { AdminApiError, type AdminTarget, type CallOptions } from "~/shopify/admin-gateway.server";
-import {
-  BULK_METAFIELDS_DELETE,
-  BULK_METAFIELDS_SET,
-  BULK_TAGS_ADD,
-  BULK_TAGS_REMOVE,
-  CUSTOMER_METAFIELDS_SET,
-  customerGid,
-  type MetafieldsSetData,
-} from "~/shopify/loyalty-operations";
+import { BULK_METAFIELDS_DELETE, BULK_METAFIELDS_SET, BULK_TAGS_ADD, BULK_TAGS_REMOVE, customerGid } from "~/shopify/loyalty-operations";
+import { METAFIELDS_SET, type MetafieldsSetData } from "~/shopify/metafield-operations";
 import {
   flowTriggersDocument,
   SEGMENT_BY_ID,
-  SEGMENT_CREATE,
-  SEGMENT_UPDATE,
   SEGMENTS_NAMED,
   type AliasedAnswers,
   type SegmentByIdData,
-  type SegmentCreateData,
   type SegmentsNamedData,
+} from "~/shopify/retention-operations";
+import {
+  SEGMENT_CREATE,
+  SEGMENT_UPDATE,
+  type SegmentCreateData,
   type SegmentUpdateData,
   type ShopifySegment,
-} from "~/shopify/retention-operations";
+} from "~/shopify/segment-operations";
 import { AdminPacer, MUTATION_COST } from "./admin-pacer.server";
 import { deleteCustomerMetafields, writeCustomerTags } from "./customer-writes.server";
 import { runBulkMutations, type BulkLine } from "./bulk-mutations.server";
@@ -524,7 +519,7 @@ async function writeGroup(context: SyncContext, group: Plan[], failed: Set<strin
     );
     try {
       const data = await pacer.call<MetafieldsSetData>(
-        CUSTOMER_METAFIELDS_SET,
+        METAFIELDS_SET,
         { metafields: inputs.map(({ customerId: _customerId, ...input }) => input) },
         MUTATION_COST,
       );

@@ -1,6 +1,7 @@
 // The Admin GraphQL operations of the loyalty program: discount codes for rewards and referrals, the tiers'
-// segments and automatic discounts, the customer metafields and tier tags of the write-back, the bulk-mutation
-// path, and the app-data metafields the storefront reads. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
+// automatic discounts, the tier tags of the write-back, the bulk-mutation path, and the app-data metafields the
+// storefront reads. The tiers' segments are segment-operations.ts's, the customer metafields
+// metafield-operations.ts's. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
 
 export interface UserError {
   field: string[] | null;
@@ -60,63 +61,6 @@ export interface CodeDiscountByCodeData {
   codeDiscountNodeByCode: { id: string } | null;
 }
 
-/** The customer segments of the shop, a page at a time (a tier's segment is found by its query). */
-export const LOYALTY_SEGMENTS = /* GraphQL */ `
-  query LoyaltySegments($first: Int!, $after: String) {
-    segments(first: $first, after: $after) {
-      nodes {
-        id
-        name
-        query
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-
-export interface LoyaltySegmentsData {
-  segments: { nodes: { id: string; name: string; query: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
-
-export const LOYALTY_SEGMENT_CREATE = /* GraphQL */ `
-  mutation LoyaltySegmentCreate($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment {
-        id
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface LoyaltySegmentCreateData {
-  segmentCreate: { segment: { id: string } | null; userErrors: UserError[] };
-}
-
-export const LOYALTY_SEGMENT_UPDATE = /* GraphQL */ `
-  mutation LoyaltySegmentUpdate($id: ID!, $name: String, $query: String) {
-    segmentUpdate(id: $id, name: $name, query: $query) {
-      segment {
-        id
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface LoyaltySegmentUpdateData {
-  segmentUpdate: { segment: { id: string } | null; userErrors: UserError[] };
-}
-
 /** A tier's automatic discount, limited to its segment (context.customerSegments). */
 export const LOYALTY_AUTOMATIC_DISCOUNT_CREATE = /* GraphQL */ `
   mutation LoyaltyTierDiscountCreate($automaticBasicDiscount: DiscountAutomaticBasicInput!) {
@@ -171,48 +115,6 @@ export const LOYALTY_AUTOMATIC_DISCOUNT_DELETE = /* GraphQL */ `
 
 export interface LoyaltyAutomaticDiscountDeleteData {
   discountAutomaticDelete: { deletedAutomaticDiscountId: string | null; userErrors: UserError[] };
-}
-
-// Customer metafields and tags: written by the loyalty and the retention write-backs alike.
-export const CUSTOMER_METAFIELDS_SET = /* GraphQL */ `
-  mutation CustomerMetafields($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields {
-        key
-        namespace
-      }
-      userErrors {
-        field
-        message
-        code
-        elementIndex
-      }
-    }
-  }
-`;
-
-export interface MetafieldsSetData {
-  metafieldsSet: { metafields: { key: string; namespace: string }[] | null; userErrors: (UserError & { elementIndex?: number | null })[] };
-}
-
-export const CUSTOMER_METAFIELDS_DELETE = /* GraphQL */ `
-  mutation CustomerMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
-    metafieldsDelete(metafields: $metafields) {
-      deletedMetafields {
-        key
-        namespace
-        ownerId
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface MetafieldsDeleteData {
-  metafieldsDelete: { deletedMetafields: ({ key: string; namespace: string; ownerId: string } | null)[] | null; userErrors: UserError[] };
 }
 
 /** tagsAdd / tagsRemove for several customers in one request (aliases t0, t1…). */

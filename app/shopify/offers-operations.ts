@@ -1,8 +1,8 @@
 // The Admin GraphQL operations of cross-sell (API version: app/config.server.ts): the products query the
-// write-back refreshes product states with, the app installation (owner of the app-data metafields),
-// metafield deletion, automatic discounts limited to the offered products, and the tier segments those
-// discounts may be limited to. The metafields themselves are written with METAFIELDS_SET_MUTATION
-// (operations.ts).
+// write-back refreshes product states with, the app installation (owner of the app-data metafields), and
+// automatic discounts limited to the offered products. The metafields are set and deleted with
+// metafield-operations.ts's documents; the tier segments those discounts may be limited to with
+// segment-operations.ts's.
 
 /**
  * Products per page. Only scalar fields are asked for, so a page costs 2 + 250 points: 5,000 products are
@@ -55,37 +55,6 @@ export const APP_INSTALLATION_QUERY = /* GraphQL */ `
 
 export interface AppInstallationData {
   currentAppInstallation: { id: string };
-}
-
-/** Removes metafields whose value no longer applies (Shopify has no empty metafield: blank means absent). */
-export const METAFIELDS_DELETE_MUTATION = /* GraphQL */ `
-  mutation DeleteMetafields($metafields: [MetafieldIdentifierInput!]!) {
-    metafieldsDelete(metafields: $metafields) {
-      deletedMetafields {
-        ownerId
-        namespace
-        key
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface MetafieldsDeleteData {
-  metafieldsDelete: {
-    deletedMetafields: ({ ownerId: string; namespace: string; key: string } | null)[] | null;
-    userErrors: { field: string[] | null; message: string }[];
-  };
-}
-
-export interface MetafieldsSetData {
-  metafieldsSet: {
-    metafields: { id: string; namespace: string; key: string }[] | null;
-    userErrors: { field: string[] | null; message: string; code: string | null }[];
-  };
 }
 
 const DISCOUNT_USER_ERRORS = `userErrors {
@@ -141,44 +110,4 @@ export interface DiscountUpdateData {
 
 export interface DiscountDeleteData {
   discountAutomaticDelete: { deletedAutomaticDiscountId: string | null; userErrors: DiscountUserError[] };
-}
-
-export const SEGMENTS_QUERY = /* GraphQL */ `
-  query OfferSegments($first: Int!, $after: String) {
-    segments(first: $first, after: $after) {
-      nodes {
-        id
-        name
-        query
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`;
-
-export interface SegmentsData {
-  segments: { nodes: { id: string; name: string; query: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-}
-
-export const SEGMENT_CREATE_MUTATION = /* GraphQL */ `
-  mutation CreateTierSegment($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment {
-        id
-        name
-        query
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface SegmentCreateData {
-  segmentCreate: { segment: { id: string; name: string; query: string } | null; userErrors: { field: string[] | null; message: string }[] };
 }

@@ -172,22 +172,3 @@ export interface BulkOperation {
 export interface BulkStatusData {
   node: BulkOperation | null;
 }
-
-// Later issues (loyalty, offers) write back with these.
-export const METAFIELDS_SET_MUTATION = /* GraphQL */ `
-  mutation SetMetafields($metafields: [MetafieldsSetInput!]!) {
-    metafieldsSet(metafields: $metafields) {
-      metafields {
-        id
-        namespace
-        key
-        ownerType
-      }
-      userErrors {
-        field
-        message
-        code
-      }
-    }
-  }
-`;

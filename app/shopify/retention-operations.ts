@@ -1,8 +1,10 @@
 // The Admin GraphQL operations of the retention sync: the customer metafields and clv: tags, the Flow
-// trigger "Valuable customer at risk", and the customer segments kept in step. Shapes as in Shopify's Admin
-// API (2026-07); the Admin API double answers them. The bulk-mutation path reuses the generic documents of
-// loyalty-operations.ts (staged upload, bulkOperationRunMutation, the per-line mutations), and so do the customer
-// metafields and tags (CUSTOMER_METAFIELDS_SET / _DELETE, customerTagsDocument).
+// trigger "Valuable customer at risk", and the customer segments kept in step (found by id or name here; created
+// and updated with segment-operations.ts's documents). Shapes as in Shopify's Admin API (2026-07); the Admin API
+// double answers them. The bulk-mutation path reuses the generic documents of loyalty-operations.ts (staged upload,
+// bulkOperationRunMutation, the per-line mutations), and so do the customer tags (customerTagsDocument); the
+// customer metafields are metafield-operations.ts's.
+import type { ShopifySegment } from "./segment-operations";
 import type { UserError } from "./loyalty-operations";
 
 /** The answers of the aliased flowTriggerReceive mutation (r0, r1…): errors only. */
@@ -21,53 +23,11 @@ export function flowTriggersDocument(count: number): string {
   return `mutation RetentionFlowTriggers(${variables}) {\n${fields}\n}`;
 }
 
+/** Whether our stored segment still exists (the merchant may have deleted it in the admin). */
 const SEGMENT_FIELDS = `id
         name
         query`;
 
-export const SEGMENT_CREATE = /* GraphQL */ `
-  mutation RetentionSegmentCreate($name: String!, $query: String!) {
-    segmentCreate(name: $name, query: $query) {
-      segment {
-        ${SEGMENT_FIELDS}
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export const SEGMENT_UPDATE = /* GraphQL */ `
-  mutation RetentionSegmentUpdate($id: ID!, $name: String, $query: String) {
-    segmentUpdate(id: $id, name: $name, query: $query) {
-      segment {
-        ${SEGMENT_FIELDS}
-      }
-      userErrors {
-        field
-        message
-      }
-    }
-  }
-`;
-
-export interface ShopifySegment {
-  id: string;
-  name: string;
-  query: string;
-}
-
-export interface SegmentCreateData {
-  segmentCreate: { segment: ShopifySegment | null; userErrors: UserError[] };
-}
-
-export interface SegmentUpdateData {
-  segmentUpdate: { segment: ShopifySegment | null; userErrors: UserError[] };
-}
-
-/** Whether our stored segment still exists (the merchant may have deleted it in the admin). */
 export const SEGMENT_BY_ID = /* GraphQL */ `
   query RetentionSegment($id: ID!) {
     segment(id: $id) {

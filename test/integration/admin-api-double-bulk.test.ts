@@ -2,7 +2,7 @@
 // own bucket), bulk mutations run line by line with their result file and signed finish webhook, and the
 // products the offers write-back checks (status, publication, deletion, products/* webhooks).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { METAFIELDS_SET_MUTATION } from "../../app/shopify/operations";
+import { METAFIELDS_SET } from "../../app/shopify/metafield-operations";
 import { startDoubleHarness, type DoubleHarness } from "../../testkit/admin-api-double/test-harness";
 import { syntheticOrders } from "../../testkit/synthetic-shop/generator";
 
@@ -167,7 +167,7 @@ describe("staged uploads and bulk mutations", () => {
     lines[7] = tierLine(owners[7], "gold", "lots"); // not an integer: that line answers a userError
     const path = await stageAndUpload(lines);
     let started: Awaited<ReturnType<typeof runBulkMutation>> | undefined;
-    const log = await logged(async () => (started = await runBulkMutation(METAFIELDS_SET_MUTATION, path)));
+    const log = await logged(async () => (started = await runBulkMutation(METAFIELDS_SET, path)));
     expect(log).toEqual([expect.objectContaining({ rootFields: ["bulkOperationRunMutation"], requestedQueryCost: 10, outcome: "ok" })]);
     expect(started).toEqual({
       bulkOperation: { id: expect.stringMatching(/^gid:\/\/shopify\/BulkOperation\/\d+$/), status: "CREATED", type: "MUTATION" },
@@ -191,7 +191,7 @@ describe("staged uploads and bulk mutations", () => {
     });
     expect(results[7].data.metafieldsSet).toEqual({
       metafields: [],
-      userErrors: [{ field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE" }],
+      userErrors: [{ field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE", elementIndex: 1 }],
     });
     expect(double.control.getMetafields(SHOP, owners[3]).map((m) => [m.key, m.value])).toEqual([
       ["tier", "gold"],
@@ -273,7 +273,7 @@ describe("staged uploads and bulk mutations", () => {
     const failing = owners.slice(10, 20).map((ownerId) => tierLine(ownerId, "platinum", "900"));
     const path = await stageAndUpload(failing);
     double.control.setBulk({ shop: SHOP, failNext: { errorCode: "INTERNAL_SERVER_ERROR", partialObjects: 3 } });
-    const started = await runBulkMutation(METAFIELDS_SET_MUTATION, path);
+    const started = await runBulkMutation(METAFIELDS_SET, path);
     const { op } = await pollUntilDone(started.bulkOperation.id);
     expect(op).toMatchObject({ status: "FAILED", errorCode: "INTERNAL_SERVER_ERROR", url: null, objectCount: "3" });
     const partial = (await (await fetch(op.partialDataUrl)).text()).trimEnd().split("\n");
@@ -452,11 +452,16 @@ describe("products", () => {
         { ownerId: target.id, namespace: "$app", key: "cross_sell", type: "list.product_reference", value: JSON.stringify(ids) },
       ],
     });
-    const stale = await gql(METAFIELDS_SET_MUTATION, offer([doomed.id]));
+    const stale = await gql(METAFIELDS_SET, offer([doomed.id]));
     expect(stale.body.data.metafieldsSet.userErrors).toEqual([
-      { field: ["metafields", "0", "value"], message: `Value references non-existent resource ${doomed.id}.`, code: "INVALID_VALUE" },
+      {
+        field: ["metafields", "0", "value"],
+        message: `Value references non-existent resource ${doomed.id}.`,
+        code: "INVALID_VALUE",
+        elementIndex: 0,
+      },
     ]);
-    const fine = await gql(METAFIELDS_SET_MUTATION, offer([target.id]));
+    const fine = await gql(METAFIELDS_SET, offer([target.id]));
     expect(fine.body.data.metafieldsSet.userErrors).toEqual([]);
   });
 

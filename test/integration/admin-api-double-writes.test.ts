@@ -3,7 +3,7 @@
 // userErrors, the cost in the request log, read-back through the control API, and injected faults.
 // (Staged uploads, bulk mutations and products: admin-api-double-bulk.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { METAFIELDS_SET_MUTATION } from "../../app/shopify/operations";
+import { METAFIELDS_SET } from "../../app/shopify/metafield-operations";
 import { DEFAULT_COSTS } from "../../testkit/admin-api-double/index";
 import { startDoubleHarness, type DoubleHarness } from "../../testkit/admin-api-double/test-harness";
 
@@ -545,7 +545,7 @@ describe("app-data metafields and metafield definitions", () => {
   it("writes metafields on the app installation and reads them back", async () => {
     const installation = (await gql(`{ currentAppInstallation { id } }`)).body.data.currentAppInstallation.id;
     expect(installation).toBe("gid://shopify/AppInstallation/1234567");
-    const set = await gql(METAFIELDS_SET_MUTATION, {
+    const set = await gql(METAFIELDS_SET, {
       metafields: [{ ownerId: installation, namespace: "$app", key: "loyalty_enabled", type: "boolean", value: "true" }],
     });
     expect(set.body.data.metafieldsSet.metafields).toEqual([
@@ -556,11 +556,11 @@ describe("app-data metafields and metafield definitions", () => {
     ]);
     const read = await gql(`{ currentAppInstallation { metafield(namespace: "$app", key: "loyalty_enabled") { value type } } }`);
     expect(read.body.data.currentAppInstallation.metafield).toEqual({ value: "true", type: "boolean" });
-    const foreign = await gql(METAFIELDS_SET_MUTATION, {
+    const foreign = await gql(METAFIELDS_SET, {
       metafields: [{ ownerId: "gid://shopify/AppInstallation/999", namespace: "$app", key: "x1", type: "boolean", value: "true" }],
     });
     expect(foreign.body.data.metafieldsSet.userErrors).toEqual([
-      { field: ["metafields", "0", "ownerId"], message: "Owner does not exist.", code: "INVALID" },
+      { field: ["metafields", "0", "ownerId"], message: "Owner does not exist.", code: "INVALID", elementIndex: 0 },
     ]);
   });
 
@@ -627,7 +627,7 @@ describe("app-data metafields and metafield definitions", () => {
     ]);
 
     const owner = "gid://shopify/Customer/7300000000001";
-    const wrongType = await gql(METAFIELDS_SET_MUTATION, {
+    const wrongType = await gql(METAFIELDS_SET, {
       metafields: [{ ownerId: owner, namespace: "$app", key: "tier", type: "number_integer", value: "3" }],
     });
     expect(wrongType.body.data.metafieldsSet.userErrors).toEqual([
@@ -635,9 +635,10 @@ describe("app-data metafields and metafield definitions", () => {
         field: ["metafields", "0", "type"],
         message: "Type 'number_integer' must be consistent with the definition's type: 'single_line_text_field'.",
         code: "INVALID_TYPE",
+        elementIndex: 0,
       },
     ]);
-    const untyped = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ownerId: owner, namespace: "$app", key: "tier", value: "gold" }] });
+    const untyped = await gql(METAFIELDS_SET, { metafields: [{ ownerId: owner, namespace: "$app", key: "tier", value: "gold" }] });
     expect(untyped.body.data.metafieldsSet.userErrors).toEqual([]);
     expect(double.control.getMetafields(SHOP, owner)[0]).toMatchObject({ type: "single_line_text_field", value: "gold" });
   });

@@ -4,7 +4,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BULK_ORDERS_QUERY, BULK_RUN_MUTATION, BULK_STATUS_QUERY, METAFIELDS_SET_MUTATION, SHOP_QUERY } from "../../app/shopify/operations";
+import { BULK_ORDERS_QUERY, BULK_RUN_MUTATION, BULK_STATUS_QUERY, SHOP_QUERY } from "../../app/shopify/operations";
+import { METAFIELDS_SET } from "../../app/shopify/metafield-operations";
 import { ADMIN_API, DEFAULT_COSTS, startAdminApiDouble, type AdminApiDouble } from "../../testkit/admin-api-double/index";
 import { OperationRegistry } from "../../testkit/admin-api-double/operations/registry";
 import { restOrder } from "../../testkit/synthetic-shop/rest";
@@ -143,11 +144,16 @@ describe("names that are also Object.prototype's keys", () => {
     expect(nested.body.errors[0].message).toBe("Field 'hasOwnProperty' doesn't exist on type 'Shop'");
     const variable = await gql("query($constructor: ID!) { node(id: $constructor) { id } }");
     expect(variable.body.errors[0].message).toBe("Variable $constructor of type ID! was provided invalid value");
-    const owner = await gql(METAFIELDS_SET_MUTATION, {
+    const owner = await gql(METAFIELDS_SET, {
       metafields: [{ ownerId: "gid://shopify/constructor/1", key: "tier", type: "single_line_text_field", value: "x" }],
     });
     expect(owner.body.data.metafieldsSet.userErrors).toEqual([
-      { field: ["metafields", "0", "ownerId"], message: "Owner type constructor does not support metafields.", code: "INVALID" },
+      {
+        field: ["metafields", "0", "ownerId"],
+        message: "Owner type constructor does not support metafields.",
+        code: "INVALID",
+        elementIndex: 0,
+      },
     ]);
   });
 
@@ -388,7 +394,7 @@ describe("writes", () => {
   const owner = "gid://shopify/Customer/7100000000101";
 
   it("stores metafieldsSet values under the app namespace and returns them", async () => {
-    const r = await gql(METAFIELDS_SET_MUTATION, {
+    const r = await gql(METAFIELDS_SET, {
       metafields: [
         { ownerId: owner, namespace: "$app", key: "tier", type: "single_line_text_field", value: "gold" },
         { ownerId: owner, namespace: "$app", key: "clv", type: "number_decimal", value: "412.50" },
@@ -413,19 +419,26 @@ describe("writes", () => {
       type: "number_integer",
       value: "1",
     }));
-    const r = await gql(METAFIELDS_SET_MUTATION, { metafields: many });
+    const r = await gql(METAFIELDS_SET, { metafields: many });
     expect(r.body.data.metafieldsSet).toEqual({
       metafields: [],
-      userErrors: [{ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO" }],
+      userErrors: [
+        {
+          field: ["metafields"],
+          message: "Exceeded the maximum metafields input limit of 25.",
+          code: "LESS_THAN_OR_EQUAL_TO",
+          elementIndex: null,
+        },
+      ],
     });
-    const mixed = await gql(METAFIELDS_SET_MUTATION, {
+    const mixed = await gql(METAFIELDS_SET, {
       metafields: [
         { ownerId: owner, namespace: "$app", key: "tier", type: "single_line_text_field", value: "platinum" },
         { ownerId: owner, namespace: "$app", key: "orders", type: "number_integer", value: "many" },
       ],
     });
     expect(mixed.body.data.metafieldsSet.userErrors).toEqual([
-      { field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE" },
+      { field: ["metafields", "1", "value"], message: "Value must be an integer.", code: "INVALID_VALUE", elementIndex: 1 },
     ]);
     expect(double.control.getMetafields(SHOP, owner).find((m) => m.key === "tier")?.value).toBe("gold");
     expect(double.control.getMetafields(SHOP).length).toBe(2);
@@ -433,7 +446,7 @@ describe("writes", () => {
 
   it("denies customer metafields without write_customers", async () => {
     const r = await gql(
-      METAFIELDS_SET_MUTATION,
+      METAFIELDS_SET,
       { metafields: [{ ownerId: owner, key: "tier", type: "single_line_text_field", value: "x" }] },
       LIMITED_TOKEN,
     );
@@ -460,7 +473,7 @@ describe("writes", () => {
   it("accepts exactly 25 metafields in one call, costs 10 points a call, and keeps them per owner", async () => {
     const before = double.control.requests.length;
     const owners = Array.from({ length: 25 }, (_, i) => `gid://shopify/Customer/${8_000_000_000 + i}`);
-    const r = await gql(METAFIELDS_SET_MUTATION, { metafields: owners.map((ownerId, i) => tierOf(ownerId, `tier-${i}`)) });
+    const r = await gql(METAFIELDS_SET, { metafields: owners.map((ownerId, i) => tierOf(ownerId, `tier-${i}`)) });
     expect(r.body.data.metafieldsSet.userErrors).toEqual([]);
     expect(r.body.data.metafieldsSet.metafields).toHaveLength(25);
     expect(r.body.extensions.cost).toMatchObject({ requestedQueryCost: 10, actualQueryCost: 10 });
@@ -479,21 +492,26 @@ describe("writes", () => {
   it("logs a call with userErrors as user-error", async () => {
     const before = double.control.requests.length;
     const many = Array.from({ length: 26 }, (_, i) => tierOf(`gid://shopify/Customer/${9_000_000_000 + i}`, "x"));
-    await gql(METAFIELDS_SET_MUTATION, { metafields: many });
+    await gql(METAFIELDS_SET, { metafields: many });
     expect(double.control.requests.slice(before).map((r) => [r.outcome, r.requestedQueryCost])).toEqual([["user-error", 10]]);
     expect(double.control.getMetafields(SHOP, many[0].ownerId)).toEqual([]);
   });
 
   it("updates in place, and refuses a write whose compareDigest is stale", async () => {
-    const first = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ...tierOf(otherOwner, "silver"), compareDigest: null }] });
+    const first = await gql(METAFIELDS_SET, { metafields: [{ ...tierOf(otherOwner, "silver"), compareDigest: null }] });
     const id = first.body.data.metafieldsSet.metafields[0].id;
     const stored = double.control.getMetafields(SHOP, otherOwner)[0];
     // compareDigest: null means "only if it does not exist yet": now it does.
-    const again = await gql(METAFIELDS_SET_MUTATION, { metafields: [{ ...tierOf(otherOwner, "gold"), compareDigest: null }] });
+    const again = await gql(METAFIELDS_SET, { metafields: [{ ...tierOf(otherOwner, "gold"), compareDigest: null }] });
     expect(again.body.data.metafieldsSet.userErrors).toEqual([
-      { field: ["metafields", "0", "compareDigest"], message: expect.stringContaining("has been updated"), code: "STALE_OBJECT" },
+      {
+        field: ["metafields", "0", "compareDigest"],
+        message: expect.stringContaining("has been updated"),
+        code: "STALE_OBJECT",
+        elementIndex: 0,
+      },
     ]);
-    const current = await gql(METAFIELDS_SET_MUTATION, {
+    const current = await gql(METAFIELDS_SET, {
       metafields: [{ ...tierOf(otherOwner, "gold"), compareDigest: stored.compareDigest }],
     });
     expect(current.body.data.metafieldsSet).toEqual({
