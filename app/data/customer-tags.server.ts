@@ -5,6 +5,7 @@
 // Up to MAX_TAGGED customers are tagged in the request: each tagsAdd costs 10 points of Shopify's
 // rate-limit bucket, so 250 customers are 2,500 points, a few seconds on a standard plan. A longer list is
 // tagged by a background job (app/queues/customer-tagging.server.ts), a page of customers at a time.
+import { customerGid, customerTagsDocument, type TagsData } from "~/shopify/customer-operations";
 import { SEGMENT_CREATE, type SegmentCreateData } from "~/shopify/segment-operations";
 import type { Db } from "~/db.server";
 import { adminGraphql, AdminApiError, type AdminTarget } from "~/shopify/admin-gateway.server";
@@ -81,19 +82,6 @@ export async function countCustomersOf(db: Db, shop: string, query: CustomerQuer
   return Number(row?.n ?? 0);
 }
 
-const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
-
-function tagsAddDocument(count: number): string {
-  const fields = Array.from(
-    { length: count },
-    (_, i) => `  t${i}: tagsAdd(id: $id${i}, tags: $tags) { node { id } userErrors { field message } }`,
-  ).join("\n");
-  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!`).join(", ");
-  return `mutation TagCustomers(${variables}, $tags: [String!]!) {\n${fields}\n}`;
-}
-
-type UserErrors = { field: string[] | null; message: string }[];
-
 export interface TagOutcome {
   tagged: number;
   failed: number;
@@ -107,14 +95,14 @@ export async function tagCustomers(target: AdminTarget, customerIds: string[], r
   let failed = 0;
   for (let i = 0; i < customerIds.length; i += TAGS_PER_REQUEST) {
     const batch = customerIds.slice(i, i + TAGS_PER_REQUEST);
-    const variables: Record<string, unknown> = { tags: [request.tag] };
-    batch.forEach((id, k) => (variables[`id${k}`] = customerGid(id)));
-    const { data } = await adminGraphql<Record<string, { node: { id: string } | null; userErrors: UserErrors }>>(
-      target,
-      tagsAddDocument(batch.length),
-      variables,
-      { maxThrottleWaitMs: 20_000 },
-    );
+    const variables: Record<string, unknown> = {};
+    batch.forEach((id, k) => {
+      variables[`id${k}`] = customerGid(id);
+      variables[`tags${k}`] = [request.tag];
+    });
+    const { data } = await adminGraphql<TagsData>(target, customerTagsDocument("tagsAdd", batch.length), variables, {
+      maxThrottleWaitMs: 20_000,
+    });
     for (let k = 0; k < batch.length; k++) {
       const result = data[`t${k}`];
       if (result?.node && result.userErrors.length === 0) tagged++;

@@ -3,7 +3,7 @@
 // tagsAdd / tagsRemove mutations, as many to a request as the bucket can ever hold. A customer whose call fails
 // goes into `failed` (their marks stay dirty and the next run writes them again); an error the caller does not
 // count as the customers' (an invalid token, say) ends the run.
-import { customerGid, customerTagsDocument, type TagsData } from "~/shopify/loyalty-operations";
+import { customerGid, customerTagsDocument, type TagsData } from "~/shopify/customer-operations";
 import { METAFIELDS_DELETE, type MetafieldsDeleteData } from "~/shopify/metafield-operations";
 import { MUTATION_COST } from "./admin-pacer.server";
 

@@ -8,7 +8,6 @@ import {
   CODE_DISCOUNT_BY_CODE,
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
-  customerGid,
   LOYALTY_AUTOMATIC_DISCOUNT_CREATE,
   LOYALTY_AUTOMATIC_DISCOUNT_DELETE,
   LOYALTY_AUTOMATIC_DISCOUNT_UPDATE,
@@ -20,6 +19,7 @@ import {
   type LoyaltyAutomaticDiscountUpdateData,
   type UserError,
 } from "~/shopify/loyalty-operations";
+import { customerGid } from "~/shopify/customer-operations";
 import {
   SEGMENT_CREATE,
   SEGMENT_UPDATE,

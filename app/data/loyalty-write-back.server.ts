@@ -30,7 +30,6 @@ import {
   BULK_OPERATION_RUN_MUTATION,
   BULK_TAGS_ADD,
   BULK_TAGS_REMOVE,
-  customerGid,
   LOYALTY_BULK_STATUS,
   STAGED_UPLOADS_CREATE,
   type AppInstallationIdData,
@@ -38,6 +37,7 @@ import {
   type LoyaltyBulkStatusData,
   type StagedUploadsCreateData,
 } from "~/shopify/loyalty-operations";
+import { customerGid } from "~/shopify/customer-operations";
 import { METAFIELDS_SET, type MetafieldsSetData } from "~/shopify/metafield-operations";
 import { AdminPacer, MUTATION_COST } from "./admin-pacer.server";
 import { deleteCustomerMetafields, writeCustomerTags } from "./customer-writes.server";

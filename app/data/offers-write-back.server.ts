@@ -7,6 +7,7 @@
 //   - the offers' Shopify discounts (offer-discounts.server.ts).
 // Product states are refreshed from the Admin API first, so no list ever names a deleted, draft, archived
 // or unpublished product.
+import { customerGid } from "~/shopify/customer-operations";
 import type { Db } from "~/db.server";
 import { holdoutThreshold } from "~/experiments";
 import { showableOfferedProducts, type ProductState } from "~/offers";
@@ -40,7 +41,6 @@ export const MAX_LIST = 10;
 const LIST_TYPE = "list.product_reference";
 const TEXT_TYPE = "single_line_text_field";
 const productGid = (id: string) => `gid://shopify/Product/${id}`;
-const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
 /** Products changed within this much before the last refresh are read again (clocks and indexing lag). */
 const REFRESH_OVERLAP_MS = 10 * 60_000;
 

@@ -12,7 +12,7 @@ import { DEFAULT_HOLDOUT_SHARE, type Exposure, type ExperimentDefinition } from 
 import { formatMinorDecimal } from "~/lib/money";
 import { WIN_BACK_EXPERIMENT_KEY, winBackSettingsSchema, type WinBackOffer, type WinBackRecord, type WinBackSettings } from "~/retention";
 import { AdminApiError } from "~/shopify/admin-gateway.server";
-import { customerGid } from "~/shopify/loyalty-operations";
+import { customerGid } from "~/shopify/customer-operations";
 import { WIN_BACK_CODE_CREATE, type WinBackCodeCreateData } from "~/shopify/retention-operations";
 import { MUTATION_COST, type AdminPacer } from "./admin-pacer.server";
 import { bulkUpsert } from "./bulk-upsert.server";

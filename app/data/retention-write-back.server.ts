@@ -41,7 +41,8 @@ import {
   type WinBackContext,
 } from "./retention-win-back.server";
 import { AdminApiError, type AdminTarget, type CallOptions } from "~/shopify/admin-gateway.server";
-import { BULK_METAFIELDS_DELETE, BULK_METAFIELDS_SET, BULK_TAGS_ADD, BULK_TAGS_REMOVE, customerGid } from "~/shopify/loyalty-operations";
+import { BULK_METAFIELDS_DELETE, BULK_METAFIELDS_SET, BULK_TAGS_ADD, BULK_TAGS_REMOVE } from "~/shopify/loyalty-operations";
+import { customerGid } from "~/shopify/customer-operations";
 import { METAFIELDS_SET, type MetafieldsSetData } from "~/shopify/metafield-operations";
 import {
   flowTriggersDocument,

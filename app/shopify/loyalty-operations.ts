@@ -1,7 +1,7 @@
 // The Admin GraphQL operations of the loyalty program: discount codes for rewards and referrals, the tiers'
-// automatic discounts, the tier tags of the write-back, the bulk-mutation path, and the app-data metafields the
-// storefront reads. The tiers' segments are segment-operations.ts's, the customer metafields
-// metafield-operations.ts's. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
+// automatic discounts, the bulk-mutation path, and the app-data metafields the storefront reads. The tiers'
+// segments are segment-operations.ts's, the customer metafields metafield-operations.ts's and the tier tags
+// customer-operations.ts's. Shapes as in Shopify's Admin API (2026-07); the Admin API double answers them.
 
 export interface UserError {
   field: string[] | null;
@@ -117,18 +117,6 @@ export interface LoyaltyAutomaticDiscountDeleteData {
   discountAutomaticDelete: { deletedAutomaticDiscountId: string | null; userErrors: UserError[] };
 }
 
-/** tagsAdd / tagsRemove for several customers in one request (aliases t0, t1…). */
-export function customerTagsDocument(operation: "tagsAdd" | "tagsRemove", count: number): string {
-  const variables = Array.from({ length: count }, (_, i) => `$id${i}: ID!, $tags${i}: [String!]!`).join(", ");
-  const fields = Array.from(
-    { length: count },
-    (_, i) => `  t${i}: ${operation}(id: $id${i}, tags: $tags${i}) { node { id } userErrors { field message } }`,
-  ).join("\n");
-  return `mutation CustomerTags(${variables}) {\n${fields}\n}`;
-}
-
-export type TagsData = Record<string, { node: { id: string } | null; userErrors: UserError[] } | undefined>;
-
 export const STAGED_UPLOADS_CREATE = /* GraphQL */ `
   mutation LoyaltyStagedUpload($input: [StagedUploadInput!]!) {
     stagedUploadsCreate(input: $input) {
@@ -219,5 +207,4 @@ export interface AppInstallationIdData {
   currentAppInstallation: { id: string };
 }
 
-export const customerGid = (customerId: string) => `gid://shopify/Customer/${customerId}`;
 export const customerIdOfGid = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);

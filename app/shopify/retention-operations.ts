@@ -2,8 +2,8 @@
 // trigger "Valuable customer at risk", and the customer segments kept in step (found by id or name here; created
 // and updated with segment-operations.ts's documents). Shapes as in Shopify's Admin API (2026-07); the Admin API
 // double answers them. The bulk-mutation path reuses the generic documents of loyalty-operations.ts (staged upload,
-// bulkOperationRunMutation, the per-line mutations), and so do the customer tags (customerTagsDocument); the
-// customer metafields are metafield-operations.ts's.
+// bulkOperationRunMutation, the per-line mutations); the customer tags are customer-operations.ts's and the
+// customer metafields metafield-operations.ts's.
 import type { ShopifySegment } from "./segment-operations";
 import type { UserError } from "./loyalty-operations";
 
