@@ -3,6 +3,8 @@
 // reports the key and its parameters; this renders the English that logs, the storefront and tests read, while
 // the admin translates the key (app/i18n).
 
+import type { ZodIssue } from "zod";
+
 export type MessageTemplate = string | { one: string; other: string };
 export type MessageParams = Record<string, string | number>;
 
@@ -21,11 +23,38 @@ export function templateUses(template: MessageTemplate, param: string): boolean 
     : template.one.includes(placeholder) || template.other.includes(placeholder);
 }
 
-/** A domain's catalog of English templates: its key guard (own properties only), its English, its placeholders. */
+/** A message as callers need it: the English, and the key with its parameters when a catalog wrote it. */
+export interface KeyedMessage<Key extends string> {
+  /** English, for logs, the storefront, tests and callers that do not translate. */
+  message: string;
+  key?: Key;
+  params?: MessageParams;
+}
+
+/**
+ * A domain's catalog of English templates: its key guard (own properties only), its English, its placeholders,
+ * and the keyed message of one of its keys or of a zod issue that reports one.
+ */
 export function messageCatalog<Key extends string>(templates: Readonly<Record<Key, MessageTemplate>>) {
-  return {
-    isKey: (value: string): value is Key => Object.hasOwn(templates, value),
-    english: (key: Key, params: MessageParams = {}): string => fillTemplate(templates[key], params),
-    uses: (key: Key, param: string): boolean => templateUses(templates[key], param),
+  const isKey = (value: string): value is Key => Object.hasOwn(templates, value);
+  const english = (key: Key, params: MessageParams = {}): string => fillTemplate(templates[key], params);
+  const uses = (key: Key, param: string): boolean => templateUses(templates[key], param);
+  const keyed = (key: Key, params?: MessageParams): KeyedMessage<Key> => ({
+    message: english(key, params),
+    key,
+    ...(params ? { params } : {}),
+  });
+  /**
+   * A zod issue whose message is a key: custom issues carry their parameters, a size limit its bound where the
+   * message says it ("at most {max} tiers"). Any other message (zod's own words) comes back as it is, unkeyed.
+   */
+  const fromIssue = (issue: ZodIssue): KeyedMessage<Key> => {
+    if (!isKey(issue.message)) return { message: issue.message };
+    const key = issue.message;
+    if (issue.code === "custom") return keyed(key, issue.params as MessageParams | undefined);
+    if (issue.code === "too_big" && uses(key, "max")) return keyed(key, { max: Number(issue.maximum) });
+    if (issue.code === "too_small" && uses(key, "min")) return keyed(key, { min: Number(issue.minimum) });
+    return keyed(key);
   };
+  return { isKey, english, uses, keyed, fromIssue };
 }

@@ -154,5 +154,7 @@ export const messageKey = <K extends LoyaltyMessageKey>(key: K): K => key;
 const catalog = messageCatalog(LOYALTY_MESSAGES_EN);
 
 export const isLoyaltyMessageKey = catalog.isKey;
+/** A zod issue as its keyed message (validation.ts adds the field's path). */
+export const loyaltyMessageOfIssue = catalog.fromIssue;
 /** The English text of a key: {name} placeholders filled, the plural form chosen by {count} (1 is singular). */
 export const englishMessage = catalog.english;

@@ -2,7 +2,7 @@
 // the admin form needs to put the message under the right input. The engine's schemas report translation
 // keys (messages.ts): the error then carries the key and its parameters beside the English text.
 import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from "zod";
-import { englishMessage, isLoyaltyMessageKey, type LoyaltyMessageKey, type MessageParams } from "./messages.ts";
+import { loyaltyMessageOfIssue, type LoyaltyMessageKey, type MessageParams } from "./messages.ts";
 
 export interface FieldError {
   /** Dotted path of the field ("earning.pointsPerCurrencyUnit", "tiers.1.name"); "" for the whole form. */
@@ -27,13 +27,7 @@ export function fieldErrorsOf(error: ZodError): FieldError[] {
 }
 
 function fieldErrorOf(path: string, issue: ZodIssue): FieldError {
-  if (!isLoyaltyMessageKey(issue.message)) return { path, message: issue.message };
-  // Custom issues carry their parameters; a size limit's bound is a parameter too ("at most {max} tiers").
-  let params: MessageParams | undefined;
-  if (issue.code === "custom" && issue.params) params = issue.params as MessageParams;
-  else if (issue.code === "too_big") params = { max: Number(issue.maximum) };
-  else if (issue.code === "too_small") params = { min: Number(issue.minimum) };
-  return { path, message: englishMessage(issue.message, params), key: issue.message, ...(params ? { params } : {}) };
+  return { path, ...loyaltyMessageOfIssue(issue) };
 }
 
 export function validateWith<Output, Input>(schema: ZodType<Output, ZodTypeDef, Input>, input: unknown): Validated<Output> {

@@ -89,5 +89,7 @@ const catalog = messageCatalog(OFFERS_MESSAGES_EN);
 export const isOffersMessageKey = catalog.isKey;
 /** The English text of a key: {name} placeholders filled, the plural form chosen by {count} (1 is singular). */
 export const englishMessage = catalog.english;
-/** Whether the message says this parameter (a size limit's bound is worth sending only where it is said). */
-export const messageUses = catalog.uses;
+/** A key with its parameters as a keyed message (field-errors.ts). */
+export const keyedOffersMessage = catalog.keyed;
+/** A zod issue as its keyed message (field-errors.ts). */
+export const offersMessageOfIssue = catalog.fromIssue;
