@@ -39,9 +39,7 @@ export interface ArmView {
 
 export interface ReportView {
   sufficient: boolean;
-  reasons: string[];
-  /** In English (app/experiments' own words); the page says summaryMessages in the admin's language. */
-  summary: string[];
+  /** The report's summary as message keys with their figures: the page says it in the admin's language. */
   summaryMessages: SummarySentence[];
   verdict: ReportVerdict;
   /** Incremental revenue per exposed customer (minor units), treatment − holdout, with its 95 % interval. */
@@ -61,8 +59,6 @@ export function reportView(report: ExperimentReport): ReportView {
   });
   return {
     sufficient: report.sample.sufficient,
-    reasons: report.sample.reasons,
-    summary: report.summary,
     summaryMessages: report.summaryMessages,
     verdict: report.verdict.revenue,
     incremental:
