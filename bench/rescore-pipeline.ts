@@ -13,8 +13,8 @@
  * sent as signed orders/create webhooks (the fixture's payload: line items, customer, addresses), and the time
  * from resuming the queue to an empty queue is that shop's drain time. Printed: orders/s per shop over all
  * rounds, and the share of throughput re-scoring costs. On SQLite each drain starts from an empty WAL and
- * includes the checkpoint of the pages it left there (bench/support/wal-checkpoints.ts). Checked: every order stored, the fitted shop's
- * customers re-scored, none of the other shop's scored.
+ * includes the checkpoint of the pages it left there (bench/support/wal-checkpoints.ts). Checked: every order
+ * stored, the fitted shop's customers re-scored, none of the other shop's scored.
  *
  * BENCH_RESCORE_MIX=wholesale adds, as bench:rescore's wholesale mix, 20 customers with 20,000 orders between them
  * to the history, and they place every new order (each batch re-scores customers with ~1,000 orders).

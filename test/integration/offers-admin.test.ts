@@ -355,40 +355,47 @@ describe("the admin's language", () => {
   }
   const french = translator("fr");
   const inFrench = (texts: Text[] | undefined) => (texts ?? []).map((text) => french(text.key, text.params));
+  /** The page says every one of `said` and none of `notSaid` (English left untranslated). */
+  function expectSays(html: string, said: readonly string[], notSaid: readonly string[]) {
+    for (const text of said) expect(html).toContain(text);
+    for (const text of notSaid) expect(html).not.toContain(text);
+  }
 
   it("shows the overview in French: actions, the experiment's report, the offers and the suggestions", async () => {
     const html = await pageText("/app/offers?locale=fr");
-    for (const text of [
-      "<title>Ventes croisées · Valeur vie client</title>",
-      "Activer les offres",
-      "Analyser maintenant",
-      "Ce que rapportent les offres",
-      // The last experiment (offers-2, ended) and why it is too early to tell, from the report's figures.
-      "Expérience offers-2, 20\u00a0% en groupe témoin, du",
-      "Trop tôt pour conclure : seulement 0 client dans le groupe exposé (il en faut au moins 100)",
-      "Souvent achetés ensemble (listes calculées)",
-      "Score de valeur",
-      "Nouvelles (2)",
-    ])
-      expect(html).toContain(text);
-    for (const text of ["Turn offers on", "Mine now", "What the offers add", "Too early to tell", "held out", "Value score", "Pause"])
-      expect(html).not.toContain(text);
+    expectSays(
+      html,
+      [
+        "<title>Ventes croisées · Valeur vie client</title>",
+        "Activer les offres",
+        "Analyser maintenant",
+        "Ce que rapportent les offres",
+        // The last experiment (offers-2, ended) and why it is too early to tell, from the report's figures.
+        "Expérience offers-2, 20\u00a0% en groupe témoin, du",
+        "Trop tôt pour conclure : seulement 0 client dans le groupe exposé (il en faut au moins 100)",
+        "Souvent achetés ensemble (listes calculées)",
+        "Score de valeur",
+        "Nouvelles (2)",
+      ],
+      ["Turn offers on", "Mine now", "What the offers add", "Too early to tell", "held out", "Value score", "Pause"],
+    );
   });
 
   it("shows the editor and the settings in French", async () => {
-    const editor = await pageText("/app/offers/new?locale=fr");
-    for (const text of [
-      "<title>Nouvelle offre · Ventes croisées · Valeur vie client</title>",
-      "Montrée sur ces produits",
-      "Produits proposés, dans l’ordre",
-    ])
-      expect(editor).toContain(text);
-    for (const text of ["New offer", "Shown on these products", "Every customer", "Priority"]) expect(editor).not.toContain(text);
-
-    const settings = await pageText("/app/offers/settings?locale=fr");
-    for (const text of ["Réglages des ventes croisées", "Support minimum (% des commandes)", "Clients en groupe témoin (%)"])
-      expect(settings).toContain(text);
-    for (const text of ["Cross-sell settings", "Minimum support", "Customers held out"]) expect(settings).not.toContain(text);
+    expectSays(
+      await pageText("/app/offers/new?locale=fr"),
+      [
+        "<title>Nouvelle offre · Ventes croisées · Valeur vie client</title>",
+        "Montrée sur ces produits",
+        "Produits proposés, dans l’ordre",
+      ],
+      ["New offer", "Shown on these products", "Every customer", "Priority"],
+    );
+    expectSays(
+      await pageText("/app/offers/settings?locale=fr"),
+      ["Réglages des ventes croisées", "Support minimum (% des commandes)", "Clients en groupe témoin (%)"],
+      ["Cross-sell settings", "Minimum support", "Customers held out"],
+    );
   });
 
   it("answers a refused save with keys that say the errors in French", async () => {
