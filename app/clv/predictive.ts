@@ -132,11 +132,18 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
   let cdf = new Float64Array(64);
   const alive = new Float64Array(D);
 
+  // The pair in hand, read by reachesUpper and mixPatterns (declared once per call, not once per pair: a
+  // function declared in the loop is a new closure each time, and under tsx, which keeps function names, a
+  // defineProperty call too).
+  let from = 0;
+  let to = 0;
+  let x = 0;
+  let T = 0;
   for (let pair = 0; pair < pairs.count; pair++) {
-    const from = patternsOfPair.offsets[pair];
-    const to = patternsOfPair.offsets[pair + 1];
-    const x = pairs.values[0][pair];
-    const T = pairs.values[1][pair];
+    from = patternsOfPair.offsets[pair];
+    to = patternsOfPair.offsets[pair + 1];
+    x = pairs.values[0][pair];
+    T = pairs.values[1][pair];
     let maxActual = 0;
     for (let k = from; k < to; k++) maxActual = Math.max(maxActual, maxActualOfPattern[patternsOfPair.members[k]]);
     const allTerms = termsFor(x, T, t, draws, Math.min(MAX_TERMS, maxActual + 2));
@@ -157,69 +164,69 @@ export function predictivePurchases(model: CountingModel, input: PredictiveInput
       terms = Math.min(allTerms, terms * 4);
     }
     mixPatterns(terms);
+  }
 
-    /** Whether every draw's alive pmf of `terms` terms adds up to the upper percentile. */
-    function reachesUpper(terms: number): boolean {
-      for (let d = 0; d < D; d++) {
-        let sum = 0;
-        for (let j = 0; j < terms; j++) sum += alivePmfs[d * terms + j];
-        if (sum < upperProbability - 1e-12) return false;
-      }
-      return true;
+  /** Whether every draw's alive pmf of `terms` terms adds up to the upper percentile. */
+  function reachesUpper(terms: number): boolean {
+    for (let d = 0; d < D; d++) {
+      let sum = 0;
+      for (let j = 0; j < terms; j++) sum += alivePmfs[d * terms + j];
+      if (sum < upperProbability - 1e-12) return false;
     }
+    return true;
+  }
 
-    /** Percentiles (and scores) of the pair's patterns from pmfs of `terms` terms. */
-    function mixPatterns(terms: number): void {
-      for (let k = from; k < to; k++) {
-        const pattern = patternsOfPair.members[k];
-        let dead = 0;
-        for (let d = 0; d < D; d++) {
-          alive[d] = model.probabilityAlive(draws[d], x, ptx[pattern], T);
-          dead += 1 - alive[d];
+  /** Percentiles (and scores) of the pair's patterns from pmfs of `terms` terms. */
+  function mixPatterns(terms: number): void {
+    for (let k = from; k < to; k++) {
+      const pattern = patternsOfPair.members[k];
+      let dead = 0;
+      for (let d = 0; d < D; d++) {
+        alive[d] = model.probabilityAlive(draws[d], x, ptx[pattern], T);
+        dead += 1 - alive[d];
+      }
+      // The mixture term by term, only as far as the upper percentile and the largest actual count need.
+      const needed = maxActualOfPattern[pattern];
+      let cumulative = 0;
+      let lowQ = -1;
+      let highQ = -1;
+      let last = terms - 1;
+      for (let j = 0; j < terms; j++) {
+        let value = j === 0 ? dead : 0;
+        for (let d = 0; d < D; d++) value += alive[d] * alivePmfs[d * terms + j];
+        value /= D;
+        mixture[j] = value;
+        cumulative += value;
+        cdf[j] = cumulative;
+        if (lowQ < 0 && cumulative >= lowerProbability - 1e-12) lowQ = j;
+        if (highQ < 0 && cumulative >= upperProbability - 1e-12) highQ = j;
+        if (highQ >= 0 && j >= needed) {
+          last = j;
+          break;
         }
-        // The mixture term by term, only as far as the upper percentile and the largest actual count need.
-        const needed = maxActualOfPattern[pattern];
-        let cumulative = 0;
-        let lowQ = -1;
-        let highQ = -1;
-        let last = terms - 1;
-        for (let j = 0; j < terms; j++) {
-          let value = j === 0 ? dead : 0;
-          for (let d = 0; d < D; d++) value += alive[d] * alivePmfs[d * terms + j];
-          value /= D;
-          mixture[j] = value;
-          cumulative += value;
-          cdf[j] = cumulative;
-          if (lowQ < 0 && cumulative >= lowerProbability - 1e-12) lowQ = j;
-          if (highQ < 0 && cumulative >= upperProbability - 1e-12) highQ = j;
-          if (highQ >= 0 && j >= needed) {
-            last = j;
-            break;
-          }
-        }
-        if (lowQ < 0) lowQ = last;
-        if (highQ < 0) highQ = last;
-        const massInside = cdf[highQ] - (lowQ > 0 ? cdf[lowQ - 1] : 0);
+      }
+      if (lowQ < 0) lowQ = last;
+      if (highQ < 0) highQ = last;
+      const massInside = cdf[highQ] - (lowQ > 0 ? cdf[lowQ - 1] : 0);
 
-        for (let m = rowsOfPattern.offsets[pattern]; m < rowsOfPattern.offsets[pattern + 1]; m++) {
-          const i = rowsOfPattern.members[m];
-          low[i] = lowQ;
-          high[i] = highQ;
-          if (!actual) continue;
-          // Counts beyond the computed terms (past the truncation of an extreme customer) get probability 0, CDF 1.
-          const count = Math.max(0, Math.floor(actual[i]));
-          const probability = count <= last ? mixture[count] : 0;
-          logScore![i] = Math.log(Math.max(probability, LOG_SCORE_FLOOR));
-          inInterval![i] = count >= lowQ && count <= highQ ? 1 : 0;
-          intervalProbability![i] = massInside;
-          const below = count > 0 ? (count - 1 <= last ? cdf[count - 1] : 1) : 0;
-          const upTo = count <= last ? cdf[count] : 1;
-          if (upTo - below > 1e-300) {
-            const overlap = Math.max(0, Math.min(upTo, upperProbability) - Math.max(below, lowerProbability));
-            pitCoverage![i] = Math.min(1, overlap / (upTo - below));
-          } else {
-            pitCoverage![i] = below >= lowerProbability && below <= upperProbability ? 1 : 0;
-          }
+      for (let m = rowsOfPattern.offsets[pattern]; m < rowsOfPattern.offsets[pattern + 1]; m++) {
+        const i = rowsOfPattern.members[m];
+        low[i] = lowQ;
+        high[i] = highQ;
+        if (!actual) continue;
+        // Counts beyond the computed terms (past the truncation of an extreme customer) get probability 0, CDF 1.
+        const count = Math.max(0, Math.floor(actual[i]));
+        const probability = count <= last ? mixture[count] : 0;
+        logScore![i] = Math.log(Math.max(probability, LOG_SCORE_FLOOR));
+        inInterval![i] = count >= lowQ && count <= highQ ? 1 : 0;
+        intervalProbability![i] = massInside;
+        const below = count > 0 ? (count - 1 <= last ? cdf[count - 1] : 1) : 0;
+        const upTo = count <= last ? cdf[count] : 1;
+        if (upTo - below > 1e-300) {
+          const overlap = Math.max(0, Math.min(upTo, upperProbability) - Math.max(below, lowerProbability));
+          pitCoverage![i] = Math.min(1, overlap / (upTo - below));
+        } else {
+          pitCoverage![i] = below >= lowerProbability && below <= upperProbability ? 1 : 0;
         }
       }
     }
