@@ -24,7 +24,7 @@ import {
   type ScoringFit,
 } from "~/clv/score-customer";
 import { assertValidTimeZone } from "~/clv/time-zone";
-import { historicValue } from "~/lib/historic-value";
+import { historicValue, type HistoricValue } from "~/lib/historic-value";
 import { currencyDigits } from "~/lib/money";
 import { takeIncoming } from "./bulk-upsert.server";
 import { recomputeCustomerValues } from "./customer-values.server";
@@ -36,7 +36,7 @@ import {
   jsonField,
   jsonLookup,
   jsonRowsSource,
-  timestampText,
+  jsonTimestampFromMs,
   type FieldType,
   type JsonField,
 } from "./json-rows.server";
@@ -199,12 +199,10 @@ export async function rescoreCustomers(tx: Tx, shop: string, customerIds: readon
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
     const chunk = ids.slice(i, i + IDS_PER_QUERY);
     const byCustomer = predictionsOf(fit, await purchaseSummaries(tx, shop, chunk, calendar));
-    const rows = chunk.map((id) => {
-      const prediction = byCustomer.get(id) ?? null;
-      return predictionRow(shop, id, prediction, now, prediction ? fit.id : null, calendar.scale);
-    });
-    await upsertRows(tx, shop, PREDICTION_WRITTEN, rows);
-    written += rows.length;
+    const rows = new JsonRows(fit.id, calendar.scale);
+    for (const id of chunk) rows.add(id, null, byCustomer.get(id) ?? null);
+    await rows.upsert(tx, shop, PREDICTIONS, now);
+    written += chunk.length;
   }
   return written;
 }
@@ -236,108 +234,117 @@ export async function recomputeValuesAndRescore(tx: Tx, shop: string, customerId
         summary ? [{ customerId, netRevenueMinor: values.get(customerId)!.netRevenueMinor, ...summary }] : [],
       ),
     );
-    const rows = chunk.map((id): Value[] => {
-      const v = values.get(id) ?? NO_ORDERS;
-      const prediction = byCustomer.get(id) ?? null;
-      const p = predictionRow(shop, id, prediction, now, prediction ? fit.id : null, calendar.scale);
-      // PREDICTION_COLUMNS less predictedAt (index 7), which is shared.
-      return [
-        shop,
-        id,
-        v.orderCount,
-        v.grossMinor,
-        v.refundedMinor,
-        v.netRevenueMinor,
-        v.aovMinor,
-        v.firstOrderAt,
-        v.lastOrderAt,
-        v.tenureDays,
-        ...p.slice(2, 7),
-        ...p.slice(8),
-      ];
-    });
-    await upsertRows(tx, shop, VALUES_AND_PREDICTIONS, rows, WRITE_TIMES, [now, now]);
+    const rows = new JsonRows(fit.id, calendar.scale);
+    for (const id of chunk) rows.add(id, values.get(id) ?? NO_ORDERS, byCustomer.get(id) ?? null);
+    await rows.upsert(tx, shop, VALUES_AND_PREDICTIONS, now);
   }
 }
 
-/** Types of the written columns (those after shop and customerId), for the casts out of the JSON. */
-const COLUMN_TYPES: Readonly<Record<string, FieldType>> = {
-  orderCount: "int",
-  grossMinor: "bigint",
-  refundedMinor: "bigint",
-  netRevenueMinor: "bigint",
-  aovMinor: "bigint",
-  firstOrderAt: "timestamp",
-  lastOrderAt: "timestamp",
-  tenureDays: "int",
-  computedAt: "timestamp",
-  expectedPurchases: "float",
-  probabilityAlive: "float",
-  expectedAovMinor: "bigint",
-  predictedClvMinor: "bigint",
-  segment: "text",
-  predictedAt: "timestamp",
-  modelFitId: "text",
-  probabilityOrder12m: "float",
-  purchasesLow: "float",
-  purchasesHigh: "float",
-  clvLowMinor: "bigint",
-  clvHighMinor: "bigint",
-};
-type Written = readonly (readonly [name: string, type: FieldType])[];
-const written = (names: readonly string[]): Written => names.map((name) => [name, COLUMN_TYPES[name]] as const);
-const PREDICTION_WRITTEN = written(PREDICTION_COLUMNS.slice(2));
-/** Ingest's row: the values recomputeCustomerValues writes and the predictions, less the times written (shared). */
-const VALUES_AND_PREDICTIONS = written([
-  "orderCount",
-  "grossMinor",
-  "refundedMinor",
-  "netRevenueMinor",
-  "aovMinor",
-  "firstOrderAt",
-  "lastOrderAt",
-  "tenureDays",
-  ...PREDICTION_COLUMNS.slice(2).filter((name) => name !== "predictedAt"),
-]);
-const WRITE_TIMES = written(["computedAt", "predictedAt"]);
+/** A written column of a JSON row: its name and how its field is read ("ms": a time as epoch milliseconds). */
+type Written = readonly (readonly [name: string, type: FieldType | "ms"])[];
 
-/** A value as a JSON-rows field: bigints as numbers while exact (money in minor units always is), times as stored. */
-function jsonValue(v: Value): JsonField {
-  if (typeof v === "bigint") return v >= -MAX_EXACT && v <= MAX_EXACT ? Number(v) : v.toString();
-  return v instanceof Date ? timestampText(v) : v;
-}
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+/** The prediction columns of a row (PREDICTION_COLUMNS less shop, customerId and predictedAt, which is shared). */
+const PREDICTION_FIELDS: Written = [
+  ["expectedPurchases", "float"],
+  ["probabilityAlive", "float"],
+  ["expectedAovMinor", "bigint"],
+  ["predictedClvMinor", "bigint"],
+  ["segment", "text"],
+  ["modelFitId", "text"],
+  ["probabilityOrder12m", "float"],
+  ["purchasesLow", "float"],
+  ["purchasesHigh", "float"],
+  ["clvLowMinor", "bigint"],
+  ["clvHighMinor", "bigint"],
+];
+/** Re-scoring alone: the predictions. */
+const PREDICTIONS = { columns: PREDICTION_FIELDS, times: ["predictedAt"] } as const;
+/** Ingest: the values recomputeCustomerValues writes, then the predictions; both written at the same time. */
+const VALUES_AND_PREDICTIONS = {
+  columns: [
+    ["orderCount", "int"],
+    ["grossMinor", "bigint"],
+    ["refundedMinor", "bigint"],
+    ["netRevenueMinor", "bigint"],
+    ["aovMinor", "bigint"],
+    ["firstOrderAt", "ms"],
+    ["lastOrderAt", "ms"],
+    ["tenureDays", "int"],
+    ...PREDICTION_FIELDS,
+  ],
+  times: ["computedAt", "predictedAt"],
+} as const satisfies { columns: Written; times: readonly string[] };
+
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+const MAX_EXACT_MINOR = BigInt(MAX_EXACT);
+/** An amount in minor units as a JSON field: a number while exact (always, for money), else its digits. */
+const exactField = (minor: bigint): JsonField => (minor >= -MAX_EXACT_MINOR && minor <= MAX_EXACT_MINOR ? Number(minor) : minor.toString());
+/** Major units to minor units as a JSON field, rounded as predictionRow rounds them. */
+const minorField = (major: number | null, scale: number): JsonField => {
+  if (major === null) return null;
+  const minor = Math.round(major * scale);
+  return Math.abs(minor) <= MAX_EXACT ? minor : BigInt(minor).toString();
+};
+const msField = (at: Date | null): JsonField => (at === null ? null : at.getTime());
 
 /**
- * One multi-row upsert of CustomerValue rows ([shop, customerId, ...the columns]) with the rows as a single
- * JSON parameter of arrays (json-rows.server.ts): binding 14 parameters per row cost more than the statement
- * itself (190 rows: 2,660 parameters, about 2.5× the time of this form on SQLite), and the JSON's length counts
- * too, so ids go as numbers (compactId), the text columns (segment, fit id: a handful of values) as positions in
- * a list sent once, and `shared` columns (the same for every row, e.g. the time written) once as constants. Each
- * row is parsed once (`parseOnce`): the statement reads 20 fields of it.
+ * The rows of one multi-row upsert of CustomerValue, built straight into the JSON that carries them (see upsert):
+ * [compact id, ...the values (ingest), ...the predictions], the texts (segment, fit id) as positions in a list sent
+ * once, times as epoch milliseconds, amounts as numbers.
  */
-async function upsertRows(tx: Tx, shop: string, columns: Written, rows: Value[][], shared: Written = [], sharedValues: Date[] = []) {
-  if (rows.length === 0) return;
-  const texts = columns.map(([, type]) => (type === "text" ? new Dictionary() : null));
-  const jsonRows = rows.map((row) => [
-    compactId(row[1] as string),
-    ...columns.map((_, j) => {
-      const v = row[j + 2];
-      return texts[j] ? texts[j].indexOf(v as string | null) : jsonValue(v);
-    }),
-  ]);
-  const fields = columns.map(([, type], j) => (texts[j] ? jsonLookup(texts[j].values, j + 1, "e") : jsonField(j + 1, type, "e")));
-  // The id as text: SQLite compares it with the stored ids as it is cast.
-  const id = sql`CAST(${jsonField(0, "text", "e")} AS TEXT)`;
-  const constants = shared.map(([, type], j) => constant(sharedValues[j], type));
-  const names = ["customerId", ...[...columns, ...shared].map(([name]) => name)];
-  // WHERE true: SQLite's INSERT … SELECT … ON CONFLICT needs it.
-  await executeRaw(
-    tx,
-    sql`INSERT INTO "CustomerValue" ("shop", ${raw(names.map((name) => `"${name}"`).join(", "))})
-        SELECT ${shop}, s.* FROM (SELECT ${join([id, ...fields, ...constants], ", ")} FROM ${jsonRowsSource(jsonRows, "e", { parseOnce: true })}) AS s WHERE true
-        ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(takeIncoming(names.slice(1)).join(", "))}`,
-  );
+class JsonRows {
+  private readonly rows: JsonField[][] = [];
+  private readonly segments = new Dictionary();
+  private readonly fits = new Dictionary();
+
+  constructor(
+    private readonly fitId: string,
+    private readonly scale: number,
+  ) {}
+
+  /** A customer's row: their values when the statement writes them, and their prediction (null: none). */
+  add(customerId: string, v: HistoricValue | null, p: CustomerPrediction | null): void {
+    const row: JsonField[] = [compactId(customerId)];
+    if (v) {
+      row.push(v.orderCount, exactField(v.grossMinor), exactField(v.refundedMinor), exactField(v.netRevenueMinor));
+      row.push(exactField(v.aovMinor), msField(v.firstOrderAt), msField(v.lastOrderAt), v.tenureDays);
+    }
+    if (!p) row.push(null, null, null, null, null, null, null, null, null, null, null);
+    else {
+      const { scale } = this;
+      row.push(p.expectedPurchases, p.probabilityAlive, minorField(p.expectedAverageValue, scale), minorField(p.predictedClv, scale));
+      row.push(this.segments.indexOf(p.segment), this.fits.indexOf(this.fitId), p.probabilityOfPurchase, p.purchasesLow);
+      row.push(p.purchasesHigh, minorField(p.valueLow, scale), minorField(p.valueHigh, scale));
+    }
+    this.rows.push(row);
+  }
+
+  /**
+   * One multi-row upsert of the rows, as a single JSON parameter of arrays (json-rows.server.ts): binding 14
+   * parameters per row cost more than the statement itself (190 rows: 2,660 parameters, about 2.5× the time of
+   * this form on SQLite), and the JSON's length counts too (Prisma carries it through its query plan), hence the
+   * compact fields. `times` are the columns written with `now`, sent once. Each row is parsed once (`parseOnce`):
+   * the statement reads 20 fields of it.
+   */
+  async upsert(tx: Tx, shop: string, written: { columns: Written; times: readonly string[] }, now: Date): Promise<void> {
+    if (this.rows.length === 0) return;
+    const fields = written.columns.map(([name, type], j) => {
+      if (type === "ms") return jsonTimestampFromMs(j + 1, "e");
+      if (type !== "text") return jsonField(j + 1, type, "e");
+      return jsonLookup((name === "segment" ? this.segments : this.fits).values, j + 1, "e");
+    });
+    // The id as text: SQLite compares it with the stored ids as it is cast.
+    const id = sql`CAST(${jsonField(0, "text", "e")} AS TEXT)`;
+    const times = written.times.map(() => constant(now, "timestamp"));
+    const names = ["customerId", ...written.columns.map(([name]) => name), ...written.times];
+    // WHERE true: SQLite's INSERT … SELECT … ON CONFLICT needs it.
+    await executeRaw(
+      tx,
+      sql`INSERT INTO "CustomerValue" ("shop", ${raw(names.map((name) => `"${name}"`).join(", "))})
+          SELECT ${shop}, s.* FROM (SELECT ${join([id, ...fields, ...times], ", ")} FROM ${jsonRowsSource(this.rows, "e", { parseOnce: true })}) AS s WHERE true
+          ON CONFLICT ("shop", "customerId") DO UPDATE SET ${raw(takeIncoming(names.slice(1)).join(", "))}`,
+    );
+  }
 }
 
 /**
