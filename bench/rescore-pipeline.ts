@@ -12,7 +12,8 @@
  * first alternates): the ingest queue is paused, BENCH_RESCORE_ROUND_ORDERS orders of the shop's customers are
  * sent as signed orders/create webhooks (the fixture's payload: line items, customer, addresses), and the time
  * from resuming the queue to an empty queue is that shop's drain time. Printed: orders/s per shop over all
- * rounds, and the share of throughput re-scoring costs. On SQLite each drain starts from an empty WAL and
+ * rounds, the share of throughput re-scoring costs, and that share's median and range over the rounds (one
+ * round's figure can be several points off the whole run's: the drains are seconds long). On SQLite each drain starts from an empty WAL and
  * includes the checkpoint of the pages it left there (bench/support/wal-checkpoints.ts). Checked: every order
  * stored, the fitted shop's customers re-scored, none of the other shop's scored.
  *
@@ -142,6 +143,8 @@ try {
   const walClient = POSTGRES ? null : await db();
 
   const drainMs = new Map([FITTED, UNFITTED].map((shop) => [shop, 0]));
+  // Each timed round's drain times, for the spread of the share from round to round.
+  const roundMs = new Map<string, number[]>([FITTED, UNFITTED].map((shop) => [shop, []]));
   // Round 0 is an untimed warm-up (see bench/rescore.ts: after a refit PostgreSQL's first batches pay for the
   // rows it rewrote); then ROUNDS timed rounds.
   for (let round = 0; round <= ROUNDS; round++) {
@@ -170,6 +173,7 @@ try {
       let elapsed = performance.now() - begin;
       if (walClient) elapsed += await truncatingCheckpoint(walClient);
       if (round > 0) drainMs.set(shop, drainMs.get(shop)! + elapsed);
+      if (round > 0) roundMs.get(shop)!.push(elapsed);
     }
   }
   if ((await ingest.getFailedCount()) > 0) throw new Error(`${await ingest.getFailedCount()} ingest jobs failed`);
@@ -200,6 +204,10 @@ try {
       `pipeline with a fitted model, re-scoring (${label})`,
       `${Math.round(withFit).toLocaleString("en-US")} orders/s (re-scoring costs ${(100 * (1 - withFit / without)).toFixed(1)} % of throughput; target ≤ 10 %)`,
     ],
+    [
+      `the share round by round (${ROUNDS} rounds of ${ROUND_ORDERS.toLocaleString("en-US")} orders per shop)`,
+      shareSpread(roundMs.get(FITTED)!, roundMs.get(UNFITTED)!),
+    ],
     ["customers re-scored on ingest", rescored.toLocaleString("en-US")],
     [
       "load average (1, 5, 15 min) at the end",
@@ -216,4 +224,14 @@ try {
   await disconnectDb();
   databases.removeAll();
   if (POSTGRES) await dropPostgresSchema(POSTGRES_URL, schema);
+}
+
+/**
+ * The spread of the share over rounds (the same orders per shop each round: the share is 1 − unfitted time / fitted
+ * time): the headline is the share over all rounds; this says how much one round's figure could differ from it.
+ */
+function shareSpread(fittedMs: number[], unfittedMs: number[]): string {
+  const shares = fittedMs.map((ms, round) => 100 * (1 - unfittedMs[round] / ms)).sort((a, b) => a - b);
+  const median = shares.length % 2 ? shares[(shares.length - 1) / 2] : (shares[shares.length / 2 - 1] + shares[shares.length / 2]) / 2;
+  return `median ${median.toFixed(1)} %, from ${shares[0].toFixed(1)} % to ${shares[shares.length - 1].toFixed(1)} %`;
 }
