@@ -67,56 +67,6 @@ function aliveExpectationEulerForm(params: BgNbdShape, x: number, T: number, t: 
   return -C * expm1OverEpsilon - Math.exp(epsilonL) * sum;
 }
 
-/**
- * The Euler form at several horizons at once, each bit for bit what aliveExpectationEulerForm gives it: the
- * series share their coefficient ratios, (A+j)(ε+j)/((C+j)(j+1)), which cost a division a term (the CLV sums a
- * customer's expectation at each of 12 months), and each horizon stops where it would alone.
- */
-function aliveExpectationsEulerForm(params: BgNbdShape, x: number, T: number, ts: ArrayLike<number>, out: Float64Array): void {
-  const { r, alpha, a, b } = params;
-  const epsilon = a - 1;
-  const A = a + b - 1 - r;
-  const C = a + b + x - 1;
-  const count = ts.length;
-  const z = new Float64Array(count);
-  const term = new Float64Array(count);
-  const sum = new Float64Array(count);
-  const open = new Uint8Array(count);
-  let stillOpen = 0;
-  for (let k = 0; k < count; k++) {
-    z[k] = ts[k] / (alpha + T + ts[k]);
-    term[k] = A * z[k];
-    sum[k] = term[k];
-    open[k] = term[k] !== 0 ? 1 : 0;
-    stillOpen += open[k];
-  }
-  const positiveFrom = Math.max(1, -A, -epsilon, -C);
-  for (let j = 1; j < MAX_TERMS && stillOpen > 0; j++) {
-    const ratio = ((A + j) * (epsilon + j)) / ((C + j) * (j + 1));
-    const checkTail = (j & 3) === 0 && j + 1 > positiveFrom;
-    for (let k = 0; k < count; k++) {
-      if (open[k] === 0) continue;
-      term[k] *= ratio * z[k];
-      sum[k] += term[k];
-      let done = term[k] === 0;
-      if (!done && checkTail) {
-        const rho = tailRatioBound(A, epsilon, C, z[k], j);
-        done = rho < 1 && (Math.abs(term[k]) * rho) / (1 - rho) <= RELATIVE_TOLERANCE * Math.abs(sum[k]);
-      }
-      if (done) {
-        open[k] = 0;
-        stillOpen--;
-      }
-    }
-  }
-  for (let k = 0; k < count; k++) {
-    const L = -Math.log1p(ts[k] / (alpha + T));
-    const epsilonL = epsilon * L;
-    const expm1OverEpsilon = epsilon === 0 ? L : Math.expm1(epsilonL) / epsilon;
-    out[k] = -C * expm1OverEpsilon - Math.exp(epsilonL) * sum[k];
-  }
-}
-
 /** C/ε · [1 − (1−z)^(r+x) · ₂F₁(r+x, b+x; C; z)] with the positive-term series in logs; needs C > 0, ε ≠ 0. */
 function aliveExpectationPlainForm(params: BgNbdShape, x: number, T: number, t: number): number {
   const { r, alpha, a, b } = params;
@@ -145,21 +95,4 @@ export function bgnbdAliveExpectation(params: BgNbdShape, x: number, T: number, 
   const above = aliveExpectationPlainForm({ ...params, a: 1 + PLAIN_FORM_A_GAP }, x, T, t);
   const weight = (epsilon + PLAIN_FORM_A_GAP) / (2 * PLAIN_FORM_A_GAP);
   return below + weight * (above - below);
-}
-
-/**
- * bgnbdAliveExpectation at each horizon of `ts` (all > 0), into `out`: the same numbers, faster for many horizons
- * of one customer (the Euler form's series share their coefficients).
- */
-export function bgnbdAliveExpectations(params: BgNbdShape, x: number, T: number, ts: ArrayLike<number>, out: Float64Array): void {
-  const { r, a, b } = params;
-  const A = a + b - 1 - r;
-  const C = a + b + x - 1;
-  let positive = true;
-  for (let k = 0; k < ts.length; k++) positive &&= ts[k] > 0;
-  if (positive && !(a - 1 >= 1) && (A >= MOST_NEGATIVE_STABLE_A || !(C > 0))) {
-    aliveExpectationsEulerForm(params, x, T, ts, out);
-    return;
-  }
-  for (let k = 0; k < ts.length; k++) out[k] = bgnbdAliveExpectation(params, x, T, ts[k]);
 }

@@ -12,7 +12,7 @@
  */
 
 import type { BgNbdParams } from "./bgnbd.ts";
-import { aliveExpectationsOf, BGNBD_MODEL, paramsVector, type CountingModel } from "./models.ts";
+import { BGNBD_MODEL, paramsVector, type CountingModel } from "./models.ts";
 import { groupRows } from "./patterns.ts";
 import type { Period } from "./summary.ts";
 
@@ -104,15 +104,11 @@ export function scoreCustomersWithModel(
   const discountFactors = new Float64Array(horizonMonths + 1);
   for (let k = 1; k <= horizonMonths; k++) discountFactors[k] = Math.pow(1 + monthlyDiscountRate, -k);
 
-  // The expectation at the end of each month, all months of a pair in one call (one series for the 12).
-  const monthEnds = Float64Array.from({ length: horizonMonths }, (_, k) => (k + 1) * unitsPerMonth);
-  const atMonthEnd = new Float64Array(horizonMonths);
   for (let q = 0; q < pairs.count; q++) {
     let previous = 0;
     let discounted = 0;
-    aliveExpectationsOf(model, p, pairX[q], pairT[q], monthEnds, atMonthEnd);
     for (let k = 1; k <= horizonMonths; k++) {
-      const current = atMonthEnd[k - 1];
+      const current = model.aliveExpectation(p, pairX[q], pairT[q], k * unitsPerMonth);
       discounted += (current - previous) * discountFactors[k];
       previous = current;
     }

@@ -17,7 +17,7 @@
  */
 
 import type { BgNbdParams } from "./bgnbd.ts";
-import { bgnbdAliveExpectation, bgnbdAliveExpectations } from "./bgnbd-expectation.ts";
+import { bgnbdAliveExpectation } from "./bgnbd-expectation.ts";
 import {
   finishObjective,
   DEFAULT_STARTING_POINTS,
@@ -55,11 +55,6 @@ export function mbgnbdProbabilityAlive(params: MbgNbdParams, x: number, tx: numb
 /** E[Y(t) | alive at T, x]: the BG/NBD form with b + 1 (the posterior of p has survived x + 1 chances to drop out). */
 export function mbgnbdAliveExpectation(params: MbgNbdParams, x: number, T: number, t: number): number {
   return bgnbdAliveExpectation({ r: params.r, alpha: params.alpha, a: params.a, b: params.b + 1 }, x, T, t);
-}
-
-/** mbgnbdAliveExpectation at several horizons (bgnbdAliveExpectations). */
-export function mbgnbdAliveExpectations(params: MbgNbdParams, x: number, T: number, ts: ArrayLike<number>, out: Float64Array): void {
-  bgnbdAliveExpectations({ r: params.r, alpha: params.alpha, a: params.a, b: params.b + 1 }, x, T, ts, out);
 }
 
 /** E[Y(t) | x, t_x, T]: expected purchases in (T, T + t]. */

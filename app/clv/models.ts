@@ -6,7 +6,6 @@
  */
 
 import { bgnbdAliveExpectation, type BgNbdParams } from "./bgnbd.ts";
-import { bgnbdAliveExpectations } from "./bgnbd-expectation.ts";
 import { BGNBD_SPEC } from "./bgnbd-fit.ts";
 import {
   fitCountModel,
@@ -15,7 +14,7 @@ import {
   type CountModelFitResult,
   type CountModelSpec,
 } from "./count-model-fit.ts";
-import { mbgnbdAliveExpectation, mbgnbdAliveExpectations, MBGNBD_SPEC, type MbgNbdParams } from "./mbgnbd.ts";
+import { mbgnbdAliveExpectation, MBGNBD_SPEC, type MbgNbdParams } from "./mbgnbd.ts";
 import { paretonbdAliveExpectation, paretonbdProbabilityAliveOf, PARETONBD_SPEC, type ParetoNbdParams } from "./paretonbd.ts";
 import {
   dropoutAfterPurchasePmf,
@@ -54,8 +53,6 @@ export interface CountingModel {
   probabilityAlive(p: ArrayLike<number>, x: number, tx: number, T: number): number;
   /** E[Y(t) | alive at T, x]: multiply by P(alive) for the conditional expectation. */
   aliveExpectation(p: ArrayLike<number>, x: number, T: number, t: number): number;
-  /** aliveExpectation at each horizon of `ts` (all > 0) into `out`, the same numbers (aliveExpectationsOf). */
-  aliveExpectations?(p: ArrayLike<number>, x: number, T: number, ts: ArrayLike<number>, out: Float64Array): void;
   /** out[offset + n] = P(Y(t) = n | alive at T, x) for n < length (default precision: "relative"). */
   alivePurchasePmf(
     p: ArrayLike<number>,
@@ -98,7 +95,6 @@ export const BGNBD_MODEL: CountingModel = {
   parameterNames: ["r", "alpha", "a", "b"],
   probabilityAlive: bgAlive,
   aliveExpectation: (p, x, T, t) => bgnbdAliveExpectation(bgParams(p), x, T, t),
-  aliveExpectations: (p, x, T, ts, out) => bgnbdAliveExpectations(bgParams(p), x, T, ts, out),
   // Alive at T: λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x).
   alivePurchasePmf: (p, x, T, t, out, offset, length, scratch, precision) =>
     dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x, t, out, offset, length, bufferOf(scratch, length), precision),
@@ -111,7 +107,6 @@ export const MBGNBD_MODEL: CountingModel = {
   parameterNames: ["r", "alpha", "a", "b"],
   probabilityAlive: mbgAlive,
   aliveExpectation: (p, x, T, t) => mbgnbdAliveExpectation(bgParams(p), x, T, t),
-  aliveExpectations: (p, x, T, ts, out) => mbgnbdAliveExpectations(bgParams(p), x, T, ts, out),
   // Alive at T: λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x+1) (it also survived the chance to drop out at time 0).
   alivePurchasePmf: (p, x, T, t, out, offset, length, scratch, precision) =>
     dropoutAfterPurchasePmf(p[0] + x, p[1] + T, p[2], p[3] + x + 1, t, out, offset, length, bufferOf(scratch, length), precision),
@@ -178,17 +173,4 @@ export function conditionalPurchasePmf(
 /** P(X(t) = n) of a new customer for n < out.length (for MBG/NBD this includes dropping out at the first purchase). */
 export function newCustomerPurchasePmf(model: CountingModel, p: ArrayLike<number>, t: number, out: Float64Array): void {
   conditionalPurchasePmf(model, p, 0, 0, 0, t, out);
-}
-
-/** E[Y(t) | alive at T, x] at each horizon of `ts` (all > 0) into `out`: the model's many-horizon form when it has one. */
-export function aliveExpectationsOf(
-  model: CountingModel,
-  p: ArrayLike<number>,
-  x: number,
-  T: number,
-  ts: ArrayLike<number>,
-  out: Float64Array,
-): void {
-  if (model.aliveExpectations) model.aliveExpectations(p, x, T, ts, out);
-  else for (let k = 0; k < ts.length; k++) out[k] = model.aliveExpectation(p, x, T, ts[k]);
 }
