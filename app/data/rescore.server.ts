@@ -275,16 +275,15 @@ const VALUES_AND_PREDICTIONS = {
   times: ["computedAt", "predictedAt"],
 } as const satisfies { columns: Written; times: readonly string[] };
 
-const MAX_EXACT = Number.MAX_SAFE_INTEGER;
-const MAX_EXACT_MINOR = BigInt(MAX_EXACT);
+const MAX_EXACT_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 /** An amount in minor units as a JSON field: a number while exact (always, for money), else its digits. */
 const exactField = (minor: bigint): JsonField => (minor >= -MAX_EXACT_MINOR && minor <= MAX_EXACT_MINOR ? Number(minor) : minor.toString());
-/** Major units to minor units as a JSON field, rounded as predictionRow rounds them. */
-const minorField = (major: number | null, scale: number): JsonField => {
-  if (major === null) return null;
-  const minor = Math.round(major * scale);
-  return Math.abs(minor) <= MAX_EXACT ? minor : BigInt(minor).toString();
-};
+/**
+ * Major units to minor units as a JSON field, rounded as predictionRow rounds them. The rounded double goes as it
+ * is: JSON writes an integral double below 10^21 with all its digits, so the database reads the very integer
+ * predictionRow's BigInt of it would be.
+ */
+const minorField = (major: number | null, scale: number): JsonField => (major === null ? null : Math.round(major * scale));
 const msField = (at: Date | null): JsonField => (at === null ? null : at.getTime());
 
 /**

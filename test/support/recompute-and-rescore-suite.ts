@@ -47,9 +47,12 @@ const ORDERS: OrderRow[] = [
   // G: a one-time buyer just before New York's midnight (04:00 UTC in summer).
   { customerId: "G", totalMinor: 3100n, processedAt: "2025-06-29T03:59:59.000Z" },
   { customerId: null, totalMinor: 9900n, processedAt: "2025-01-01T00:00:00.000Z" },
+  // H: amounts past 2^53 minor units (JSON numbers stop being exact there): sent as digits, stored exactly.
+  { customerId: "H", totalMinor: 9_007_199_254_740_993n, processedAt: "2025-03-01T12:00:00.000Z" },
+  { customerId: "H", totalMinor: 9_007_199_254_741_001n, processedAt: "2025-05-01T12:00:00.000Z" },
 ];
 // E: no order at all, with a stale value and prediction.
-const CUSTOMERS = ["A", "B", "C", "D", "E", "F", "G"];
+const CUSTOMERS = ["A", "B", "C", "D", "E", "F", "G", "H"];
 
 const SCORING: ScoringFit = {
   version: 1,
@@ -151,8 +154,11 @@ export function recomputeAndRescoreSuite(prepare: () => Promise<{ cleanup: () =>
       twoSteps.map(({ modelFitId, ...row }) => ({ ...row, fitted: modelFitId === `fit-${TWO_STEPS}` })),
     );
     // Scored: the buyers with a purchase and a positive net revenue; everyone's prediction is as of now.
-    expect(combined.filter((r) => r.probabilityAlive !== null).map((r) => r.customerId)).toEqual(["A", "C", "F", "G"]);
-    expect(combined.filter((r) => r.segment !== null).map((r) => r.customerId)).toEqual(["A", "C", "F", "G"]);
+    expect(combined.filter((r) => r.probabilityAlive !== null).map((r) => r.customerId)).toEqual(["A", "C", "F", "G", "H"]);
+    expect(combined.filter((r) => r.segment !== null).map((r) => r.customerId)).toEqual(["A", "C", "F", "G", "H"]);
+    const huge = combined.find((r) => r.customerId === "H")!;
+    expect(huge.grossMinor).toBe(18_014_398_509_481_994n);
+    expect(huge.predictedClvMinor! > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
     expect(combined.every((r) => r.predictedAt?.getTime() === NOW.getTime())).toBe(true);
     const computedAt = await client.customerValue.findMany({ where: { shop: COMBINED }, select: { computedAt: true } });
     expect(computedAt.every((r) => r.computedAt?.getTime() === NOW.getTime())).toBe(true);
