@@ -65,6 +65,9 @@ export const PREDICTION_COLUMNS = [
 
 type Value = string | number | bigint | Date | null;
 
+/** Major units to minor units (module level: the refit builds a row per customer, a million at a time). */
+const minorUnits = (major: number | null, scale: number) => (major === null ? null : BigInt(Math.round(major * scale)));
+
 /** A CustomerValue prediction row (PREDICTION_COLUMNS), money in minor units of the shop currency. */
 export function predictionRow(
   shop: string,
@@ -74,23 +77,22 @@ export function predictionRow(
   modelFitId: string | null,
   scale: number,
 ): Value[] {
-  const toMinor = (major: number | null) => (major === null ? null : BigInt(Math.round(major * scale)));
   if (!p) return [shop, customerId, null, null, null, null, null, predictedAt, null, null, null, null, null, null];
   return [
     shop,
     customerId,
     p.expectedPurchases,
     p.probabilityAlive,
-    toMinor(p.expectedAverageValue),
-    toMinor(p.predictedClv),
+    minorUnits(p.expectedAverageValue, scale),
+    minorUnits(p.predictedClv, scale),
     p.segment,
     predictedAt,
     modelFitId,
     p.probabilityOfPurchase,
     p.purchasesLow,
     p.purchasesHigh,
-    toMinor(p.valueLow),
-    toMinor(p.valueHigh),
+    minorUnits(p.valueLow, scale),
+    minorUnits(p.valueHigh, scale),
   ];
 }
 
