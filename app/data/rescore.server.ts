@@ -65,8 +65,10 @@ export const PREDICTION_COLUMNS = [
 
 type Value = string | number | bigint | Date | null;
 
+/** Major units to whole minor units: the one rounding of predicted amounts, for both row forms below. */
+const roundedMinor = (major: number, scale: number) => Math.round(major * scale);
 /** Major units to minor units (module level: the refit builds a row per customer, a million at a time). */
-const minorUnits = (major: number | null, scale: number) => (major === null ? null : BigInt(Math.round(major * scale)));
+const minorUnits = (major: number | null, scale: number) => (major === null ? null : BigInt(roundedMinor(major, scale)));
 
 /** A CustomerValue prediction row (PREDICTION_COLUMNS), money in minor units of the shop currency. */
 export function predictionRow(
@@ -281,22 +283,20 @@ const MAX_EXACT_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
 /** An amount in minor units as a JSON field: a number while exact (always, for money), else its digits. */
 const exactField = (minor: bigint): JsonField => (minor >= -MAX_EXACT_MINOR && minor <= MAX_EXACT_MINOR ? Number(minor) : minor.toString());
 /**
- * Major units to minor units as a JSON field, rounded as predictionRow rounds them. The rounded double goes as it
- * is: JSON writes an integral double below 10^21 with all its digits, so the database reads the very integer
- * predictionRow's BigInt of it would be.
+ * Major units to minor units as a JSON field. The rounded double goes as it is: JSON writes an integral double below
+ * 10^21 with all its digits, so the database reads the very integer predictionRow's BigInt of it would be.
  */
-const minorField = (major: number | null, scale: number): JsonField => (major === null ? null : Math.round(major * scale));
+const minorField = (major: number | null, scale: number): JsonField => (major === null ? null : roundedMinor(major, scale));
 const msField = (at: Date | null): JsonField => (at === null ? null : at.getTime());
 
 /**
  * The rows of one multi-row upsert of CustomerValue, built straight into the JSON that carries them (see upsert):
- * [compact id, ...the values (ingest), ...the predictions], the texts (segment, fit id) as positions in a list sent
- * once, times as epoch milliseconds, amounts as numbers.
+ * [compact id, ...the values (ingest), ...the predictions], the segment as a position in a list sent once, the fit
+ * id (one per batch) as position 0 of a list of one, times as epoch milliseconds, amounts as numbers.
  */
 class JsonRows {
   private readonly rows: JsonField[][] = [];
   private readonly segments = new Dictionary();
-  private readonly fits = new Dictionary();
 
   constructor(
     private readonly fitId: string,
@@ -314,7 +314,7 @@ class JsonRows {
     else {
       const { scale } = this;
       row.push(p.expectedPurchases, p.probabilityAlive, minorField(p.expectedAverageValue, scale), minorField(p.predictedClv, scale));
-      row.push(this.segments.indexOf(p.segment), this.fits.indexOf(this.fitId), p.probabilityOfPurchase, p.purchasesLow);
+      row.push(this.segments.indexOf(p.segment), 0, p.probabilityOfPurchase, p.purchasesLow);
       row.push(p.purchasesHigh, minorField(p.valueLow, scale), minorField(p.valueHigh, scale));
     }
     this.rows.push(row);
@@ -332,7 +332,7 @@ class JsonRows {
     const fields = written.columns.map(([name, type], j) => {
       if (type === "ms") return jsonTimestampFromMs(j + 1, "e");
       if (type !== "text") return jsonField(j + 1, type, "e");
-      return jsonLookup((name === "segment" ? this.segments : this.fits).values, j + 1, "e");
+      return jsonLookup(name === "segment" ? this.segments.values : [this.fitId], j + 1, "e");
     });
     // The id as text: SQLite compares it with the stored ids as it is cast.
     const id = sql`CAST(${jsonField(0, "text", "e")} AS TEXT)`;
